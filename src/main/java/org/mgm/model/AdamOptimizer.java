@@ -1,0 +1,90 @@
+package org.mgm.model;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.NdArrays;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * Adam over one explicit {@link ParameterList}, with its own slots (m, v) and step counter.
+ *
+ * <p>We own this instead of using tensorflow-framework's optimizer, which gathers every variable
+ * in the graph (wrong for GANs, where G and D have separate optimizers) and uses ref-typed ops.
+ * The update is TF's {@code ResourceApplyAdam}: {@code lr_t = lr·√(1−β2^t)/(1−β1^t)},
+ * {@code θ −= lr_t·m/(√v + ε)}.
+ *
+ * <p>Several losses may be applied through one optimizer ({@link #minimize} called more than
+ * once); they then share slots and the step counter, which is how the alternating MGM update with
+ * a single optimizer is defined.
+ */
+public final class AdamOptimizer {
+  private final Ops tf;
+  private final String name;
+  private final ParameterList params;
+  private final float learningRate;
+  private final float beta1;
+  private final float beta2;
+  private final float epsilon;
+  private final List<Parameter> firstMoments = new ArrayList<>();
+  private final List<Parameter> secondMoments = new ArrayList<>();
+  private final Parameter step;
+
+  public AdamOptimizer(
+      Ops tf, String name, ParameterList params, float learningRate, float beta1, float beta2, float epsilon) {
+    if (params.isEmpty()) {
+      throw new IllegalArgumentException(name + ": nothing to optimise (empty parameter list)");
+    }
+    this.tf = tf;
+    this.name = name;
+    this.params = params;
+    this.learningRate = learningRate;
+    this.beta1 = beta1;
+    this.beta2 = beta2;
+    this.epsilon = epsilon;
+    for (Parameter p : params.parameters()) {
+      firstMoments.add(Mlp.variable(tf, name + "/" + p.name() + "/m", NdArrays.ofFloats(p.shape())));
+      secondMoments.add(Mlp.variable(tf, name + "/" + p.name() + "/v", NdArrays.ofFloats(p.shape())));
+    }
+    step = Mlp.variable(tf, name + "/step", NdArrays.ofFloats(Shape.scalar()));
+  }
+
+  public ParameterList parameters() {
+    return params;
+  }
+
+  /** Builds one Adam update of this list on {@code loss}; run the returned op to step. */
+  public Op minimize(Operand<TFloat32> loss) {
+    return apply(Gradients.of(tf, loss, params.values()), 1f);
+  }
+
+  /** One update from given gradients, learning rate scaled by {@code lrFactor}. */
+  public Op apply(List<Operand<TFloat32>> grads, float lrFactor) {
+    if (grads.size() != params.size()) {
+      throw new IllegalArgumentException(
+          name + ": " + grads.size() + " gradients for " + params.size() + " parameters");
+    }
+    Ops s = tf.withSubScope(name);
+    Operand<TFloat32> t = s.math.add(step.value(), s.constant(1f));
+    Operand<TFloat32> b1 = s.constant(beta1);
+    Operand<TFloat32> b2 = s.constant(beta2);
+    Operand<TFloat32> b1Power = s.math.pow(b1, t);
+    Operand<TFloat32> b2Power = s.math.pow(b2, t);
+    Operand<TFloat32> lr = s.constant(learningRate * lrFactor);
+    Operand<TFloat32> eps = s.constant(epsilon);
+    List<Op> updates = new ArrayList<>();
+    for (int i = 0; i < params.size(); i++) {
+      updates.add(
+          s.train.resourceApplyAdam(
+              params.parameters().get(i).handle(),
+              firstMoments.get(i).handle(),
+              secondMoments.get(i).handle(),
+              b1Power, b2Power, lr, b1, b2, eps, grads.get(i)));
+    }
+    // The counter moves only after every parameter has used the current t.
+    return s.withControlDependencies(updates).assignAddVariableOp(step.handle(), s.constant(1f));
+  }
+}

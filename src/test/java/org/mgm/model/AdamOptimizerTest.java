@@ -1,0 +1,66 @@
+package org.mgm.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.StdArrays;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+
+class AdamOptimizerTest {
+
+  /** Adam by hand, TF's formulation: lr_t = lr·√(1−β2^t)/(1−β1^t), θ −= lr_t·m/(√v + ε). */
+  private static void handStep(float[] w, float[] m, float[] v, float[] g, int t,
+      double lr, double b1, double b2, double eps) {
+    double lrT = lr * Math.sqrt(1 - Math.pow(b2, t)) / (1 - Math.pow(b1, t));
+    for (int i = 0; i < w.length; i++) {
+      m[i] = (float) (b1 * m[i] + (1 - b1) * g[i]);
+      v[i] = (float) (b2 * v[i] + (1 - b2) * g[i] * g[i]);
+      w[i] = (float) (w[i] - lrT * m[i] / (Math.sqrt(v[i]) + eps));
+    }
+  }
+
+  @Test
+  void threeStepsMatchHandComputationAndTouchOnlyTheirList() {
+    try (Graph g = new Graph(); Session s = new Session(g)) {
+      Ops tf = Ops.create(g);
+      float[] w0 = {0.5f, -1.0f, 2.0f};
+      Parameter w = Mlp.variable(tf, "net/w", StdArrays.ndCopyOf(w0));
+      Parameter other = Mlp.variable(tf, "other/w", StdArrays.ndCopyOf(new float[] {3f}));
+      // loss = Σ w²·c + other·w₀: gradient 2·c·w, so it changes between steps.
+      float[] c = {1f, 0.5f, -2f};
+      Operand<TFloat32> loss = tf.sum(
+          tf.math.add(tf.math.mul(tf.math.mul(w.value(), w.value()), tf.constant(c)),
+              tf.math.mul(other.value(), tf.constant(1f))),
+          tf.constant(0));
+      AdamOptimizer adam = new AdamOptimizer(tf, "adam", new ParameterList("net", List.of(w)),
+          1e-2f, 0.5f, 0.9f, 1e-8f);
+      Op step = adam.minimize(loss);
+      s.initialize();
+
+      float[] expected = w0.clone();
+      float[] m = new float[3];
+      float[] v = new float[3];
+      for (int t = 1; t <= 3; t++) {
+        float[] grad = new float[3];
+        for (int i = 0; i < 3; i++) {
+          grad[i] = 2 * c[i] * expected[i];
+        }
+        handStep(expected, m, v, grad, t, 1e-2, 0.5, 0.9, 1e-8);
+        s.run(step);
+      }
+      try (var r = s.runner().fetch(w.value()).fetch(other.value()).run()) {
+        float[] actual = new float[3];
+        StdArrays.copyFrom((TFloat32) r.get(0), actual);
+        assertArrayEquals(expected, actual, 1e-6f);
+        assertEquals(3f, ((TFloat32) r.get(1)).getFloat(0), "a parameter outside the list moved");
+      }
+    }
+  }
+}
