@@ -22,7 +22,7 @@ import org.tensorflow.types.TFloat32;
  * a single optimizer is defined.
  */
 public final class AdamOptimizer {
-  private final Ops tf;
+  private final Ops scope;
   private final String name;
   private final ParameterList params;
   private final float learningRate;
@@ -32,24 +32,26 @@ public final class AdamOptimizer {
   private final List<Parameter> firstMoments = new ArrayList<>();
   private final List<Parameter> secondMoments = new ArrayList<>();
   private final Parameter step;
+  private int updates;
 
   public AdamOptimizer(
       Ops tf, String name, ParameterList params, float learningRate, float beta1, float beta2, float epsilon) {
     if (params.isEmpty()) {
       throw new IllegalArgumentException(name + ": nothing to optimise (empty parameter list)");
     }
-    this.tf = tf;
     this.name = name;
     this.params = params;
     this.learningRate = learningRate;
     this.beta1 = beta1;
     this.beta2 = beta2;
     this.epsilon = epsilon;
+    this.scope = tf.withSubScope(name);
     for (Parameter p : params.parameters()) {
-      firstMoments.add(Mlp.variable(tf, name + "/" + p.name() + "/m", NdArrays.ofFloats(p.shape())));
-      secondMoments.add(Mlp.variable(tf, name + "/" + p.name() + "/v", NdArrays.ofFloats(p.shape())));
+      String leaf = p.name().replace('/', '_');
+      firstMoments.add(Mlp.variable(scope, name, leaf + "_m", NdArrays.ofFloats(p.shape())));
+      secondMoments.add(Mlp.variable(scope, name, leaf + "_v", NdArrays.ofFloats(p.shape())));
     }
-    step = Mlp.variable(tf, name + "/step", NdArrays.ofFloats(Shape.scalar()));
+    step = Mlp.variable(scope, name, "step", NdArrays.ofFloats(Shape.scalar()));
   }
 
   public ParameterList parameters() {
@@ -58,7 +60,7 @@ public final class AdamOptimizer {
 
   /** Builds one Adam update of this list on {@code loss}; run the returned op to step. */
   public Op minimize(Operand<TFloat32> loss) {
-    return apply(Gradients.of(tf, loss, params.values()), 1f);
+    return apply(Gradients.of(scope, loss, params.values()), 1f);
   }
 
   /** One update from given gradients, learning rate scaled by {@code lrFactor}. */
@@ -67,7 +69,7 @@ public final class AdamOptimizer {
       throw new IllegalArgumentException(
           name + ": " + grads.size() + " gradients for " + params.size() + " parameters");
     }
-    Ops s = tf.withSubScope(name);
+    Ops s = scope.withSubScope("update" + updates++);
     Operand<TFloat32> t = s.math.add(step.value(), s.constant(1f));
     Operand<TFloat32> b1 = s.constant(beta1);
     Operand<TFloat32> b2 = s.constant(beta2);

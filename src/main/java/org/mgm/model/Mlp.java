@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.Session;
+import org.tensorflow.ndarray.NdArray;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.StdArrays;
 import org.tensorflow.op.Ops;
@@ -22,7 +23,7 @@ import org.tensorflow.types.TFloat32;
 public final class Mlp implements Module {
   private final String name;
   private final MlpSpec spec;
-  private final Ops tf;
+  private final Ops scope;
   private final List<Operand<TFloat32>> kernels = new ArrayList<>();
   private final List<Operand<TFloat32>> biases = new ArrayList<>();
   private final ParameterList trainable;
@@ -32,23 +33,26 @@ public final class Mlp implements Module {
     if (!init.spec().equals(spec)) {
       throw new IllegalArgumentException(name + ": weights are for " + init.spec() + ", not " + spec);
     }
-    this.tf = tf;
     this.name = name;
     this.spec = spec;
+    // One sub-scope per module, made once: TF Java renames every repeated withSubScope call
+    // (net, net_1, …), which would scatter one network over many prefixes.
+    Ops scope = tf.withSubScope(name);
+    this.scope = scope;
     List<Parameter> params = new ArrayList<>();
     for (int l = 0; l < spec.layers(); l++) {
       float[][] k = init.kernels().get(l);
       float[] b = init.biases().get(l);
       if (trainable) {
-        Parameter kp = variable(tf, name + "/dense" + l + "/kernel", StdArrays.ndCopyOf(k));
-        Parameter bp = variable(tf, name + "/dense" + l + "/bias", StdArrays.ndCopyOf(b));
+        Parameter kp = variable(scope, name, "dense" + l + "_kernel", StdArrays.ndCopyOf(k));
+        Parameter bp = variable(scope, name, "dense" + l + "_bias", StdArrays.ndCopyOf(b));
         params.add(kp);
         params.add(bp);
         kernels.add(kp.value());
         biases.add(bp.value());
       } else {
-        kernels.add(OpNames.named(tf, name + "/dense" + l + "/kernel").constant(k));
-        biases.add(OpNames.named(tf, name + "/dense" + l + "/bias").constant(b));
+        kernels.add(scope.withName("dense" + l + "_kernel").constant(k));
+        biases.add(scope.withName("dense" + l + "_bias").constant(b));
       }
     }
     this.trainable = new ParameterList(name, params);
@@ -62,22 +66,26 @@ public final class Mlp implements Module {
     return new Mlp(tf, name, spec, weights, false);
   }
 
-  /** A resource variable whose initial value runs with {@code Session.initialize()}. */
-  static Parameter variable(Ops tf, String fullName, org.tensorflow.ndarray.NdArray<Float> value) {
-    Ops init = tf.withInitScope();
+  /**
+   * A resource variable whose initial value runs with {@code Session.initialize()}.
+   *
+   * @param scope the owner's sub-scope; the variable is named {@code <owner>/<leaf>}
+   */
+  static Parameter variable(Ops scope, String owner, String leaf, NdArray<Float> value) {
+    Ops init = scope.withInitScope();
     Shape shape = value.shape();
+    String fullName = owner + "/" + leaf;
     Operand<?> handle =
-        OpNames.named(init, fullName)
-            .varHandleOp(TFloat32.class, shape, VarHandleOp.sharedName(fullName));
-    OpNames.named(init, fullName + "/init")
+        init.withName(leaf).varHandleOp(TFloat32.class, shape, VarHandleOp.sharedName(fullName));
+    init.withName(leaf + "_init")
         .assignVariableOp(handle, init.constant(TFloat32.tensorOf(shape, value::copyTo)));
-    Operand<TFloat32> read = OpNames.named(tf, fullName + "/read").readVariableOp(handle, TFloat32.class);
+    Operand<TFloat32> read = scope.withName(leaf + "_read").readVariableOp(handle, TFloat32.class);
     return new Parameter(fullName, handle, read, shape);
   }
 
   @Override
   public Operand<TFloat32> apply(Operand<TFloat32> input) {
-    Ops s = tf.withSubScope(name + "_call" + applications++);
+    Ops s = scope.withSubScope("call" + applications++);
     Operand<TFloat32> h = input;
     for (int l = 0; l < spec.layers(); l++) {
       h = s.math.add(s.linalg.matMul(h, kernels.get(l)), biases.get(l));
