@@ -1,2 +1,60 @@
 package org.mgm.cli;
-public class Main { public static void main(String[] a) { System.out.println(org.tensorflow.TensorFlow.version()); } }
+
+import java.util.Arrays;
+import java.util.List;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.mgm.config.ConfigException;
+import org.mgm.savedmodel.SavedModelLoadException;
+
+/**
+ * {@code mgm <group> <command> [options]}. Exit codes: 0 success, 1 failure while running, 2 bad
+ * input (unknown command or option, bad value, bad config, unusable model).
+ */
+public final class Main {
+  private static final Logger LOG = LogManager.getLogger(Main.class);
+
+  private Main() {}
+
+  static List<CommandGroup> groups() {
+    return List.of(new SyntheticCommands());
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  public static int run(String[] args) {
+    try {
+      if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help")) {
+        printUsage();
+        return args.length == 0 ? 2 : 0;
+      }
+      for (CommandGroup g : groups()) {
+        if (g.name().equals(args[0])) {
+          return g.run(Arrays.copyOfRange(args, 1, args.length));
+        }
+      }
+      throw new UsageException("unknown command '" + args[0] + "' (valid: "
+          + String.join(", ", groups().stream().map(CommandGroup::name).toList()) + ")");
+    } catch (UsageException | ConfigException | SavedModelLoadException | IllegalArgumentException e) {
+      System.err.println("mgm: " + e.getMessage());
+      return 2;
+    } catch (Exception e) {
+      LOG.debug("failure", e);
+      System.err.println("mgm: failed: " + e);
+      return 1;
+    }
+  }
+
+  private static void printUsage() {
+    System.out.println("usage: mgm <command> [subcommand] [options]   (--help on any of them)");
+    for (CommandGroup g : groups()) {
+      System.out.println();
+      System.out.println("  " + g.name() + ": " + g.summary());
+      for (Command c : g.commands()) {
+        System.out.printf("    %-16s %s%n", c.name(), c.summary());
+      }
+    }
+  }
+}

@@ -42,6 +42,15 @@ public final class MlpSavedModelExporter {
    */
   public static void export(Path dir, MlpWeights weights, LinkedHashMap<String, Integer> inputs, String outputName)
       throws IOException {
+    export(dir, weights, inputs, outputName, Map.of());
+  }
+
+  /**
+   * @param extras small text files written to {@code assets.extra/} (SavedModel's place for
+   *     files TensorFlow ignores) before the directory is renamed into place
+   */
+  public static void export(Path dir, MlpWeights weights, LinkedHashMap<String, Integer> inputs, String outputName,
+      Map<String, String> extras) throws IOException {
     int total = inputs.values().stream().mapToInt(Integer::intValue).sum();
     if (total != weights.spec().in()) {
       throw new IllegalArgumentException(
@@ -70,6 +79,12 @@ public final class MlpSavedModelExporter {
       // The exporter refuses an existing directory; it writes into the empty temp dir's child.
       Path target = tmp.resolve("model");
       SavedModelBundle.exporter(target.toString()).withSession(s).withSignature(sig.build()).export();
+      if (!extras.isEmpty()) {
+        Path extra = Files.createDirectories(target.resolve("assets.extra"));
+        for (Map.Entry<String, String> e : extras.entrySet()) {
+          Files.writeString(extra.resolve(e.getKey()), e.getValue());
+        }
+      }
       replace(target, dir);
     } finally {
       deleteTree(tmp);
@@ -89,7 +104,7 @@ public final class MlpSavedModelExporter {
     }
   }
 
-  static void deleteTree(Path p) {
+  public static void deleteTree(Path p) {
     if (!Files.exists(p)) {
       return;
     }

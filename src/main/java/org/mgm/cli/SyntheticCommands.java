@@ -1,0 +1,289 @@
+package org.mgm.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.mgm.config.Config;
+import org.mgm.experiments.synthetic.AgentRun;
+import org.mgm.experiments.synthetic.MixerPretraining;
+import org.mgm.experiments.synthetic.Scenario;
+import org.mgm.experiments.synthetic.SweepTable;
+import org.mgm.experiments.synthetic.SyntheticBenchmark;
+import org.mgm.experiments.synthetic.SyntheticSetup;
+import org.mgm.mgm.UpdateMode;
+import org.mgm.runtime.Json;
+import org.mgm.runtime.RunDirectory;
+
+/** {@code mgm synthetic ...}: the paper's Swiss roll / Gaussian experiment (Tables 1 and 4). */
+public final class SyntheticCommands extends CommandGroup {
+  private static final Logger LOG = LogManager.getLogger(SyntheticCommands.class);
+  static final String DEFAULT_CONFIG = "configs/synthetic.yaml";
+
+  @Override
+  public String name() {
+    return "synthetic";
+  }
+
+  @Override
+  public String summary() {
+    return "Swiss roll / Gaussian experiment: baseline vs MGM, W1 (Tables 1 and 4)";
+  }
+
+  @Override
+  public List<Command> commands() {
+    return List.of(new PretrainMixer(), new Run(), new Table(), new Benchmark());
+  }
+
+  /** --config, --quick, --set: every subcommand reads the same protocol file. */
+  static void addConfigOptions(Options o) {
+    o.addOption(Option.builder().longOpt("config").hasArg().argName("FILE")
+        .desc("experiment config (default " + DEFAULT_CONFIG + ")").build());
+    o.addOption(Option.builder().longOpt("quick").desc("apply the config's 'quick' profile (fewer iterations)").build());
+    o.addOption(Option.builder().longOpt("set").hasArg().argName("KEY=VALUE")
+        .desc("override a config key, e.g. agent.iterations=2000 (repeatable)").build());
+    o.addOption(Option.builder().longOpt("out").hasArg().argName("DIR")
+        .desc("parent directory of run directories (default runs)").build());
+  }
+
+  static SyntheticSetup setup(CommandLine cmd) {
+    Config c = Config.load(Path.of(cmd.getOptionValue("config", DEFAULT_CONFIG)));
+    if (cmd.hasOption("quick")) {
+      c = c.withProfile("quick");
+    }
+    String[] sets = cmd.getOptionValues("set");
+    if (sets != null) {
+      for (String s : sets) {
+        c = c.withOverride(s);
+      }
+    }
+    return SyntheticSetup.from(c);
+  }
+
+  static double beta(CommandLine cmd) {
+    double b = Command.parseDouble("beta", cmd.getOptionValue("beta"));
+    if (!(b >= 0 && b <= 1)) {
+      throw new UsageException("--beta: expected a value in [0, 1], got " + cmd.getOptionValue("beta"));
+    }
+    return b;
+  }
+
+  static String scenario(CommandLine cmd) {
+    String s = cmd.getOptionValue("scenario");
+    if (!Scenario.NAMES.contains(s)) {
+      throw new UsageException("--scenario: unknown scenario '" + s + "' (expected one of "
+          + String.join(", ", Scenario.NAMES) + ")");
+    }
+    return s;
+  }
+
+  static UpdateMode mode(String s) {
+    try {
+      return UpdateMode.parse(s);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--mode: " + e.getMessage());
+    }
+  }
+
+  static RunDirectory runDirectory(CommandLine cmd, SyntheticSetup setup, String name) throws Exception {
+    RunDirectory dir = RunDirectory.create(Path.of(cmd.getOptionValue("out", "runs")), name);
+    RunLog.attach(dir.resolve("log.txt"));
+    dir.writeConfig(setup.config());
+    LOG.info("run directory: {}", dir.path());
+    return dir;
+  }
+
+  private static final class PretrainMixer extends Command {
+    @Override
+    public String name() {
+      return "pretrain-mixer";
+    }
+
+    @Override
+    public String summary() {
+      return "train the conditional mixer on full data for one beta and save it as a SavedModel";
+    }
+
+    @Override
+    protected Options options() {
+      Options o = new Options();
+      o.addOption(Option.builder().longOpt("beta").hasArg().required().desc("coupling strength in [0, 1]").build());
+      o.addOption(Option.builder().longOpt("models-dir").hasArg().argName("DIR")
+          .desc("where to save (default: the config's mixer.models_dir)").build());
+      o.addOption(Option.builder().longOpt("json").desc("print the result as JSON").build());
+      addConfigOptions(o);
+      return o;
+    }
+
+    @Override
+    protected int execute(CommandLine cmd) throws Exception {
+      double beta = beta(cmd);
+      SyntheticSetup setup = setup(cmd);
+      RunDirectory dir = runDirectory(cmd, setup, "mixer-beta-" + SyntheticSetup.betaLabel(beta));
+      Path target = cmd.hasOption("models-dir")
+          ? Path.of(cmd.getOptionValue("models-dir")).resolve(setup.mixerDir(beta).getFileName())
+          : setup.mixerDir(beta);
+      MixerPretraining.Result r = MixerPretraining.run(setup, beta, target);
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("beta", beta);
+      json.put("saved_model", r.savedModel().toString());
+      json.put("iterations", r.iterations());
+      json.put("test_w1", r.testW1());
+      json.put("ms_per_iteration", r.millisPerIteration());
+      dir.writeJson("result.json", json);
+      if (cmd.hasOption("json")) {
+        System.out.println(Json.write(json));
+      }
+      return 0;
+    }
+  }
+
+  private static final class Run extends Command {
+    @Override
+    public String name() {
+      return "run";
+    }
+
+    @Override
+    public String summary() {
+      return "train the new agent once (baseline, or MGM with a pretrained mixer) and report W1";
+    }
+
+    @Override
+    protected Options options() {
+      Options o = new Options();
+      o.addOption(Option.builder().longOpt("scenario").hasArg().required()
+          .desc(String.join(" | ", Scenario.NAMES)).build());
+      o.addOption(Option.builder().longOpt("method").hasArg().required()
+          .desc("baseline | combined | alternate").build());
+      o.addOption(Option.builder().longOpt("beta").hasArg().desc("coupling strength (MGM methods)").build());
+      o.addOption(Option.builder().longOpt("json").desc("print the result as JSON").build());
+      addConfigOptions(o);
+      return o;
+    }
+
+    @Override
+    protected int execute(CommandLine cmd) throws Exception {
+      String scenario = scenario(cmd);
+      String method = cmd.getOptionValue("method");
+      boolean feedback = !method.equals("baseline");
+      UpdateMode mode = feedback ? mode(method) : UpdateMode.COMBINED;
+      if (feedback && !cmd.hasOption("beta")) {
+        throw new UsageException("--beta is required with --method " + method);
+      }
+      double beta = cmd.hasOption("beta") ? beta(cmd) : 0;
+      SyntheticSetup setup = setup(cmd);
+      AgentRun.Spec spec = new AgentRun.Spec(scenario, beta, feedback, mode);
+      RunDirectory dir = runDirectory(cmd, setup, scenario + "-" + spec.label()
+          + (feedback ? "-beta-" + SyntheticSetup.betaLabel(beta) : ""));
+      AgentRun.Result r = AgentRun.run(setup, spec, dir);
+      if (cmd.hasOption("json")) {
+        System.out.println(Json.write(AgentRun.toJson(r, setup)));
+      }
+      return 0;
+    }
+  }
+
+  private static final class Table extends Command {
+    @Override
+    public String name() {
+      return "table";
+    }
+
+    @Override
+    public String summary() {
+      return "baseline and MGM over the beta sweep: a Table-1-shaped markdown + CSV";
+    }
+
+    @Override
+    protected Options options() {
+      Options o = new Options();
+      o.addOption(Option.builder().longOpt("scenario").hasArg().required()
+          .desc(String.join(" | ", Scenario.NAMES)).build());
+      o.addOption(Option.builder().longOpt("mode").hasArg().required().desc("combined | alternate").build());
+      o.addOption(Option.builder().longOpt("betas").hasArg().argName("LIST")
+          .desc("comma-separated betas (default: the config's betas)").build());
+      o.addOption(Option.builder().longOpt("json").desc("print the table as JSON").build());
+      addConfigOptions(o);
+      return o;
+    }
+
+    @Override
+    protected int execute(CommandLine cmd) throws Exception {
+      String scenario = scenario(cmd);
+      UpdateMode mode = mode(cmd.getOptionValue("mode"));
+      SyntheticSetup setup = setup(cmd);
+      List<Double> betas = new ArrayList<>(setup.betas());
+      if (cmd.hasOption("betas")) {
+        betas.clear();
+        for (String b : cmd.getOptionValue("betas").split(",")) {
+          double v = Command.parseDouble("betas", b.trim());
+          if (!(v >= 0 && v <= 1)) {
+            throw new UsageException("--betas: expected values in [0, 1], got " + b.trim());
+          }
+          betas.add(v);
+        }
+      }
+      for (double b : betas) {
+        if (!Files.isDirectory(setup.mixerDir(b))) {
+          throw new UsageException("no pretrained mixer for beta=" + b + " at " + setup.mixerDir(b)
+              + " (run: mgm synthetic pretrain-mixer --beta " + b + ")");
+        }
+      }
+      RunDirectory dir = runDirectory(cmd, setup, "table-" + scenario + "-" + mode.label());
+      Path runs = dir.path();
+      AgentRun.Result base = AgentRun.run(setup, new AgentRun.Spec(scenario, 0, false, mode),
+          RunDirectory.create(runs, scenario + "-baseline"));
+      List<AgentRun.Result> mgm = new ArrayList<>();
+      for (double b : betas) {
+        mgm.add(AgentRun.run(setup, new AgentRun.Spec(scenario, b, true, mode),
+            RunDirectory.create(runs, scenario + "-mgm-beta-" + SyntheticSetup.betaLabel(b))));
+      }
+      SweepTable table = new SweepTable(scenario, mode.label(), base, mgm);
+      table.write(dir.path());
+      System.out.println(table.markdown());
+      if (cmd.hasOption("json")) {
+        System.out.println(Json.write(table.toJson()));
+      }
+      return 0;
+    }
+  }
+
+  private static final class Benchmark extends Command {
+    @Override
+    public String name() {
+      return "benchmark";
+    }
+
+    @Override
+    public String summary() {
+      return "ms per generator iteration (with its critic steps) and peak memory, at the paper's batch sizes";
+    }
+
+    @Override
+    protected Options options() {
+      Options o = new Options();
+      o.addOption(Option.builder().longOpt("iterations").hasArg().desc("timed iterations per job (default 200)").build());
+      o.addOption(Option.builder().longOpt("job").hasArg()
+          .desc("mixer | baseline | mgm (default: each in its own JVM)").build());
+      o.addOption(Option.builder().longOpt("json").desc("print the figures as JSON").build());
+      addConfigOptions(o);
+      return o;
+    }
+
+    @Override
+    protected int execute(CommandLine cmd) throws Exception {
+      int iterations = (int) Command.parseDouble("iterations", cmd.getOptionValue("iterations", "200"));
+      SyntheticSetup setup = setup(cmd);
+      return SyntheticBenchmark.run(setup, cmd.getOptionValue("job"), iterations, cmd.hasOption("json"),
+          cmd.getOptionValue("config", DEFAULT_CONFIG));
+    }
+  }
+}

@@ -1,0 +1,130 @@
+package org.mgm.experiments.synthetic;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.mgm.mgm.AgentTrainer;
+import org.mgm.mgm.TrainerSettings;
+import org.mgm.mgm.UpdateMode;
+import org.mgm.runtime.MetricsCsv;
+import org.mgm.runtime.Plots;
+import org.mgm.runtime.Progress;
+import org.mgm.runtime.RunDirectory;
+import org.mgm.savedmodel.MlpSavedModelExporter;
+import org.mgm.savedmodel.SavedModelMixer;
+
+/**
+ * One agent training, baseline or MGM, written to its run directory: the resolved config, a log,
+ * metrics.csv, the final generator (SavedModel), a scatter of generated vs test points, loss
+ * curves and result.json with the W1 figures.
+ */
+public final class AgentRun {
+  private static final Logger LOG = LogManager.getLogger(AgentRun.class);
+
+  /** What a run is: scenario, β (ignored by the baseline), and how feedback is used. */
+  public record Spec(String scenario, double beta, boolean feedback, UpdateMode mode) {
+    public String label() {
+      return feedback ? "mgm-" + mode.label() : "baseline";
+    }
+  }
+
+  public record Result(Spec spec, W1Evaluation.Result w1, double millisPerIteration, Path runDir) {}
+
+  private AgentRun() {}
+
+  public static Result run(SyntheticSetup setup, Spec spec, RunDirectory dir) throws IOException {
+    Scenario scenario = setup.scenario(spec.scenario());
+    SyntheticData data = SyntheticData.generate(setup.recipe(), spec.beta());
+    float[][] agentData = scenario.agentData(data.train(SyntheticData.X1), setup.subsetSeed());
+    writePoints(dir.resolve("agent_data.csv"), agentData);
+    TrainerSettings settings = setup.trainer(scenario, spec.feedback(), spec.mode());
+    SavedModelMixer mixer = null;
+    if (spec.feedback()) {
+      Path mixerDir = setup.mixerDir(spec.beta());
+      mixer = SavedModelMixer.load(mixerDir, 2 * SyntheticSetup.DIM, SyntheticSetup.DIM);
+      LOG.info("mixer: {}", mixerDir);
+    }
+    LOG.info("{} on {} (beta={}): {} agent points, batch {}, {} generator iterations x {} critic steps",
+        spec.label(), spec.scenario(), spec.beta(), agentData.length, settings.batch(),
+        setup.agentIterations(), settings.criticSteps());
+    List<String> columns = List.of("iteration", "agent_w", "mixer_w", "loss_agent", "loss_feedback");
+    int iterations = setup.agentIterations();
+    int every = Math.max(1, setup.logEvery());
+    List<double[]> curves = new ArrayList<>();
+    try (SavedModelMixer m = mixer;
+        AgentTrainer trainer = new AgentTrainer(settings, agentData,
+            Arrays.asList(null, data.train(SyntheticData.X2)), data.train(SyntheticData.Y), 0, m);
+        MetricsCsv metrics = new MetricsCsv(dir.resolve("metrics.csv"), columns);
+        Progress progress = Progress.start(spec.label() + " " + spec.scenario(), iterations)) {
+      long start = System.nanoTime();
+      for (int it = 1; it <= iterations; it++) {
+        trainer.iterate();
+        progress.step();
+        if (it % every == 0 || it == iterations) {
+          double[] mon = trainer.monitor();
+          metrics.append(it, mon[0], mon[1], mon[2], mon[3]);
+          curves.add(new double[] {it, mon[0], mon[1], mon[2], mon[3]});
+          progress.setExtra(String.format("Wa~%.3f", mon[0]));
+        }
+      }
+      double ms = (System.nanoTime() - start) / 1e6 / iterations;
+      W1Evaluation.Result w1 = W1Evaluation.evaluate(trainer::generate, setup.latent(),
+          data.test(SyntheticData.X1), setup.evalRuns(), setup.evalSamples(), setup.evalSeed(), setup.sinkhorn());
+      LOG.info("{} {} beta={}: W1 exact {} ({} runs){}; {} ms/iteration", spec.label(), spec.scenario(), spec.beta(),
+          w1.exact().format(), setup.evalRuns(),
+          w1.entropic() == null ? "" : ", entropic " + w1.entropic().format(), String.format("%.1f", ms));
+
+      LinkedHashMap<String, Integer> inputs = new LinkedHashMap<>();
+      inputs.put("z", setup.latent());
+      MlpSavedModelExporter.export(dir.resolve("generator"), trainer.generatorWeights(), inputs, "x");
+      Plots.scatter(dir.resolve("scatter.png"),
+          spec.label() + " " + spec.scenario() + " beta=" + spec.beta() + " W1=" + w1.exact().format(),
+          w1.lastSamples(), data.test(SyntheticData.X1));
+      Plots.lossCurves(dir.resolve("losses.png"), spec.label() + " " + spec.scenario(), curveMap(curves, spec.feedback()),
+          curves.stream().mapToDouble(r -> r[0]).toArray());
+      Result result = new Result(spec, w1, ms, dir.path());
+      dir.writeJson("result.json", toJson(result, setup));
+      return result;
+    }
+  }
+
+  private static Map<String, double[]> curveMap(List<double[]> rows, boolean feedback) {
+    Map<String, double[]> m = new LinkedHashMap<>();
+    m.put("agent critic W", rows.stream().mapToDouble(r -> r[1]).toArray());
+    m.put("La", rows.stream().mapToDouble(r -> r[3]).toArray());
+    if (feedback) {
+      m.put("mixer critic W", rows.stream().mapToDouble(r -> r[2]).toArray());
+      m.put("Lf", rows.stream().mapToDouble(r -> r[4]).toArray());
+    }
+    return m;
+  }
+
+  public static Map<String, Object> toJson(Result r, SyntheticSetup setup) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("scenario", r.spec().scenario());
+    m.put("beta", r.spec().beta());
+    m.put("method", r.spec().label());
+    m.put("iterations", setup.agentIterations());
+    m.put("ms_per_iteration", r.millisPerIteration());
+    m.put("w1_exact", r.w1().exact().toMap());
+    if (r.w1().entropic() != null) {
+      m.put("w1_entropic_sinkhorn_reg0.1", r.w1().entropic().toMap());
+    }
+    m.put("run_dir", r.runDir().toString());
+    return m;
+  }
+
+  private static void writePoints(Path file, float[][] points) throws IOException {
+    List<List<String>> rows = new ArrayList<>();
+    for (float[] p : points) {
+      rows.add(List.of(Float.toString(p[0]), Float.toString(p[1])));
+    }
+    MetricsCsv.writeTable(file, List.of("x1_1", "x1_2"), rows);
+  }
+}

@@ -1,0 +1,21 @@
+package org.mgm.mgm;
+
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * A pretrained mixer generator G_mix(z', x) attached frozen to operands of the training graph.
+ * Implementations differ only in where the network comes from (SavedModel, ONNX, a Java MLP).
+ */
+public interface FrozenMixer {
+  /** Width of the agents' concatenated outputs the mixer is conditioned on. */
+  long conditionWidth();
+
+  long noiseWidth();
+
+  long outputWidth();
+
+  /** y = G_mix(noise, condition), built into {@code tf}'s graph; call once per use site. */
+  Operand<TFloat32> attach(Ops tf, Operand<TFloat32> condition, Operand<TFloat32> noise);
+}
