@@ -21,6 +21,7 @@ import org.mgm.experiments.synthetic.SyntheticSetup;
 import org.mgm.mgm.UpdateMode;
 import org.mgm.runtime.Json;
 import org.mgm.runtime.RunDirectory;
+import org.mgm.savedmodel.SavedModelMixer;
 
 /** {@code mgm synthetic ...}: the paper's Swiss roll / Gaussian experiment (Tables 1 and 4). */
 public final class SyntheticCommands extends CommandGroup {
@@ -90,6 +91,16 @@ public final class SyntheticCommands extends CommandGroup {
     } catch (IllegalArgumentException e) {
       throw new UsageException("--mode: " + e.getMessage());
     }
+  }
+
+  /** A missing or unusable mixer is bad input, found before any run directory is made. */
+  static void checkMixer(SyntheticSetup setup, double beta) {
+    Path dir = setup.mixerDir(beta);
+    if (!Files.isDirectory(dir)) {
+      throw new UsageException("no pretrained mixer for beta=" + beta + " at " + dir
+          + " (run: mgm synthetic pretrain-mixer --beta " + beta + ")");
+    }
+    SavedModelMixer.load(dir, 2 * SyntheticSetup.DIM, SyntheticSetup.DIM).close();
   }
 
   static RunDirectory runDirectory(CommandLine cmd, SyntheticSetup setup, String name) throws Exception {
@@ -181,6 +192,9 @@ public final class SyntheticCommands extends CommandGroup {
       double beta = cmd.hasOption("beta") ? beta(cmd) : 0;
       SyntheticSetup setup = setup(cmd);
       AgentRun.Spec spec = new AgentRun.Spec(scenario, beta, feedback, mode);
+      if (feedback) {
+        checkMixer(setup, beta);
+      }
       RunDirectory dir = runDirectory(cmd, setup, scenario + "-" + spec.label()
           + (feedback ? "-beta-" + SyntheticSetup.betaLabel(beta) : ""));
       AgentRun.Result r = AgentRun.run(setup, spec, dir);
@@ -232,10 +246,7 @@ public final class SyntheticCommands extends CommandGroup {
         }
       }
       for (double b : betas) {
-        if (!Files.isDirectory(setup.mixerDir(b))) {
-          throw new UsageException("no pretrained mixer for beta=" + b + " at " + setup.mixerDir(b)
-              + " (run: mgm synthetic pretrain-mixer --beta " + b + ")");
-        }
+        checkMixer(setup, b);
       }
       RunDirectory dir = runDirectory(cmd, setup, "table-" + scenario + "-" + mode.label());
       Path runs = dir.path();
@@ -248,10 +259,8 @@ public final class SyntheticCommands extends CommandGroup {
       }
       SweepTable table = new SweepTable(scenario, mode.label(), base, mgm);
       table.write(dir.path());
-      System.out.println(table.markdown());
-      if (cmd.hasOption("json")) {
-        System.out.println(Json.write(table.toJson()));
-      }
+      // stdout carries either the table or its JSON, so either can be piped as is.
+      System.out.println(cmd.hasOption("json") ? Json.write(table.toJson()) : table.markdown());
       return 0;
     }
   }

@@ -3,6 +3,10 @@ package org.mgm.experiments.synthetic;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Function;
 import org.mgm.eval.ExactW1;
 import org.mgm.eval.SinkhornW1;
@@ -21,20 +25,44 @@ public final class W1Evaluation {
 
   public static Result evaluate(Function<float[][], float[][]> generator, int latent, float[][] test,
       int runs, int samples, long seed, boolean sinkhorn) {
-    List<Double> exact = new ArrayList<>();
-    List<Double> entropic = new ArrayList<>();
-    float[][] generated = null;
+    double[][] t = toDouble(test);
+    List<double[][]> generated = new ArrayList<>();
+    float[][] last = null;
     for (int r = 0; r < runs; r++) {
-      float[][] z = normal(samples, latent, seed + r);
-      generated = generator.apply(z);
-      double[][] g = toDouble(generated);
-      double[][] t = toDouble(test);
-      exact.add(ExactW1.distance(g, t));
-      if (sinkhorn) {
-        entropic.add(SinkhornW1.distance(g, t));
+      last = generator.apply(normal(samples, latent, seed + r));
+      generated.add(toDouble(last));
+    }
+    // The solvers are single-threaded and the runs independent: one run per core.
+    int threads = Math.max(1, Math.min(runs, Runtime.getRuntime().availableProcessors()));
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<Double>> exact = new ArrayList<>();
+      List<Future<Double>> entropic = new ArrayList<>();
+      for (double[][] g : generated) {
+        exact.add(pool.submit(() -> ExactW1.distance(g, t)));
+        if (sinkhorn) {
+          entropic.add(pool.submit(() -> SinkhornW1.distance(g, t)));
+        }
+      }
+      return new Result(W1Summary.of(collect(exact)), sinkhorn ? W1Summary.of(collect(entropic)) : null, last);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static List<Double> collect(List<Future<Double>> futures) {
+    List<Double> out = new ArrayList<>();
+    for (Future<Double> f : futures) {
+      try {
+        out.add(f.get());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("W1 evaluation interrupted", e);
+      } catch (ExecutionException e) {
+        throw new IllegalStateException("W1 evaluation failed: " + e.getCause(), e.getCause());
       }
     }
-    return new Result(W1Summary.of(exact), sinkhorn ? W1Summary.of(entropic) : null, generated);
+    return out;
   }
 
   static float[][] normal(int n, int d, long seed) {

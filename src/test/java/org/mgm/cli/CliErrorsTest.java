@@ -1,0 +1,89 @@
+package org.mgm.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad input: one line naming the value and what was expected, exit code 2, nothing written. */
+class CliErrorsTest {
+  private record Outcome(int code, String err, String out) {}
+
+  private static Outcome run(String... args) {
+    PrintStream oldErr = System.err;
+    PrintStream oldOut = System.out;
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(err, true));
+    System.setOut(new PrintStream(out, true));
+    try {
+      return new Outcome(Main.run(args), err.toString(), out.toString());
+    } finally {
+      System.setErr(oldErr);
+      System.setOut(oldOut);
+    }
+  }
+
+  private static void assertUsageError(Outcome o, String... fragments) {
+    assertEquals(2, o.code(), o.err());
+    String line = o.err().strip();
+    assertEquals(1, line.lines().count(), "one line: " + line);
+    for (String f : fragments) {
+      assertTrue(line.contains(f), "'" + line + "' should mention " + f);
+    }
+  }
+
+  @Test
+  void unknownCommandsAndOptionsListTheValidOnes() {
+    assertUsageError(run("synthtic"), "synthtic", "synthetic");
+    assertUsageError(run("synthetic", "trian"), "trian", "pretrain-mixer", "table");
+    assertUsageError(run("synthetic", "table", "--scenario", "low-32", "--mode", "combined", "--bogus"),
+        "--bogus", "--scenario", "--betas");
+  }
+
+  @Test
+  void badValuesAreNamed(@TempDir Path tmp) {
+    String out = tmp.toString();
+    assertUsageError(run("synthetic", "table", "--scenario", "low-16", "--mode", "combined", "--out", out),
+        "low-16", "bias-100");
+    assertUsageError(run("synthetic", "table", "--scenario", "low-32", "--mode", "sideways", "--out", out),
+        "sideways", "combined", "alternate");
+    assertUsageError(run("synthetic", "pretrain-mixer", "--beta", "1.5", "--out", out), "1.5", "[0, 1]");
+    assertUsageError(run("synthetic", "pretrain-mixer", "--beta", "abc", "--out", out), "abc");
+    assertUsageError(run("synthetic", "run", "--scenario", "low-32", "--method", "combined", "--out", out), "--beta");
+  }
+
+  @Test
+  void badConfigAndMissingMixerAreNamedAndNothingIsWritten(@TempDir Path tmp) throws Exception {
+    Path runs = tmp.resolve("runs");
+    Path cfg = tmp.resolve("broken.yaml");
+    Files.writeString(cfg, Files.readString(Path.of("configs/synthetic.yaml")).replace("iterations: 4000", "iterations: many"));
+    assertUsageError(run("synthetic", "run", "--scenario", "low-32", "--method", "baseline",
+        "--config", cfg.toString(), "--out", runs.toString()), "broken.yaml", "iterations'", "expected an integer", "many");
+    assertUsageError(run("synthetic", "run", "--scenario", "low-32", "--method", "baseline",
+        "--config", tmp.resolve("absent.yaml").toString(), "--out", runs.toString()), "absent.yaml");
+    assertUsageError(run("synthetic", "run", "--scenario", "low-32", "--method", "baseline",
+        "--set", "agent.itrations=5", "--out", runs.toString()), "agent.itrations");
+    // A mixer directory that is not a SavedModel.
+    Path fake = Files.createDirectories(tmp.resolve("models").resolve("mixer-beta-0.50"));
+    assertUsageError(run("synthetic", "run", "--scenario", "low-32", "--method", "combined", "--beta", "0.5",
+        "--set", "mixer.models_dir=" + tmp.resolve("models"), "--set", "agent.iterations=1", "--out", runs.toString()),
+        fake.toString(), "SavedModel");
+    assertUsageError(run("synthetic", "table", "--scenario", "low-32", "--mode", "combined", "--betas", "0.3",
+        "--set", "mixer.models_dir=" + tmp.resolve("models"), "--out", runs.toString()), "beta=0.3", "pretrain-mixer");
+    assertTrue(!Files.exists(runs) || Files.list(runs).findAny().isEmpty(), "a failed start left a run directory");
+  }
+
+  @Test
+  void helpExitsZeroAndListsOptions() {
+    Outcome o = run("synthetic", "table", "--help");
+    assertEquals(0, o.code());
+    assertTrue(o.out().contains("--scenario") && o.out().contains("--json"), o.out());
+    assertEquals(0, run("--help").code());
+  }
+}
