@@ -48,10 +48,10 @@ public final class AdamOptimizer {
     this.scope = tf.withSubScope(name);
     for (Parameter p : params.parameters()) {
       String leaf = p.name().replace('/', '_');
-      firstMoments.add(Mlp.variable(scope, name, leaf + "_m", NdArrays.ofFloats(p.shape())));
-      secondMoments.add(Mlp.variable(scope, name, leaf + "_v", NdArrays.ofFloats(p.shape())));
+      firstMoments.add(ResourceVariables.create(scope, name, leaf + "_m", NdArrays.ofFloats(p.shape())));
+      secondMoments.add(ResourceVariables.create(scope, name, leaf + "_v", NdArrays.ofFloats(p.shape())));
     }
-    step = Mlp.variable(scope, name, "step", NdArrays.ofFloats(Shape.scalar()));
+    step = ResourceVariables.create(scope, name, "step", NdArrays.ofFloats(Shape.scalar()));
   }
 
   public ParameterList parameters() {

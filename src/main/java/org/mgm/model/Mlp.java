@@ -44,8 +44,8 @@ public final class Mlp implements Module {
       float[][] k = init.kernels().get(l);
       float[] b = init.biases().get(l);
       if (trainable) {
-        Parameter kp = variable(scope, name, "dense" + l + "_kernel", StdArrays.ndCopyOf(k));
-        Parameter bp = variable(scope, name, "dense" + l + "_bias", StdArrays.ndCopyOf(b));
+        Parameter kp = ResourceVariables.create(scope, name, "dense" + l + "_kernel", StdArrays.ndCopyOf(k));
+        Parameter bp = ResourceVariables.create(scope, name, "dense" + l + "_bias", StdArrays.ndCopyOf(b));
         params.add(kp);
         params.add(bp);
         kernels.add(kp.value());
@@ -64,23 +64,6 @@ public final class Mlp implements Module {
 
   public static Mlp frozen(Ops tf, String name, MlpSpec spec, MlpWeights weights) {
     return new Mlp(tf, name, spec, weights, false);
-  }
-
-  /**
-   * A resource variable whose initial value runs with {@code Session.initialize()}.
-   *
-   * @param scope the owner's sub-scope; the variable is named {@code <owner>/<leaf>}
-   */
-  static Parameter variable(Ops scope, String owner, String leaf, NdArray<Float> value) {
-    Ops init = scope.withInitScope();
-    Shape shape = value.shape();
-    String fullName = owner + "/" + leaf;
-    Operand<?> handle =
-        init.withName(leaf).varHandleOp(TFloat32.class, shape, VarHandleOp.sharedName(fullName));
-    init.withName(leaf + "_init")
-        .assignVariableOp(handle, init.constant(TFloat32.tensorOf(shape, value::copyTo)));
-    Operand<TFloat32> read = scope.withName(leaf + "_read").readVariableOp(handle, TFloat32.class);
-    return new Parameter(fullName, handle, read, shape);
   }
 
   @Override

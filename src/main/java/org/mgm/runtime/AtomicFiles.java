@@ -32,6 +32,10 @@ public final class AtomicFiles {
     }
   }
 
+  public static void writeBytes(Path target, byte[] bytes) throws IOException {
+    write(target, tmp -> Files.write(tmp, bytes));
+  }
+
   public static void writeString(Path target, String text) throws IOException {
     write(target, tmp -> Files.writeString(tmp, text, StandardCharsets.UTF_8));
   }

@@ -31,8 +31,8 @@ class AdamOptimizerTest {
     try (Graph g = new Graph(); Session s = new Session(g)) {
       Ops tf = Ops.create(g);
       float[] w0 = {0.5f, -1.0f, 2.0f};
-      Parameter w = Mlp.variable(tf.withSubScope("net"), "net", "w", StdArrays.ndCopyOf(w0));
-      Parameter other = Mlp.variable(tf.withSubScope("other"), "other", "w", StdArrays.ndCopyOf(new float[] {3f}));
+      Parameter w = ResourceVariables.create(tf.withSubScope("net"), "net", "w", StdArrays.ndCopyOf(w0));
+      Parameter other = ResourceVariables.create(tf.withSubScope("other"), "other", "w", StdArrays.ndCopyOf(new float[] {3f}));
       // loss = Σ w²·c + other·w₀: gradient 2·c·w, so it changes between steps.
       float[] c = {1f, 0.5f, -2f};
       Operand<TFloat32> loss = tf.sum(

@@ -1,0 +1,197 @@
+package org.mgm.onnx.check;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.mgm.onnx.importer.ImportOptions;
+import org.mgm.onnx.importer.ImportedGraph;
+import org.mgm.onnx.importer.OnnxImporter;
+import org.mgm.onnx.io.OnnxFormatException;
+import org.mgm.onnx.proto.OnnxModelProto.ModelProto;
+import org.mgm.tensor.HostTensor;
+import org.tensorflow.Graph;
+import org.tensorflow.Output;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.Tensor;
+
+/**
+ * An ONNX model imported alone into its own TF graph and session: inference and
+ * "vector-Jacobian products" (gradients of sum(output · v)) with host tensors in and out. This is
+ * what `mgm infer` and `mgm gradcheck` run; training code imports into a shared graph instead.
+ */
+public final class ImportedSession implements AutoCloseable {
+  private static final AtomicInteger GRADIENT_PREFIX = new AtomicInteger();
+
+  private final Graph graph = new Graph();
+  private final Session session;
+  private final ImportedGraph imported;
+  private final ImportOptions options;
+
+  public ImportedSession(ModelProto model, ImportOptions options, String source) {
+    this.options = options;
+    try {
+      this.imported = new OnnxImporter().importModel(graph, model, options, source);
+    } catch (RuntimeException e) {
+      graph.close();
+      throw e;
+    }
+    this.session = new Session(graph);
+    if (!imported.trainable().isEmpty()) {
+      session.initialize();
+    }
+  }
+
+  public ImportedGraph imported() {
+    return imported;
+  }
+
+  public Graph graph() {
+    return graph;
+  }
+
+  public Session session() {
+    return session;
+  }
+
+  /** Runs the graph; {@code feeds} maps unbound input names (and FED initializer names) to values. */
+  public Map<String, HostTensor> run(Map<String, HostTensor> feeds, List<Output<?>> fetches, List<String> names) {
+    return run(feeds, Map.of(), fetches, names);
+  }
+
+  private Map<String, HostTensor> run(Map<String, HostTensor> feeds, Map<Output<?>, HostTensor> extra,
+      List<Output<?>> fetches, List<String> names) {
+    List<Tensor> owned = new ArrayList<>();
+    try {
+      Session.Runner runner = session.runner();
+      for (Map.Entry<Output<?>, HostTensor> e : extra.entrySet()) {
+        Tensor t = toGraphType(e.getValue(), e.getKey()).toTf();
+        owned.add(t);
+        runner.feed(e.getKey(), t);
+      }
+      for (Map.Entry<String, Output<?>> in : imported.inputs().entrySet()) {
+        HostTensor v = feeds.get(in.getKey());
+        if (v == null) {
+          throw new OnnxFormatException("no value given for input '" + in.getKey() + "'; inputs are "
+              + imported.inputs().keySet());
+        }
+        Tensor t = toGraphType(v, in.getValue()).toTf();
+        owned.add(t);
+        runner.feed(in.getValue(), t);
+      }
+      for (Map.Entry<String, Output<?>> p : imported.fed().entrySet()) {
+        HostTensor v = feeds.getOrDefault(p.getKey(), imported.fedValues().get(p.getKey()));
+        Tensor t = toGraphType(v, p.getValue()).toTf();
+        owned.add(t);
+        runner.feed(p.getValue(), t);
+      }
+      for (Output<?> f : fetches) {
+        runner.fetch(f);
+      }
+      Map<String, HostTensor> out = new LinkedHashMap<>();
+      try (Result r = runner.run()) {
+        for (int i = 0; i < fetches.size(); i++) {
+          out.put(names.get(i), HostTensor.fromTf(r.get(i)));
+        }
+      }
+      return out;
+    } finally {
+      owned.forEach(Tensor::close);
+    }
+  }
+
+  /** All selected outputs for the given inputs. */
+  public Map<String, HostTensor> infer(Map<String, HostTensor> feeds) {
+    return run(feeds, new ArrayList<>(imported.outputs().values()), new ArrayList<>(imported.outputs().keySet()));
+  }
+
+  /**
+   * Symbolic gradients of sum(output · v) with respect to the given placeholders (inputs or FED
+   * initializers), built once per call; returns the ops so the caller can run them repeatedly.
+   */
+  public VectorJacobian vectorJacobian(String output, List<String> wrtNames) {
+    Output<?> y = imported.output(output);
+    Output<?> v = placeholderLike(y);
+    Output<?> loss = graph.opBuilder("Sum", "vjp_loss_" + GRADIENT_PREFIX.get(), graph.baseScope())
+        .addInput(graph.opBuilder("Mul", "vjp_mul_" + GRADIENT_PREFIX.get(), graph.baseScope())
+            .addInput(y).addInput(v).build().output(0))
+        .addInput(allAxes(y))
+        .build().output(0);
+    Output<?>[] xs = new Output<?>[wrtNames.size()];
+    for (int i = 0; i < xs.length; i++) {
+      String n = wrtNames.get(i);
+      xs[i] = imported.inputs().containsKey(n) ? imported.inputs().get(n) : imported.fed().get(n);
+      if (xs[i] == null) {
+        throw new OnnxFormatException("cannot differentiate with respect to '" + n
+            + "': not an input or a fed initializer");
+      }
+    }
+    Output<?> seed = constantLike(loss, 1.0);
+    Output<?>[] grads = graph.addGradients("vjp_" + GRADIENT_PREFIX.getAndIncrement(),
+        new Output<?>[] {loss}, xs, new Output<?>[] {seed});
+    return new VectorJacobian(v, loss, grads, wrtNames);
+  }
+
+  /** d sum(output · v) / d wrt, for each name of {@code vj.wrt()}, plus "loss". */
+  public Map<String, HostTensor> runVectorJacobian(VectorJacobian vj, Map<String, HostTensor> feeds, HostTensor v) {
+    List<Output<?>> fetches = new ArrayList<>(List.of(vj.gradients()));
+    List<String> names = new ArrayList<>(vj.wrt());
+    fetches.add(vj.loss());
+    names.add("loss");
+    return run(feeds, Map.of(vj.cotangent(), v), fetches, names);
+  }
+
+  /** sum(output · v) alone, for finite differences. */
+  public double loss(VectorJacobian vj, Map<String, HostTensor> feeds, HostTensor v) {
+    return run(feeds, Map.of(vj.cotangent(), v), List.of(vj.loss()), List.of("loss")).get("loss").toDoubles()[0];
+  }
+
+  /** Gradient ops and the placeholder of the cotangent v. */
+  public record VectorJacobian(Output<?> cotangent, Output<?> loss, Output<?>[] gradients, List<String> wrt) {}
+
+  private Output<?> allAxes(Output<?> y) {
+    int rank = y.shape().numDimensions();
+    int[] axes = new int[Math.max(rank, 0)];
+    for (int i = 0; i < axes.length; i++) {
+      axes[i] = i;
+    }
+    try (Tensor t = HostTensor.of(axes, axes.length).toTf()) {
+      return graph.opBuilder("Const", "vjp_axes_" + GRADIENT_PREFIX.get(), graph.baseScope())
+          .setAttr("value", t).setAttr("dtype", t.dataType()).build().output(0);
+    }
+  }
+
+  private Output<?> placeholderLike(Output<?> y) {
+    return graph.opBuilder("Placeholder", "vjp_cotangent_" + GRADIENT_PREFIX.get(), graph.baseScope())
+        .setAttr("dtype", y.dataType()).setAttr("shape", y.shape()).build().output(0);
+  }
+
+  private Output<?> constantLike(Output<?> y, double value) {
+    HostTensor h = y.dataType() == org.tensorflow.proto.DataType.DT_DOUBLE
+        ? HostTensor.of(new double[] {value}) : HostTensor.of(new float[] {(float) value});
+    try (Tensor t = h.toTf()) {
+      return graph.opBuilder("Const", "vjp_seed_" + GRADIENT_PREFIX.get(), graph.baseScope())
+          .setAttr("value", t).setAttr("dtype", t.dataType()).build().output(0);
+    }
+  }
+
+  private HostTensor toGraphType(HostTensor v, Output<?> placeholder) {
+    return switch (placeholder.dataType()) {
+      case DT_FLOAT -> v.asFloating(org.mgm.tensor.ElementType.FLOAT32);
+      case DT_DOUBLE -> v.asFloating(org.mgm.tensor.ElementType.FLOAT64);
+      default -> v;
+    };
+  }
+
+  public ImportOptions options() {
+    return options;
+  }
+
+  @Override
+  public void close() {
+    session.close();
+    graph.close();
+  }
+}

@@ -1,0 +1,89 @@
+package org.mgm.onnx.importer;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.mgm.onnx.proto.OnnxModelProto.NodeProto;
+import org.mgm.tensor.HostTensor;
+import org.tensorflow.Graph;
+import org.tensorflow.Output;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+
+/**
+ * Evaluates nodes whose inputs are all known at import time, by running the node's own handler
+ * in a scratch graph. Exports without (complete) constant folding compute pads, axes and target
+ * shapes from constants (ConstantOfShape → Concat → Slice → Cast ...); folding them lets the
+ * handlers that need static values (Pad, Slice, Squeeze, ...) see plain constants.
+ */
+final class ConstantFolder implements AutoCloseable {
+  /** Larger values are left to the graph: folding is for shape-sized tensors. */
+  private static final long MAX_ELEMENTS = 1 << 16;
+
+  private final Graph graph = new Graph();
+  private final Session session = new Session(graph);
+  private final Ops ops = Ops.create(graph);
+  private final OpRegistry registry;
+  private int counter;
+
+  ConstantFolder(OpRegistry registry) {
+    this.registry = registry;
+  }
+
+  /** True when every present input has an import-time value and the op is deterministic. */
+  static boolean foldable(NodeProto n, ImportState state) {
+    if (n.getOpType().startsWith("Random") || n.getInputCount() == 0) {
+      return false;
+    }
+    for (String in : n.getInputList()) {
+      if (!in.isEmpty() && state.constant(in) == null) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The node's output values, or null when it cannot be folded (too large, unsupported output). */
+  HostTensor[] fold(NodeProto n, String label, int opset, Inputs options) {
+    ImportState scratch = new ImportState();
+    for (String in : n.getInputList()) {
+      if (!in.isEmpty() && !scratch.isDefined(in)) {
+        HostTensor v = options.state().constant(in);
+        if (v.size() > MAX_ELEMENTS) {
+          return null;
+        }
+        TfEmitter e = new TfEmitter(ops.scope().withSubScope("in" + counter++), options.options().floatType());
+        scratch.define(in, e.constant(v));
+        scratch.defineConstant(in, v);
+      }
+    }
+    TfEmitter tf = new TfEmitter(ops.scope().withSubScope("fold" + counter++), options.options().floatType());
+    Output<?>[] outs = registry.handler(n.getOpType())
+        .emit(new NodeContext(n, label, opset, scratch, tf, options.options()));
+    List<HostTensor> values = new ArrayList<>();
+    Session.Runner r = session.runner();
+    for (Output<?> o : outs) {
+      Shape s = o.shape();
+      if (!s.isUnknown() && s.hasUnknownDimension() == false && s.size() > MAX_ELEMENTS) {
+        return null;
+      }
+      r.fetch(o);
+    }
+    try (Result result = r.run()) {
+      for (int i = 0; i < outs.length; i++) {
+        values.add(HostTensor.fromTf(result.get(i)));
+      }
+    }
+    return values.toArray(new HostTensor[0]);
+  }
+
+  /** What folding needs from the running import. */
+  record Inputs(ImportState state, ImportOptions options) {}
+
+  @Override
+  public void close() {
+    session.close();
+    graph.close();
+  }
+}

@@ -1,0 +1,39 @@
+package org.mgm.onnx.importer;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.mgm.onnx.io.OnnxFormatException;
+import org.mgm.tensor.HostTensor;
+import org.tensorflow.Output;
+
+/** ONNX value name → TF output, and the values known at import time (constants, initializers). */
+final class ImportState {
+  private final Map<String, Output<?>> values = new HashMap<>();
+  private final Map<String, HostTensor> constants = new HashMap<>();
+
+  void define(String name, Output<?> value) {
+    values.put(name, value);
+  }
+
+  void defineConstant(String name, HostTensor value) {
+    constants.put(name, value);
+  }
+
+  boolean isDefined(String name) {
+    return values.containsKey(name);
+  }
+
+  Output<?> value(String name, String user) {
+    Output<?> v = values.get(name);
+    if (v == null) {
+      throw new OnnxFormatException(user + ": input '" + name + "' is not produced by any earlier node, "
+          + "initializer or graph input (is the graph topologically sorted?)");
+    }
+    return v;
+  }
+
+  /** The import-time value, or null when the value is only known when the graph runs. */
+  HostTensor constant(String name) {
+    return constants.get(name);
+  }
+}

@@ -1,0 +1,61 @@
+package org.mgm.onnx.importer;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.mgm.model.Parameter;
+import org.mgm.model.ParameterList;
+import org.mgm.onnx.io.OnnxFormatException;
+import org.mgm.tensor.HostTensor;
+import org.tensorflow.Output;
+
+/**
+ * An ONNX graph living inside a TF graph.
+ *
+ * @param inputs placeholders of the unbound ONNX inputs, by ONNX name
+ * @param outputs the selected ONNX outputs, by ONNX name
+ * @param trainable resource variables of trainable initializers, in model order
+ * @param trainableByInitializer ONNX initializer name → its variable, for writing trained values back
+ * @param fed placeholders of FED initializers, by ONNX name, with {@link #fedValues} to feed
+ * @param fedValues the initializers' stored values, converted to the graph's float type
+ */
+public record ImportedGraph(
+    Map<String, Output<?>> inputs,
+    Map<String, Output<?>> outputs,
+    ParameterList trainable,
+    Map<String, Parameter> trainableByInitializer,
+    Map<String, Output<?>> fed,
+    Map<String, HostTensor> fedValues) {
+
+  public ImportedGraph {
+    inputs = Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
+    outputs = Collections.unmodifiableMap(new LinkedHashMap<>(outputs));
+    trainableByInitializer = Collections.unmodifiableMap(new LinkedHashMap<>(trainableByInitializer));
+    fed = Collections.unmodifiableMap(new LinkedHashMap<>(fed));
+    fedValues = Collections.unmodifiableMap(new LinkedHashMap<>(fedValues));
+  }
+
+  public Output<?> output(String name) {
+    Output<?> o = outputs.get(name);
+    if (o == null) {
+      throw new OnnxFormatException("no output '" + name + "'; outputs are " + outputs.keySet());
+    }
+    return o;
+  }
+
+  /** The only output; fails when there are several. */
+  public Output<?> output() {
+    if (outputs.size() != 1) {
+      throw new OnnxFormatException("the graph has outputs " + outputs.keySet() + "; name one");
+    }
+    return outputs.values().iterator().next();
+  }
+
+  public Output<?> input(String name) {
+    Output<?> o = inputs.get(name);
+    if (o == null) {
+      throw new OnnxFormatException("no unbound input '" + name + "'; unbound inputs are " + inputs.keySet());
+    }
+    return o;
+  }
+}

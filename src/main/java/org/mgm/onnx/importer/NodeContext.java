@@ -1,0 +1,153 @@
+package org.mgm.onnx.importer;
+
+import java.util.List;
+import org.mgm.onnx.io.OnnxFormatException;
+import org.mgm.onnx.io.OnnxTensors;
+import org.mgm.onnx.proto.OnnxModelProto.AttributeProto;
+import org.mgm.onnx.proto.OnnxModelProto.NodeProto;
+import org.mgm.tensor.HostTensor;
+import org.tensorflow.Output;
+
+/** One ONNX node during import: its attributes, its inputs as TF outputs, the opset, an emitter. */
+public final class NodeContext {
+  private final NodeProto node;
+  private final String label;
+  private final int opset;
+  private final ImportState state;
+  private final TfEmitter tf;
+  private final ImportOptions options;
+
+  NodeContext(NodeProto node, String label, int opset, ImportState state, TfEmitter tf, ImportOptions options) {
+    this.node = node;
+    this.label = label;
+    this.opset = opset;
+    this.state = state;
+    this.tf = tf;
+    this.options = options;
+  }
+
+  public TfEmitter tf() {
+    return tf;
+  }
+
+  public ImportOptions options() {
+    return options;
+  }
+
+  /** The default-domain opset version of the model. */
+  public int opset() {
+    return opset;
+  }
+
+  /** "node 'name' (OpType)", for error messages. */
+  public String label() {
+    return label;
+  }
+
+  public String opType() {
+    return node.getOpType();
+  }
+
+  public int inputCount() {
+    return node.getInputCount();
+  }
+
+  public int outputCount() {
+    return node.getOutputCount();
+  }
+
+  /** Optional inputs may be absent or given as "". */
+  public boolean hasInput(int i) {
+    return i < node.getInputCount() && !node.getInput(i).isEmpty();
+  }
+
+  public Output<?> input(int i) {
+    if (!hasInput(i)) {
+      throw fail("input " + i + " is missing");
+    }
+    return state.value(node.getInput(i), label);
+  }
+
+  /** The value of an input that must be known at import time (pads, axes, shapes of ops). */
+  public HostTensor constantInput(int i) {
+    HostTensor v = constantInputOrNull(i);
+    if (v == null) {
+      throw fail("input " + i + " ('" + node.getInput(i) + "') must be a constant or initializer; "
+          + "a value computed at run time is not supported here");
+    }
+    return v;
+  }
+
+  public HostTensor constantInputOrNull(int i) {
+    return hasInput(i) ? state.constant(node.getInput(i)) : null;
+  }
+
+  public OnnxFormatException fail(String problem) {
+    return new OnnxFormatException(label + ": " + problem);
+  }
+
+  private AttributeProto attr(String name) {
+    for (AttributeProto a : node.getAttributeList()) {
+      if (a.getName().equals(name)) {
+        return a;
+      }
+    }
+    return null;
+  }
+
+  public boolean hasAttr(String name) {
+    return attr(name) != null;
+  }
+
+  public long attrInt(String name, long fallback) {
+    AttributeProto a = attr(name);
+    return a == null ? fallback : a.getI();
+  }
+
+  public float attrFloat(String name, float fallback) {
+    AttributeProto a = attr(name);
+    return a == null ? fallback : a.getF();
+  }
+
+  public String attrString(String name, String fallback) {
+    AttributeProto a = attr(name);
+    return a == null ? fallback : a.getS().toStringUtf8();
+  }
+
+  /** Integer list attribute, or null when absent. */
+  public long[] attrInts(String name) {
+    AttributeProto a = attr(name);
+    return a == null ? null : a.getIntsList().stream().mapToLong(Long::longValue).toArray();
+  }
+
+  public List<Float> attrFloats(String name) {
+    AttributeProto a = attr(name);
+    return a == null ? null : a.getFloatsList();
+  }
+
+  public HostTensor attrTensor(String name) {
+    AttributeProto a = attr(name);
+    return a == null || !a.hasT() ? null : OnnxTensors.decode(a.getT(), label + " attribute " + name);
+  }
+
+  /** Integers given as an attribute before {@code inputSinceOpset} and as input {@code index} from then on. */
+  public long[] intsFromAttrOrInput(String attrName, int index, int inputSinceOpset) {
+    if (opset >= inputSinceOpset || hasInput(index)) {
+      HostTensor t = constantInputOrNull(index);
+      if (t == null && hasInput(index)) {
+        constantInput(index);
+      }
+      return t == null ? null : t.longs();
+    }
+    return attrInts(attrName);
+  }
+
+  /** The static rank of a TF output, failing with the node's name when it is unknown. */
+  public int rank(Output<?> x) {
+    int r = x.shape().numDimensions();
+    if (r < 0) {
+      throw fail("needs the rank of its input, which is unknown");
+    }
+    return r;
+  }
+}

@@ -1,0 +1,294 @@
+package org.mgm.onnx.importer;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.mgm.model.Parameter;
+import org.mgm.model.ParameterList;
+import org.mgm.model.ResourceVariables;
+import org.mgm.onnx.io.OnnxFormatException;
+import org.mgm.onnx.io.OnnxTensors;
+import org.mgm.onnx.proto.OnnxModelProto.GraphProto;
+import org.mgm.onnx.proto.OnnxModelProto.ModelProto;
+import org.mgm.onnx.proto.OnnxModelProto.NodeProto;
+import org.mgm.onnx.proto.OnnxModelProto.OperatorSetIdProto;
+import org.mgm.onnx.proto.OnnxModelProto.TensorProto;
+import org.mgm.onnx.proto.OnnxModelProto.TensorShapeProto;
+import org.mgm.onnx.proto.OnnxModelProto.ValueInfoProto;
+import org.mgm.tensor.ElementType;
+import org.mgm.tensor.HostTensor;
+import org.tensorflow.Graph;
+import org.tensorflow.Output;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.NdArrays;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.Scope;
+import org.tensorflow.proto.DataType;
+
+/**
+ * Emits an ONNX graph into an existing TF graph, node by node through the {@link OpRegistry}.
+ * The result keeps ONNX semantics (NCHW, broadcasting, value names), so outputs equal ONNX
+ * Runtime's; only the ops are TF's, chosen so that they have (second-order) gradients.
+ */
+public final class OnnxImporter {
+  public static final int MIN_OPSET = 7;
+  public static final int MAX_OPSET = 21;
+
+  private final OpRegistry registry;
+
+  public OnnxImporter(OpRegistry registry) {
+    this.registry = registry;
+  }
+
+  public OnnxImporter() {
+    this(OpRegistry.standard());
+  }
+
+  /** The default-domain opset of a model, checked against what this importer supports. */
+  public static int defaultOpset(ModelProto model, String source) {
+    Integer opset = null;
+    for (OperatorSetIdProto id : model.getOpsetImportList()) {
+      if (id.getDomain().isEmpty() || id.getDomain().equals("ai.onnx")) {
+        opset = (int) id.getVersion();
+      }
+    }
+    if (opset == null) {
+      throw new OnnxFormatException(source + ": no opset for the default ONNX domain");
+    }
+    if (opset < MIN_OPSET || opset > MAX_OPSET) {
+      throw new OnnxFormatException(source + ": opset " + opset + " is not supported (supported: "
+          + MIN_OPSET + "–" + MAX_OPSET + ")");
+    }
+    return opset;
+  }
+
+  /** Node types this importer has no handler for, with the names of the nodes using them. */
+  public Map<String, List<String>> unsupportedOps(GraphProto graph) {
+    Map<String, List<String>> missing = new LinkedHashMap<>();
+    for (int i = 0; i < graph.getNodeCount(); i++) {
+      NodeProto n = graph.getNode(i);
+      if (!isDefaultDomain(n.getDomain()) || !registry.supports(n.getOpType())) {
+        String type = isDefaultDomain(n.getDomain()) ? n.getOpType() : n.getDomain() + "::" + n.getOpType();
+        missing.computeIfAbsent(type, k -> new ArrayList<>()).add(nodeName(n, i));
+      }
+    }
+    return missing;
+  }
+
+  public ImportedGraph importModel(Graph graph, ModelProto model, ImportOptions options, String source) {
+    int opset = defaultOpset(model, source);
+    GraphProto g = model.getGraph();
+    Map<String, List<String>> missing = unsupportedOps(g);
+    if (!missing.isEmpty()) {
+      Map.Entry<String, List<String>> first = missing.entrySet().iterator().next();
+      throw new OnnxFormatException(source + ": node '" + first.getValue().get(0) + "' uses op "
+          + first.getKey() + ", which is not supported" + (missing.size() > 1 ? " (also: " + missing.keySet() + ")" : ""));
+    }
+    Ops ops = Ops.create(graph).withSubScope(options.scope());
+    ImportState state = new ImportState();
+    Set<String> initializerNames = new HashSet<>();
+    List<Parameter> trainable = new ArrayList<>();
+    Map<String, Parameter> trainableByName = new LinkedHashMap<>();
+    Map<String, Output<?>> fed = new LinkedHashMap<>();
+    Map<String, HostTensor> fedValues = new LinkedHashMap<>();
+    TfEmitter constants = new TfEmitter(ops.scope().withSubScope("initializers"), options.floatType());
+    for (TensorProto t : g.getInitializerList()) {
+      initializerNames.add(t.getName());
+      HostTensor value = OnnxTensors.decode(t, source);
+      InitializerPolicy.Kind kind = value.type().isFloating()
+          ? options.initializers().kindOf(t.getName()) : InitializerPolicy.Kind.FROZEN;
+      switch (kind) {
+        case FROZEN -> {
+          state.define(t.getName(), constants.constant(value));
+          state.defineConstant(t.getName(), value);
+        }
+        case TRAINABLE -> {
+          if (options.floatType() != ElementType.FLOAT32) {
+            throw new IllegalArgumentException("trainable initializers are float32; import float64 graphs with FED ones");
+          }
+          Parameter p = ResourceVariables.create(ops.withSubScope("params"), options.scope() + "/params",
+              opName(t.getName()), NdArrays.wrap(Shape.of(value.shape()),
+                  DataBuffers.of(value.asFloating(ElementType.FLOAT32).floats(), true, false)));
+          trainable.add(p);
+          trainableByName.put(t.getName(), p);
+          state.define(t.getName(), p.value().asOutput());
+        }
+        case FED -> {
+          Output<?> ph = placeholder(constants, options.floatType(), Shape.of(value.shape()));
+          fed.put(t.getName(), ph);
+          fedValues.put(t.getName(), value.asFloating(options.floatType()));
+          state.define(t.getName(), ph);
+        }
+      }
+    }
+    Map<String, Output<?>> inputs = new LinkedHashMap<>();
+    Set<String> bound = new HashSet<>();
+    TfEmitter inputEmitter = new TfEmitter(ops.scope().withSubScope("inputs"), options.floatType());
+    for (ValueInfoProto in : g.getInputList()) {
+      if (initializerNames.contains(in.getName())) {
+        continue;  // IR < 4 lists initializers among the inputs
+      }
+      ElementType type = elementType(in, source, options.floatType());
+      Shape shape = shapeOf(in);
+      if (options.bindings().containsKey(in.getName())) {
+        Output<?> operand = options.bindings().get(in.getName()).asOutput();
+        checkBinding(source, in.getName(), type, shape, operand, options.floatType());
+        state.define(in.getName(), operand);
+        bound.add(in.getName());
+      } else {
+        Output<?> ph = placeholder(inputEmitter, type, shape);
+        inputs.put(in.getName(), ph);
+        state.define(in.getName(), ph);
+      }
+    }
+    for (String b : options.bindings().keySet()) {
+      if (!bound.contains(b)) {
+        throw new OnnxFormatException(source + ": cannot bind '" + b + "': the graph has no such input");
+      }
+    }
+    try (ConstantFolder folder = new ConstantFolder(registry)) {
+      for (int i = 0; i < g.getNodeCount(); i++) {
+        emitNode(g.getNode(i), i, source, opset, ops, state, options, folder);
+      }
+    }
+    Map<String, Output<?>> outputs = new LinkedHashMap<>();
+    List<String> wanted = options.outputs().isEmpty()
+        ? g.getOutputList().stream().map(ValueInfoProto::getName).toList() : options.outputs();
+    for (String o : wanted) {
+      if (!state.isDefined(o)) {
+        throw new OnnxFormatException(source + ": no value named '" + o + "'; graph outputs are "
+            + g.getOutputList().stream().map(ValueInfoProto::getName).toList());
+      }
+      outputs.put(o, state.value(o, source));
+    }
+    return new ImportedGraph(inputs, outputs, new ParameterList(options.scope(), trainable), trainableByName,
+        fed, fedValues);
+  }
+
+  private void emitNode(NodeProto n, int index, String source, int opset, Ops ops, ImportState state,
+      ImportOptions options, ConstantFolder folder) {
+    String name = nodeName(n, index);
+    String label = source + ": node '" + name + "' (" + n.getOpType() + ")";
+    Scope scope = ops.scope().withSubScope(opName(name));
+    TfEmitter tf = new TfEmitter(scope, options.floatType());
+    NodeContext ctx = new NodeContext(n, label, opset, state, tf, options);
+    if (ConstantFolder.foldable(n, state)) {
+      HostTensor[] values = folder.fold(n, label, opset, new ConstantFolder.Inputs(state, options));
+      if (values != null) {
+        for (int k = 0; k < n.getOutputCount() && k < values.length; k++) {
+          if (!n.getOutput(k).isEmpty()) {
+            state.define(n.getOutput(k), tf.constant(values[k]));
+            state.defineConstant(n.getOutput(k), values[k]);
+          }
+        }
+        return;
+      }
+    }
+    Output<?>[] outs = registry.handler(n.getOpType()).emit(ctx);
+    for (int k = 0; k < n.getOutputCount(); k++) {
+      if (n.getOutput(k).isEmpty()) {
+        continue;
+      }
+      if (k >= outs.length || outs[k] == null) {
+        throw ctx.fail("output " + k + " ('" + n.getOutput(k) + "') is not supported");
+      }
+      state.define(n.getOutput(k), outs[k]);
+    }
+    if (n.getOpType().equals("Constant")) {
+      state.defineConstant(n.getOutput(0), ConstantValues.of(ctx));
+    } else if (n.getOpType().equals("Shape") && outs[0].op().inputListLength("input") == 1) {
+      staticShape(ctx, state, n, tf);
+    }
+  }
+
+  /** Shape of a tensor whose static shape is fully known is an import-time constant. */
+  private static void staticShape(NodeContext ctx, ImportState state, NodeProto n, TfEmitter tf) {
+    Shape s = ctx.input(0).shape();
+    if (s.isUnknown() || s.hasUnknownDimension() || ctx.hasAttr("start") || ctx.hasAttr("end")) {
+      return;
+    }
+    HostTensor value = HostTensor.of(s.asArray(), s.numDimensions());
+    state.define(n.getOutput(0), tf.constant(value));
+    state.defineConstant(n.getOutput(0), value);
+  }
+
+  static boolean isDefaultDomain(String domain) {
+    return domain.isEmpty() || domain.equals("ai.onnx");
+  }
+
+  static String nodeName(NodeProto n, int index) {
+    return n.getName().isEmpty() ? n.getOpType() + "_" + index : n.getName();
+  }
+
+  /** A valid TF op name part for any ONNX name ("/model/Conv_1", "onnx::Add_3", "1.weight"). */
+  static String opName(String onnxName) {
+    String s = onnxName.replaceAll("[^A-Za-z0-9_.\\-]", "_");
+    while (s.startsWith("_") || s.startsWith("-")) {
+      s = s.substring(1);
+    }
+    return s.isEmpty() ? "node" : s;
+  }
+
+  private static Output<?> placeholder(TfEmitter tf, ElementType type, Shape shape) {
+    DataType dt = switch (type) {
+      case FLOAT32 -> DataType.DT_FLOAT;
+      case FLOAT64 -> DataType.DT_DOUBLE;
+      case INT64 -> DataType.DT_INT64;
+      case INT32 -> DataType.DT_INT32;
+      case BOOL -> DataType.DT_BOOL;
+    };
+    return tf.build("Placeholder", b -> b.setAttr("dtype", dt).setAttr("shape", shape)).output(0);
+  }
+
+  private static ElementType elementType(ValueInfoProto in, String source, ElementType floatType) {
+    int code = in.getType().getTensorType().getElemType();
+    ElementType t = ElementType.fromOnnx(code);
+    if (t == null) {
+      throw new OnnxFormatException(source + ": input '" + in.getName() + "' has element type "
+          + ElementType.onnxName(code) + ", which is not supported");
+    }
+    return t.isFloating() ? floatType : t;
+  }
+
+  /** ONNX shape with symbolic or missing dims as unknown (-1); unknown rank when absent. */
+  static Shape shapeOf(ValueInfoProto in) {
+    if (!in.getType().getTensorType().hasShape()) {
+      return Shape.unknown();
+    }
+    TensorShapeProto s = in.getType().getTensorType().getShape();
+    long[] dims = new long[s.getDimCount()];
+    for (int i = 0; i < dims.length; i++) {
+      TensorShapeProto.Dimension d = s.getDim(i);
+      dims[i] = d.hasDimValue() && d.getDimValue() > 0 ? d.getDimValue() : -1;
+    }
+    return Shape.of(dims);
+  }
+
+  private static void checkBinding(String source, String name, ElementType type, Shape expected,
+      Output<?> operand, ElementType floatType) {
+    DataType want = switch (type) {
+      case FLOAT32, FLOAT64 -> floatType == ElementType.FLOAT64 ? DataType.DT_DOUBLE : DataType.DT_FLOAT;
+      case INT64 -> DataType.DT_INT64;
+      case INT32 -> DataType.DT_INT32;
+      case BOOL -> DataType.DT_BOOL;
+    };
+    Shape actual = operand.shape();
+    boolean fits = operand.dataType() == want;
+    if (fits && !expected.isUnknown() && !actual.isUnknown()) {
+      fits = expected.numDimensions() == actual.numDimensions();
+      for (int i = 0; fits && i < expected.numDimensions(); i++) {
+        long e = expected.get(i);
+        long a = actual.get(i);
+        fits = e < 0 || a < 0 || e == a;
+      }
+    }
+    if (!fits) {
+      throw new OnnxFormatException(source + ": cannot bind input '" + name + "' " + type + " " + expected
+          + " to " + operand.op().name() + " " + operand.dataType() + " " + actual);
+    }
+  }
+}

@@ -1,0 +1,105 @@
+package org.mgm.onnx.importer;
+
+import java.util.function.UnaryOperator;
+import org.mgm.tensor.ElementType;
+import org.mgm.tensor.HostTensor;
+import org.tensorflow.Operation;
+import org.tensorflow.OperationBuilder;
+import org.tensorflow.Output;
+import org.tensorflow.Tensor;
+import org.tensorflow.op.Scope;
+import org.tensorflow.proto.DataType;
+
+/**
+ * Builds raw TF ops by type name inside one node's name scope.
+ *
+ * <p>Raw op names instead of the typed {@code Ops} wrappers: the importer works on tensors whose
+ * element type is only known at run time (float32 or float64, int64 shape tensors), and several
+ * ops it needs (AddV2, BatchMatMulV2, Pad) have no Java wrapper. Type attributes such as "T" are
+ * inferred by TF from the inputs.
+ */
+public final class TfEmitter {
+  private final Scope scope;
+  private final ElementType floatType;
+
+  TfEmitter(Scope scope, ElementType floatType) {
+    this.scope = scope;
+    this.floatType = floatType;
+  }
+
+  public ElementType floatType() {
+    return floatType;
+  }
+
+  public DataType floatDataType() {
+    return floatType == ElementType.FLOAT64 ? DataType.DT_DOUBLE : DataType.DT_FLOAT;
+  }
+
+  /** One op with the given inputs and no extra attributes; its first output. */
+  public Output<?> op(String type, Output<?>... inputs) {
+    return build(type, b -> b, inputs).output(0);
+  }
+
+  /** One op, with attributes set by {@code attrs}. */
+  public Operation build(String type, UnaryOperator<OperationBuilder> attrs, Output<?>... inputs) {
+    OperationBuilder b = scope.opBuilder(type, type);
+    for (Output<?> in : inputs) {
+      b.addInput(in);
+    }
+    return attrs.apply(b).build();
+  }
+
+  /** A Const holding {@code value}; floating values are converted to the graph's float type. */
+  public Output<?> constant(HostTensor value) {
+    HostTensor v = value.asFloating(floatType);
+    try (Tensor t = v.toTf()) {
+      return build("Const", b -> b.setAttr("value", t).setAttr("dtype", t.dataType())).output(0);
+    }
+  }
+
+  public Output<?> int64s(long... values) {
+    return constant(HostTensor.of(values, values.length));
+  }
+
+  public Output<?> int32s(int... values) {
+    return constant(HostTensor.of(values, values.length));
+  }
+
+  public Output<?> int32(int value) {
+    return constant(HostTensor.of(new int[] {value}));
+  }
+
+  public Output<?> int64(long value) {
+    return constant(HostTensor.of(new long[] {value}));
+  }
+
+  /** A scalar of the same element type as {@code like}. */
+  public Output<?> scalarLike(Output<?> like, double value) {
+    return switch (like.dataType()) {
+      case DT_FLOAT -> constant(HostTensor.of(new float[] {(float) value}));
+      case DT_DOUBLE -> constant(HostTensor.of(new double[] {value}).asFloating(ElementType.FLOAT64));
+      case DT_INT64 -> int64((long) value);
+      case DT_INT32 -> int32((int) value);
+      default -> throw new IllegalArgumentException("no numeric scalar for " + like.dataType());
+    };
+  }
+
+  public Output<?> cast(Output<?> x, DataType to) {
+    if (x.dataType() == to) {
+      return x;
+    }
+    return build("Cast", b -> b.setAttr("DstT", to), x).output(0);
+  }
+
+  public Output<?> shape64(Output<?> x) {
+    return build("Shape", b -> b.setAttr("out_type", DataType.DT_INT64), x).output(0);
+  }
+
+  public Output<?> transpose(Output<?> x, int... perm) {
+    return op("Transpose", x, int32s(perm));
+  }
+
+  public Output<?> reshape(Output<?> x, Output<?> shape) {
+    return op("Reshape", x, shape);
+  }
+}

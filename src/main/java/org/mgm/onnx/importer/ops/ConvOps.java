@@ -1,0 +1,203 @@
+package org.mgm.onnx.importer.ops;
+
+import static org.mgm.onnx.importer.ops.ElementwiseOps.one;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.mgm.onnx.importer.NodeContext;
+import org.mgm.onnx.importer.OpRegistry;
+import org.mgm.onnx.importer.TfEmitter;
+import org.tensorflow.Output;
+
+/**
+ * 2-D Conv and ConvTranspose.
+ *
+ * <p>Padding is always explicit followed by a VALID op: TF's SAME puts the odd pad at the end
+ * where PyTorch puts it at the start (stride 2), and Conv2D's C++ gradient ignores
+ * explicit_paddings and dilations (reference §6.3). Groups are split into separate convolutions
+ * and concatenated, which has gradients on every CPU build (grouped Conv2D needs oneDNN).
+ */
+public final class ConvOps {
+  private ConvOps() {}
+
+  public static void register(OpRegistry r) {
+    r.register("Conv", ConvOps::conv);
+    r.register("ConvTranspose", ConvOps::convTranspose);
+  }
+
+  private record Geometry(long[] kernel, long[] strides, long[] pads, int group) {}
+
+  private static Geometry geometry(NodeContext n, Output<?> x, Output<?> w) {
+    if (n.rank(x) != 4) {
+      throw n.fail("only 2-D convolutions (4-D NCHW input) are supported, input is " + x.shape());
+    }
+    long[] dil = n.attrInts("dilations");
+    if (dil != null) {
+      for (long d : dil) {
+        if (d != 1) {
+          throw n.fail("dilations " + java.util.Arrays.toString(dil) + " are not supported "
+              + "(TF's Conv2D gradient ignores dilations)");
+        }
+      }
+    }
+    long[] kernel = n.attrInts("kernel_shape");
+    if (kernel == null) {
+      if (w.shape().isUnknown() || w.shape().get(2) < 0 || w.shape().get(3) < 0) {
+        throw n.fail("kernel_shape is missing and the weight's shape is unknown");
+      }
+      kernel = new long[] {w.shape().get(2), w.shape().get(3)};
+    }
+    long[] strides = n.attrInts("strides");
+    if (strides == null) {
+      strides = new long[] {1, 1};
+    }
+    long[] pads = n.attrInts("pads");
+    if (pads == null) {
+      pads = new long[4];
+    }
+    return new Geometry(kernel, strides, pads, (int) n.attrInt("group", 1));
+  }
+
+  private static Output<?>[] conv(NodeContext n) {
+    TfEmitter tf = n.tf();
+    Output<?> x = n.input(0);
+    Output<?> w = n.input(1);
+    Geometry g = geometry(n, x, w);
+    long[] pads = g.pads;
+    String autoPad = n.attrString("auto_pad", "NOTSET");
+    if (!autoPad.equals("NOTSET") && !autoPad.equals("VALID")) {
+      pads = samePads(n, x, g, autoPad.equals("SAME_LOWER"));
+    } else if (autoPad.equals("VALID")) {
+      pads = new long[4];
+    }
+    SpatialLayout layout = new SpatialLayout(n.options().convLayout(), tf.floatType());
+    Output<?> xi = layout.padSpatial(tf, layout.in(tf, x), pads);
+    Output<?> filter = tf.transpose(w, 2, 3, 1, 0);  // [M, C/g, kh, kw] → [kh, kw, C/g, M]
+    List<Output<?>> xs = split(tf, xi, layout.channelAxis(), g.group);
+    List<Output<?>> fs = split(tf, filter, 3, g.group);
+    List<Output<?>> ys = new ArrayList<>();
+    for (int i = 0; i < g.group; i++) {
+      ys.add(tf.build("Conv2D", b -> b.setAttr("strides", layout.strides(g.strides[0], g.strides[1]))
+          .setAttr("padding", "VALID").setAttr("data_format", layout.dataFormat()), xs.get(i), fs.get(i)).output(0));
+    }
+    Output<?> y = layout.out(tf, concat(tf, ys, layout.channelAxis()));
+    if (n.hasInput(2)) {
+      y = tf.op("AddV2", y, tf.reshape(n.input(2), tf.int64s(1, -1, 1, 1)));
+    }
+    return one(y);
+  }
+
+  private static long[] samePads(NodeContext n, Output<?> x, Geometry g, boolean lower) {
+    long[] pads = new long[4];
+    for (int i = 0; i < 2; i++) {
+      long in = x.shape().get(2 + i);
+      if (in < 0) {
+        throw n.fail("auto_pad SAME needs static spatial sizes, input is " + x.shape());
+      }
+      long out = (in + g.strides[i] - 1) / g.strides[i];
+      long total = Math.max((out - 1) * g.strides[i] + g.kernel[i] - in, 0);
+      pads[i] = lower ? total - total / 2 : total / 2;
+      pads[i + 2] = total - pads[i];
+    }
+    return pads;
+  }
+
+  /**
+   * Conv2DBackpropInput with VALID padding produces the full transposed convolution
+   * (s·(in−1) + k + output_padding per axis); ONNX pads are then cropped with Slice, which — unlike
+   * StridedSlice — can be differentiated twice.
+   */
+  private static Output<?>[] convTranspose(NodeContext n) {
+    TfEmitter tf = n.tf();
+    Output<?> x = n.input(0);
+    Output<?> w = n.input(1);
+    Geometry g = geometry(n, x, w);
+    long[] outPad = n.attrInts("output_padding");
+    if (outPad == null) {
+      outPad = new long[2];
+    }
+    long[] pads = g.pads.clone();
+    long[] outputShape = n.attrInts("output_shape");
+    String autoPad = n.attrString("auto_pad", "NOTSET");
+    if (outputShape != null || autoPad.startsWith("SAME")) {
+      for (int i = 0; i < 2; i++) {
+        long in = x.shape().get(2 + i);
+        if (in < 0) {
+          throw n.fail("output_shape / auto_pad needs static spatial sizes, input is " + x.shape());
+        }
+        long out = outputShape != null ? outputShape[outputShape.length - 2 + i] : in * g.strides[i];
+        long total = g.strides[i] * (in - 1) + outPad[i] + g.kernel[i] - out;
+        boolean upper = autoPad.equals("SAME_UPPER");
+        pads[i] = upper ? total / 2 : total - total / 2;
+        pads[i + 2] = total - pads[i];
+      }
+    }
+    if (w.shape().isUnknown() || w.shape().get(1) < 0) {
+      throw n.fail("the weight's shape must be static, it is " + w.shape());
+    }
+    long outPerGroup = w.shape().get(1);
+    SpatialLayout layout = new SpatialLayout(n.options().convLayout(), tf.floatType());
+    Output<?> xi = layout.in(tf, x);
+    Output<?> shape = tf.op("Shape", xi);  // int32
+    Output<?> batch = dim(tf, shape, 0);
+    Output<?> fullH = full(tf, dim(tf, shape, layout.heightAxis()), g.strides[0], g.kernel[0], outPad[0]);
+    Output<?> fullW = full(tf, dim(tf, shape, layout.heightAxis() + 1), g.strides[1], g.kernel[1], outPad[1]);
+    Output<?> channels = tf.int32s((int) outPerGroup);
+    Output<?> sizes = layout.nhwc ? pack(tf, batch, fullH, fullW, channels) : pack(tf, batch, channels, fullH, fullW);
+    Output<?> filter = tf.transpose(w, 2, 3, 1, 0);  // [C_in, M/g, kh, kw] → [kh, kw, M/g, C_in]
+    List<Output<?>> xs = split(tf, xi, layout.channelAxis(), g.group);
+    List<Output<?>> fs = split(tf, filter, 3, g.group);
+    List<Output<?>> ys = new ArrayList<>();
+    for (int i = 0; i < g.group; i++) {
+      ys.add(tf.build("Conv2DBackpropInput", b -> b.setAttr("strides", layout.strides(g.strides[0], g.strides[1]))
+          .setAttr("padding", "VALID").setAttr("data_format", layout.dataFormat()), sizes, fs.get(i), xs.get(i))
+          .output(0));
+    }
+    Output<?> y = layout.out(tf, concat(tf, ys, layout.channelAxis()));
+    if (pads[0] != 0 || pads[1] != 0 || pads[2] != 0 || pads[3] != 0) {
+      Output<?> one = tf.int32s(-1);
+      Output<?> h = tf.op("Sub", fullH, tf.int32((int) (pads[0] + pads[2])));
+      Output<?> wd = tf.op("Sub", fullW, tf.int32((int) (pads[1] + pads[3])));
+      Output<?> size = pack(tf, one, one, h, wd);
+      y = tf.op("Slice", y, tf.int32s(0, 0, (int) pads[0], (int) pads[1]), size);
+    }
+    if (n.hasInput(2)) {
+      y = tf.op("AddV2", y, tf.reshape(n.input(2), tf.int64s(1, -1, 1, 1)));
+    }
+    return one(y);
+  }
+
+  private static Output<?> dim(TfEmitter tf, Output<?> shape32, int axis) {
+    return tf.op("GatherV2", shape32, tf.int32s(axis), tf.int32(0));
+  }
+
+  private static Output<?> full(TfEmitter tf, Output<?> in, long stride, long kernel, long outPad) {
+    Output<?> minusOne = tf.op("Sub", in, tf.int32(1));
+    return tf.op("AddV2", tf.op("Mul", minusOne, tf.int32((int) stride)), tf.int32((int) (kernel + outPad)));
+  }
+
+  /** Concatenates 1-element int32 vectors into a shape vector. */
+  private static Output<?> pack(TfEmitter tf, Output<?>... parts) {
+    return concat(tf, List.of(parts), 0);
+  }
+
+  static List<Output<?>> split(TfEmitter tf, Output<?> x, int axis, int parts) {
+    if (parts == 1) {
+      return List.of(x);
+    }
+    var op = tf.build("Split", b -> b.setAttr("num_split", parts), tf.int32(axis), x);
+    List<Output<?>> out = new ArrayList<>();
+    for (int i = 0; i < parts; i++) {
+      out.add(op.output(i));
+    }
+    return out;
+  }
+
+  static Output<?> concat(TfEmitter tf, List<Output<?>> xs, int axis) {
+    if (xs.size() == 1) {
+      return xs.get(0);
+    }
+    Output<?> axisValue = tf.int32(axis);
+    return tf.build("ConcatV2", b -> b.addInputList(xs.toArray(new Output<?>[0])).addInput(axisValue)).output(0);
+  }
+}

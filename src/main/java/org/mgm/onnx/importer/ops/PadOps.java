@@ -1,0 +1,60 @@
+package org.mgm.onnx.importer.ops;
+
+import static org.mgm.onnx.importer.ops.ElementwiseOps.one;
+
+import java.util.Arrays;
+import org.mgm.onnx.importer.NodeContext;
+import org.mgm.onnx.importer.OpRegistry;
+import org.mgm.onnx.importer.TfEmitter;
+import org.mgm.tensor.HostTensor;
+import org.tensorflow.Output;
+
+/** Pad in constant and reflect modes (ONNX/PyTorch reflect excludes the edge, as TF's REFLECT). */
+public final class PadOps {
+  private PadOps() {}
+
+  public static void register(OpRegistry r) {
+    r.register("Pad", PadOps::pad);
+  }
+
+  private static Output<?>[] pad(NodeContext n) {
+    TfEmitter tf = n.tf();
+    Output<?> x = n.input(0);
+    int rank = n.rank(x);
+    long[] pads = n.opset() >= 11 ? n.constantInput(1).longs() : n.attrInts("pads");
+    if (pads == null) {
+      throw n.fail("has no pads");
+    }
+    long[] axes = null;
+    if (n.opset() >= 18 && n.hasInput(3)) {
+      axes = n.constantInput(3).longs();
+    }
+    int listed = axes == null ? rank : axes.length;
+    if (pads.length != 2 * listed) {
+      throw n.fail("pads " + Arrays.toString(pads) + " do not fit a rank-" + rank + " input");
+    }
+    long[] full = new long[2 * rank];
+    for (int i = 0; i < listed; i++) {
+      int axis = axes == null ? i : (int) (axes[i] < 0 ? axes[i] + rank : axes[i]);
+      if (pads[i] < 0 || pads[i + listed] < 0) {
+        throw n.fail("negative pads " + Arrays.toString(pads) + " are not supported");
+      }
+      full[2 * axis] = pads[i];
+      full[2 * axis + 1] = pads[i + listed];
+    }
+    Output<?> paddings = tf.constant(HostTensor.of(full, rank, 2));
+    String mode = n.attrString("mode", "constant");
+    switch (mode) {
+      case "constant": {
+        double value = n.opset() >= 11
+            ? (n.hasInput(2) ? n.constantInput(2).toDoubles()[0] : 0)
+            : n.attrFloat("value", 0f);
+        return one(value == 0 ? tf.op("Pad", x, paddings) : tf.op("PadV2", x, paddings, tf.scalarLike(x, value)));
+      }
+      case "reflect":
+        return one(tf.build("MirrorPad", b -> b.setAttr("mode", "REFLECT"), x, paddings).output(0));
+      default:
+        throw n.fail("pad mode '" + mode + "' is not supported (constant, reflect)");
+    }
+  }
+}

@@ -1,0 +1,43 @@
+package org.mgm.onnx.importer.ops;
+
+import static org.mgm.onnx.importer.ops.ElementwiseOps.one;
+
+import org.mgm.onnx.importer.NodeContext;
+import org.mgm.onnx.importer.OpRegistry;
+import org.mgm.onnx.importer.TfEmitter;
+import org.tensorflow.Output;
+
+/**
+ * Reductions. The axes are an attribute until opset 13 for ReduceSum and until 18 for the others,
+ * an input afterwards; no axes means all axes unless noop_with_empty_axes is set.
+ */
+public final class ReduceOps {
+  private ReduceOps() {}
+
+  public static void register(OpRegistry r) {
+    r.register("ReduceMean", n -> reduce(n, "Mean", 18));
+    r.register("ReduceSum", n -> reduce(n, "Sum", 13));
+    r.register("ReduceMax", n -> reduce(n, "Max", 18));
+    r.register("ReduceMin", n -> reduce(n, "Min", 18));
+    r.register("ReduceProd", n -> reduce(n, "Prod", 18));
+  }
+
+  private static Output<?>[] reduce(NodeContext n, String tfOp, int axesInputSince) {
+    TfEmitter tf = n.tf();
+    Output<?> x = n.input(0);
+    long[] axes = n.intsFromAttrOrInput("axes", 1, axesInputSince);
+    boolean keep = n.attrInt("keepdims", 1) != 0;
+    if (axes == null || axes.length == 0) {
+      if (n.attrInt("noop_with_empty_axes", 0) != 0) {
+        return one(tf.op("Identity", x));
+      }
+      int rank = n.rank(x);
+      axes = new long[rank];
+      for (int i = 0; i < rank; i++) {
+        axes[i] = i;
+      }
+    }
+    Output<?> axisTensor = tf.int64s(axes);
+    return one(tf.build(tfOp, b -> b.setAttr("keep_dims", keep), x, axisTensor).output(0));
+  }
+}

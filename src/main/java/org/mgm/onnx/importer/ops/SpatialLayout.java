@@ -1,0 +1,61 @@
+package org.mgm.onnx.importer.ops;
+
+import org.mgm.onnx.importer.ConvLayout;
+import org.mgm.onnx.importer.TfEmitter;
+import org.tensorflow.Output;
+
+/**
+ * Where channels and spatial axes sit for one emitted spatial op, and the transposes around it.
+ * ONNX tensors stay NCHW between ops; only the inside of a Conv/ConvTranspose/Resize may be NHWC.
+ */
+final class SpatialLayout {
+  final boolean nhwc;
+
+  /** float64 convolutions always go through NHWC: oneDNN (and so NCHW on CPU) is float32 only. */
+  SpatialLayout(ConvLayout layout, org.mgm.tensor.ElementType floatType) {
+    this.nhwc = layout == ConvLayout.TRANSPOSED_NHWC || floatType == org.mgm.tensor.ElementType.FLOAT64;
+  }
+
+  /** NHWC-only ops (Resize) always need the transposes. */
+  static SpatialLayout nhwcOnly() {
+    return new SpatialLayout(ConvLayout.TRANSPOSED_NHWC, org.mgm.tensor.ElementType.FLOAT32);
+  }
+
+  int channelAxis() {
+    return nhwc ? 3 : 1;
+  }
+
+  int heightAxis() {
+    return nhwc ? 1 : 2;
+  }
+
+  String dataFormat() {
+    return nhwc ? "NHWC" : "NCHW";
+  }
+
+  long[] strides(long sh, long sw) {
+    return nhwc ? new long[] {1, sh, sw, 1} : new long[] {1, 1, sh, sw};
+  }
+
+  Output<?> in(TfEmitter tf, Output<?> nchw) {
+    return nhwc ? tf.transpose(nchw, 0, 2, 3, 1) : nchw;
+  }
+
+  Output<?> out(TfEmitter tf, Output<?> internal) {
+    return nhwc ? tf.transpose(internal, 0, 3, 1, 2) : internal;
+  }
+
+  /** Zero-pad the two spatial axes: [top, left, bottom, right] in ONNX order [h_b, w_b, h_e, w_e]. */
+  Output<?> padSpatial(TfEmitter tf, Output<?> x, long[] pads) {
+    if (pads[0] == 0 && pads[1] == 0 && pads[2] == 0 && pads[3] == 0) {
+      return x;
+    }
+    int h = heightAxis();
+    int[] p = new int[8];
+    p[2 * h] = (int) pads[0];
+    p[2 * h + 1] = (int) pads[2];
+    p[2 * (h + 1)] = (int) pads[1];
+    p[2 * (h + 1) + 1] = (int) pads[3];
+    return tf.op("Pad", x, tf.reshape(tf.int32s(p), tf.int32s(4, 2)));
+  }
+}
