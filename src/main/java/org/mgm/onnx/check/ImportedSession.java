@@ -129,8 +129,21 @@ public final class ImportedSession implements AutoCloseable {
       }
     }
     Output<?> seed = constantLike(loss, 1.0);
-    Output<?>[] grads = graph.addGradients("vjp_" + GRADIENT_PREFIX.getAndIncrement(),
-        new Output<?>[] {loss}, xs, new Output<?>[] {seed});
+    // addGradients rejects an x the loss does not depend on; those get zeros.
+    java.util.Set<String> upstream = upstreamOps(loss);
+    List<Output<?>> reachable = new ArrayList<>();
+    for (Output<?> x : xs) {
+      if (upstream.contains(x.op().name())) {
+        reachable.add(x);
+      }
+    }
+    Output<?>[] partial = reachable.isEmpty() ? new Output<?>[0]
+        : graph.addGradients("vjp_" + GRADIENT_PREFIX.getAndIncrement(),
+            new Output<?>[] {loss}, reachable.toArray(new Output<?>[0]), new Output<?>[] {seed});
+    Output<?>[] grads = new Output<?>[xs.length];
+    for (int i = 0, k = 0; i < xs.length; i++) {
+      grads[i] = upstream.contains(xs[i].op().name()) ? realOrZeros(partial[k++], xs[i]) : zerosLike(xs[i]);
+    }
     return new VectorJacobian(v, loss, grads, wrtNames);
   }
 
@@ -146,6 +159,40 @@ public final class ImportedSession implements AutoCloseable {
   /** sum(output · v) alone, for finite differences. */
   public double loss(VectorJacobian vj, Map<String, HostTensor> feeds, HostTensor v) {
     return run(feeds, Map.of(vj.cotangent(), v), List.of(vj.loss()), List.of("loss")).get("loss").toDoubles()[0];
+  }
+
+  /**
+   * TF hands back a dangling output when only "no gradient" reaches x (x unused, or used only in
+   * static arguments); zeros say the same and can be fetched.
+   */
+  private Output<?> realOrZeros(Output<?> dx, Output<?> x) {
+    try {
+      dx.op().name();
+      return dx;
+    } catch (IllegalStateException | NullPointerException dangling) {
+      return zerosLike(x);
+    }
+  }
+
+  private Output<?> zerosLike(Output<?> x) {
+    return graph.opBuilder("ZerosLike", "vjp_zeros_" + GRADIENT_PREFIX.getAndIncrement(), graph.baseScope())
+        .addInput(x).build().output(0);
+  }
+
+  /** Names of every op the given output depends on (data inputs, transitively). */
+  static java.util.Set<String> upstreamOps(Output<?> y) {
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    java.util.ArrayDeque<org.tensorflow.GraphOperation> todo = new java.util.ArrayDeque<>();
+    todo.add((org.tensorflow.GraphOperation) y.op());
+    while (!todo.isEmpty()) {
+      org.tensorflow.GraphOperation op = todo.pop();
+      if (seen.add(op.name())) {
+        for (int i = 0; i < op.numInputs(); i++) {
+          todo.add((org.tensorflow.GraphOperation) op.input(i).op());
+        }
+      }
+    }
+    return seen;
   }
 
   /** Gradient ops and the placeholder of the cotangent v. */

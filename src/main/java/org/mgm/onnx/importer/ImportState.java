@@ -10,6 +10,7 @@ import org.tensorflow.Output;
 final class ImportState {
   private final Map<String, Output<?>> values = new HashMap<>();
   private final Map<String, HostTensor> constants = new HashMap<>();
+  private final Map<String, HostTensor> initialValues = new HashMap<>();
 
   void define(String name, Output<?> value) {
     values.put(name, value);
@@ -17,6 +18,15 @@ final class ImportState {
 
   void defineConstant(String name, HostTensor value) {
     constants.put(name, value);
+  }
+
+  /** A trainable or fed initializer's stored value, for op arguments that must be static. */
+  void defineInitialValue(String name, HostTensor value) {
+    initialValues.put(name, value);
+  }
+
+  HostTensor initialValue(String name) {
+    return initialValues.get(name);
   }
 
   boolean isDefined(String name) {

@@ -78,8 +78,17 @@ public final class NodeContext {
     return v;
   }
 
+  /**
+   * An import-time value: a constant, or the stored value of a trainable/fed initializer used
+   * where the op needs a static argument (Resize scales, a pad value); such a use does not follow
+   * later training of that initializer.
+   */
   public HostTensor constantInputOrNull(int i) {
-    return hasInput(i) ? state.constant(node.getInput(i)) : null;
+    if (!hasInput(i)) {
+      return null;
+    }
+    HostTensor c = state.constant(node.getInput(i));
+    return c != null ? c : state.initialValue(node.getInput(i));
   }
 
   public OnnxFormatException fail(String problem) {

@@ -114,12 +114,14 @@ public final class OnnxImporter {
               opName(t.getName()), NdArrays.wrap(Shape.of(value.shape()),
                   DataBuffers.of(value.asFloating(ElementType.FLOAT32).floats(), true, false)));
           trainable.add(p);
+          state.defineInitialValue(t.getName(), value);
           trainableByName.put(t.getName(), p);
           state.define(t.getName(), p.value().asOutput());
         }
         case FED -> {
           Output<?> ph = placeholder(constants, options.floatType(), Shape.of(value.shape()));
           fed.put(t.getName(), ph);
+          state.defineInitialValue(t.getName(), value);
           fedValues.put(t.getName(), value.asFloating(options.floatType()));
           state.define(t.getName(), ph);
         }

@@ -100,6 +100,8 @@ public final class ElementwiseOps {
       case INT32 -> DataType.DT_INT32;
       case BOOL -> DataType.DT_BOOL;
     };
-    return one(n.tf().cast(n.input(0), dt));
+    Output<?> x = n.input(0);
+    // A same-type cast must still be a node of its own: the output may not alias an input.
+    return one(x.dataType() == dt ? n.tf().op("Identity", x) : n.tf().cast(x, dt));
   }
 }

@@ -42,10 +42,18 @@ public final class PadOps {
       full[2 * axis] = pads[i];
       full[2 * axis + 1] = pads[i + listed];
     }
-    Output<?> paddings = tf.constant(HostTensor.of(full, rank, 2));
+    int[] full32 = new int[full.length];
+    for (int i = 0; i < full.length; i++) {
+      full32[i] = Math.toIntExact(full[i]);
+    }
+    // int32 paddings: PadV2's C++ gradient slices with int32 and fails on int64.
+    Output<?> paddings = tf.constant(HostTensor.of(full32, rank, 2));
     String mode = n.attrString("mode", "constant");
     switch (mode) {
       case "constant": {
+        if (n.opset() >= 11 && n.hasInput(2) && n.constantInputOrNull(2) == null) {
+          return one(tf.op("PadV2", x, paddings, tf.reshape(n.input(2), tf.int32s())));
+        }
         double value = n.opset() >= 11
             ? (n.hasInput(2) ? n.constantInput(2).toDoubles()[0] : 0)
             : n.attrFloat("value", 0f);

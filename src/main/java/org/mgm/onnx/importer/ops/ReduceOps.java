@@ -37,7 +37,14 @@ public final class ReduceOps {
         axes[i] = i;
       }
     }
-    Output<?> axisTensor = tf.int64s(axes);
+    // Non-negative int32 axes: the C++ gradient of Mean/Sum crashed the JVM (Node::output_type)
+    // on int64 axes with a negative entry in a probe.
+    int rank = n.rank(x);
+    int[] normalized = new int[axes.length];
+    for (int i = 0; i < axes.length; i++) {
+      normalized[i] = (int) (axes[i] < 0 ? axes[i] + rank : axes[i]);
+    }
+    Output<?> axisTensor = tf.int32s(normalized);
     return one(tf.build(tfOp, b -> b.setAttr("keep_dims", keep), x, axisTensor).output(0));
   }
 }

@@ -30,7 +30,7 @@ public final class ShapeOps {
     r.register("Flatten", ShapeOps::flatten);
     r.register("Transpose", ShapeOps::transpose);
     r.register("Slice", ShapeOps::slice);
-    r.register("Tile", n -> one(n.tf().op("Tile", n.input(0), n.input(1))));
+    r.register("Tile", n -> one(n.tf().op("Tile", n.input(0), n.tf().cast(n.input(1), DataType.DT_INT32))));
     r.register("Expand", ShapeOps::expand);
     r.register("ConstantOfShape", ShapeOps::constantOfShape);
     r.register("Range", n -> one(n.tf().op("Range", n.input(0), n.input(1), n.input(2))));
@@ -72,14 +72,15 @@ public final class ShapeOps {
         throw n.fail("negative indices on axis " + axis + " of unknown size");
       }
       long[] fixed = Arrays.stream(idx).map(v -> v < 0 ? v + dim : v).toArray();
-      indices = tf.constant(HostTensor.of(fixed, constant.shape()));
+      indices = tf.constant(HostTensor.of(Arrays.stream(fixed).mapToInt(Math::toIntExact).toArray(), constant.shape()));
     } else {
-      Output<?> idx = tf.cast(n.input(1), DataType.DT_INT64);
-      Output<?> size = tf.op("GatherV2", tf.shape64(data), tf.int64(axis), tf.int32(0));
-      Output<?> zero = tf.int64(0);
+      Output<?> idx = tf.cast(n.input(1), DataType.DT_INT32);
+      Output<?> size = tf.op("GatherV2", tf.op("Shape", data), tf.int32((int) axis), tf.int32(0));
+      Output<?> zero = tf.int32(0);
       indices = tf.op("SelectV2", tf.op("Less", idx, zero), tf.op("AddV2", idx, size), idx);
     }
-    return one(tf.op("GatherV2", data, indices, tf.int64(axis)));
+    // int32 indices and axis: GatherV2's C++ gradient mixes them with int32 shape arithmetic.
+    return one(tf.op("GatherV2", data, indices, tf.int32((int) axis)));
   }
 
   private static Output<?>[] unsqueeze(NodeContext n) {
@@ -263,7 +264,7 @@ public final class ShapeOps {
           begin[i] = 0;
         }
       }
-      return one(tf.op("Slice", x, tf.int64s(begin), tf.int64s(size)));
+      return one(tf.op("Slice", x, tf.int32s(int32(begin)), tf.int32s(int32(size))));
     }
     for (int i = 0; i < rank; i++) {
       // StridedSlice's own clamping handles INT64_MAX / INT64_MIN bounds and negative indices.
@@ -272,7 +273,19 @@ public final class ShapeOps {
     final long bm = beginMask;
     final long em = endMask;
     return one(tf.build("StridedSlice", b -> b.setAttr("begin_mask", bm).setAttr("end_mask", em),
-        x, tf.int64s(begin), tf.int64s(end), tf.int64s(stride)).output(0));
+        x, tf.int32s(int32(begin)), tf.int32s(int32(end)), tf.int32s(int32(stride))).output(0));
+  }
+
+  /**
+   * Index vectors of ops on float data are int32: the C++ gradients of Slice, StridedSlice, Tile
+   * and BroadcastTo build int32 shape arithmetic and fail on int64 ("Inconsistent values for attr").
+   */
+  private static int[] int32(long[] values) {
+    int[] v = new int[values.length];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, values[i]));
+    }
+    return v;
   }
 
   private static long clampIndex(long v, long dim) {
@@ -284,8 +297,8 @@ public final class ShapeOps {
   private static Output<?>[] expand(NodeContext n) {
     TfEmitter tf = n.tf();
     Output<?> x = n.input(0);
-    Output<?> target = tf.cast(n.input(1), DataType.DT_INT64);
-    Output<?> shape = tf.op("BroadcastArgs", tf.shape64(x), target);
+    Output<?> target = tf.cast(n.input(1), DataType.DT_INT32);
+    Output<?> shape = tf.op("BroadcastArgs", tf.op("Shape", x), target);
     return one(tf.op("BroadcastTo", x, shape));
   }
 
