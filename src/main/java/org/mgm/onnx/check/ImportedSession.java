@@ -112,10 +112,14 @@ public final class ImportedSession implements AutoCloseable {
    * initializers), built once per call; returns the ops so the caller can run them repeatedly.
    */
   public VectorJacobian vectorJacobian(String output, List<String> wrtNames) {
-    Output<?> y = imported.output(output);
+    return vectorJacobian(imported.output(output), wrtNames);
+  }
+
+  /** As {@link #vectorJacobian(String, List)} for any output of the graph (e.g. a penalty). */
+  public VectorJacobian vectorJacobian(Output<?> y, List<String> wrtNames) {
     Output<?> v = placeholderLike(y);
-    Output<?> loss = graph.opBuilder("Sum", "vjp_loss_" + GRADIENT_PREFIX.get(), graph.baseScope())
-        .addInput(graph.opBuilder("Mul", "vjp_mul_" + GRADIENT_PREFIX.get(), graph.baseScope())
+    Output<?> loss = graph.opBuilder("Sum", unique("vjp_loss"), graph.baseScope())
+        .addInput(graph.opBuilder("Mul", unique("vjp_mul"), graph.baseScope())
             .addInput(y).addInput(v).build().output(0))
         .addInput(allAxes(y))
         .build().output(0);
@@ -138,7 +142,7 @@ public final class ImportedSession implements AutoCloseable {
       }
     }
     Output<?>[] partial = reachable.isEmpty() ? new Output<?>[0]
-        : graph.addGradients("vjp_" + GRADIENT_PREFIX.getAndIncrement(),
+        : graph.addGradients(unique("vjp"),
             new Output<?>[] {loss}, reachable.toArray(new Output<?>[0]), new Output<?>[] {seed});
     Output<?>[] grads = new Output<?>[xs.length];
     for (int i = 0, k = 0; i < xs.length; i++) {
@@ -175,7 +179,7 @@ public final class ImportedSession implements AutoCloseable {
   }
 
   private Output<?> zerosLike(Output<?> x) {
-    return graph.opBuilder("ZerosLike", "vjp_zeros_" + GRADIENT_PREFIX.getAndIncrement(), graph.baseScope())
+    return graph.opBuilder("ZerosLike", unique("vjp_zeros"), graph.baseScope())
         .addInput(x).build().output(0);
   }
 
@@ -195,8 +199,28 @@ public final class ImportedSession implements AutoCloseable {
     return seen;
   }
 
+  /**
+   * The R1-style penalty sum((∂ sum(output) / ∂ input)²), a scalar whose gradient w.r.t. the
+   * parameters is a second-order gradient of the imported graph. Import with
+   * {@code twiceDifferentiable} so that Relu and Tanh have second derivatives.
+   */
+  public Output<?> inputGradientPenalty(String output, String input) {
+    Output<?> y = imported.output(output);
+    Output<?> sum = graph.opBuilder("Sum", unique("r1_sum"), graph.baseScope()).addInput(y).addInput(allAxes(y))
+        .build().output(0);
+    Output<?> g = graph.addGradients(unique("r1"), new Output<?>[] {sum}, new Output<?>[] {imported.input(input)},
+        new Output<?>[] {constantLike(sum, 1.0)})[0];
+    Output<?> sq = graph.opBuilder("Mul", unique("r1_sq"), graph.baseScope()).addInput(g).addInput(g).build().output(0);
+    return graph.opBuilder("Sum", unique("r1_penalty"), graph.baseScope()).addInput(sq).addInput(allAxes(sq))
+        .build().output(0);
+  }
+
   /** Gradient ops and the placeholder of the cotangent v. */
   public record VectorJacobian(Output<?> cotangent, Output<?> loss, Output<?>[] gradients, List<String> wrt) {}
+
+  private static String unique(String base) {
+    return base + "_" + GRADIENT_PREFIX.getAndIncrement();
+  }
 
   private Output<?> allAxes(Output<?> y) {
     int rank = y.shape().numDimensions();
@@ -205,13 +229,13 @@ public final class ImportedSession implements AutoCloseable {
       axes[i] = i;
     }
     try (Tensor t = HostTensor.of(axes, axes.length).toTf()) {
-      return graph.opBuilder("Const", "vjp_axes_" + GRADIENT_PREFIX.get(), graph.baseScope())
+      return graph.opBuilder("Const", unique("vjp_axes"), graph.baseScope())
           .setAttr("value", t).setAttr("dtype", t.dataType()).build().output(0);
     }
   }
 
   private Output<?> placeholderLike(Output<?> y) {
-    return graph.opBuilder("Placeholder", "vjp_cotangent_" + GRADIENT_PREFIX.get(), graph.baseScope())
+    return graph.opBuilder("Placeholder", unique("vjp_cotangent"), graph.baseScope())
         .setAttr("dtype", y.dataType()).setAttr("shape", y.shape()).build().output(0);
   }
 
@@ -219,7 +243,7 @@ public final class ImportedSession implements AutoCloseable {
     HostTensor h = y.dataType() == org.tensorflow.proto.DataType.DT_DOUBLE
         ? HostTensor.of(new double[] {value}) : HostTensor.of(new float[] {(float) value});
     try (Tensor t = h.toTf()) {
-      return graph.opBuilder("Const", "vjp_seed_" + GRADIENT_PREFIX.get(), graph.baseScope())
+      return graph.opBuilder("Const", unique("vjp_seed"), graph.baseScope())
           .setAttr("value", t).setAttr("dtype", t.dataType()).build().output(0);
     }
   }
