@@ -24,8 +24,22 @@ public abstract class Command {
   /** @return the process exit code */
   protected abstract int execute(CommandLine cmd) throws Exception;
 
+  /**
+   * The long option a leading positional argument stands for ({@code mgm inspect M.onnx} =
+   * {@code mgm inspect --model M.onnx}), or null when the command takes none.
+   */
+  protected String positionalOption() {
+    return null;
+  }
+
   public int run(String prefix, String[] args) throws Exception {
     Options options = options();
+    if (positionalOption() != null && args.length > 0 && !args[0].startsWith("-")) {
+      String[] rewritten = new String[args.length + 1];
+      rewritten[0] = "--" + positionalOption();
+      System.arraycopy(args, 0, rewritten, 1, args.length);
+      args = rewritten;
+    }
     options.addOption(Option.builder("h").longOpt("help").desc("show this help").build());
     for (String a : args) {
       if (a.equals("-h") || a.equals("--help")) {

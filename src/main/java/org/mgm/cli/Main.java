@@ -20,6 +20,12 @@ public final class Main {
     return List.of(new SyntheticCommands());
   }
 
+  /** Commands on ONNX models, used without a group: {@code mgm inspect M.onnx}. */
+  static List<Command> commands() {
+    return List.of(new InspectCommand(), new InferCommand(), new GradcheckCommand(), new ExportCommand(),
+        new SampleCommand());
+  }
+
   public static void main(String[] args) {
     System.exit(run(args));
   }
@@ -35,8 +41,14 @@ public final class Main {
           return g.run(Arrays.copyOfRange(args, 1, args.length));
         }
       }
-      throw new UsageException("unknown command '" + args[0] + "' (valid: "
-          + String.join(", ", groups().stream().map(CommandGroup::name).toList()) + ")");
+      for (Command c : commands()) {
+        if (c.name().equals(args[0])) {
+          return c.run("mgm", Arrays.copyOfRange(args, 1, args.length));
+        }
+      }
+      List<String> valid = new java.util.ArrayList<>(groups().stream().map(CommandGroup::name).toList());
+      commands().forEach(c -> valid.add(c.name()));
+      throw new UsageException("unknown command '" + args[0] + "' (valid: " + String.join(", ", valid) + ")");
     } catch (UsageException | ConfigException | SavedModelLoadException | IllegalArgumentException e) {
       System.err.println("mgm: " + e.getMessage());
       return 2;
@@ -49,6 +61,11 @@ public final class Main {
 
   private static void printUsage() {
     System.out.println("usage: mgm <command> [subcommand] [options]   (--help on any of them)");
+    System.out.println();
+    System.out.println("  ONNX models:");
+    for (Command c : commands()) {
+      System.out.printf("    %-16s %s%n", c.name(), c.summary());
+    }
     for (CommandGroup g : groups()) {
       System.out.println();
       System.out.println("  " + g.name() + ": " + g.summary());

@@ -89,6 +89,29 @@ public final class FrozenSavedModel implements AutoCloseable {
     return signature.inputNames();
   }
 
+  /** Signature input or output name → the graph tensor it names ("node:0"). */
+  public Map<String, String> signatureTensors(boolean inputs) {
+    Map<String, String> m = new LinkedHashMap<>();
+    (inputs ? signature.getInputs() : signature.getOutputs()).forEach((k, v) -> m.put(k, v.name));
+    return m;
+  }
+
+  public GraphDef graphDef() {
+    return bundle.graph().toGraphDef();
+  }
+
+  /** Runs one tensor of the saved graph (a constant or a variable's read) and copies it out. */
+  public org.mgm.tensor.HostTensor evaluate(String tensorName) {
+    try (var result = bundle.session().runner().fetch(tensorName).run()) {
+      return org.mgm.tensor.HostTensor.fromTf(result.get(0));
+    }
+  }
+
+  /** The directory this model came from, for error messages. */
+  public String source() {
+    return dir.toString();
+  }
+
   /**
    * Copies the signature into {@code tf}'s graph under {@code prefix}.
    *
@@ -240,13 +263,13 @@ public final class FrozenSavedModel implements AutoCloseable {
     }
   }
 
-  private static String nodeName(String tensorName) {
+  public static String nodeName(String tensorName) {
     String n = tensorName.startsWith("^") ? tensorName.substring(1) : tensorName;
     int colon = n.indexOf(':');
     return colon < 0 ? n : n.substring(0, colon);
   }
 
-  private static int outputIndex(String tensorName) {
+  public static int outputIndex(String tensorName) {
     int colon = tensorName.indexOf(':');
     return colon < 0 ? 0 : Integer.parseInt(tensorName.substring(colon + 1));
   }

@@ -3,8 +3,6 @@ package org.mgm.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -12,30 +10,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Bad input: one line naming the value and what was expected, exit code 2, nothing written. */
 class CliErrorsTest {
-  private record Outcome(int code, String err, String out) {}
-
-  private static Outcome run(String... args) {
-    PrintStream oldErr = System.err;
-    PrintStream oldOut = System.out;
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    System.setErr(new PrintStream(err, true));
-    System.setOut(new PrintStream(out, true));
-    try {
-      return new Outcome(Main.run(args), err.toString(), out.toString());
-    } finally {
-      System.setErr(oldErr);
-      System.setOut(oldOut);
-    }
+  private static CliRunner.Outcome run(String... args) {
+    return CliRunner.run(args);
   }
 
-  private static void assertUsageError(Outcome o, String... fragments) {
-    assertEquals(2, o.code(), o.err());
-    String line = o.err().strip();
-    assertEquals(1, line.lines().count(), "one line: " + line);
-    for (String f : fragments) {
-      assertTrue(line.contains(f), "'" + line + "' should mention " + f);
-    }
+  private static void assertUsageError(CliRunner.Outcome o, String... fragments) {
+    CliRunner.assertUsageError(o, fragments);
   }
 
   @Test
@@ -81,7 +61,7 @@ class CliErrorsTest {
 
   @Test
   void helpExitsZeroAndListsOptions() {
-    Outcome o = run("synthetic", "table", "--help");
+    CliRunner.Outcome o = run("synthetic", "table", "--help");
     assertEquals(0, o.code());
     assertTrue(o.out().contains("--scenario") && o.out().contains("--json"), o.out());
     assertEquals(0, run("--help").code());

@@ -1,5 +1,7 @@
 package org.mgm.experiments.synthetic;
 
+import org.mgm.runtime.ChildJvm;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -128,25 +130,14 @@ public final class SyntheticBenchmark {
     return Double.NaN;
   }
 
-  /** Runs one job in a child JVM with this JVM's class path and options, and reads its result line. */
+  /** Runs one job in a child JVM so that its peak memory is its own, and reads its result line. */
   private static Map<String, Object> child(String job, int iterations, String configPath) throws Exception {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.mgm.cli.Main", "synthetic", "benchmark",
-        "--job", job, "--iterations", Integer.toString(iterations), "--config", configPath));
-    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    String result = null;
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
-      for (String line; (line = r.readLine()) != null; ) {
-        if (line.startsWith("RESULT ")) {
-          result = line.substring(7);
-        }
-      }
-    }
-    int code = p.waitFor();
-    if (code != 0 || result == null) {
-      throw new IllegalStateException("benchmark job " + job + " failed (exit " + code + ")");
+    ChildJvm.Outcome o = ChildJvm.run(List.of("synthetic", "benchmark", "--job", job,
+        "--iterations", Integer.toString(iterations), "--config", configPath), true);
+    String result = o.stdout().stream().filter(l -> l.startsWith("RESULT ")).map(l -> l.substring(7))
+        .reduce((a, b) -> b).orElse(null);
+    if (o.exitCode() != 0 || result == null) {
+      throw new IllegalStateException("benchmark job " + job + " failed (exit " + o.exitCode() + ")");
     }
     return Json.parseFlat(result);
   }

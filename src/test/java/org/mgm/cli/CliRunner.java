@@ -1,0 +1,39 @@
+package org.mgm.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+
+/** Runs the CLI in-process with captured stdout/stderr. */
+final class CliRunner {
+  record Outcome(int code, String err, String out) {}
+
+  private CliRunner() {}
+
+  static Outcome run(String... args) {
+    PrintStream oldErr = System.err;
+    PrintStream oldOut = System.out;
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(err, true));
+    System.setOut(new PrintStream(out, true));
+    try {
+      return new Outcome(Main.run(args), err.toString(), out.toString());
+    } finally {
+      System.setErr(oldErr);
+      System.setOut(oldOut);
+    }
+  }
+
+  /** Exit 2 and exactly one error line mentioning every fragment. */
+  static void assertUsageError(Outcome o, String... fragments) {
+    assertEquals(2, o.code(), o.err());
+    String line = o.err().strip();
+    assertEquals(1, line.lines().count(), "one line: " + line);
+    for (String f : fragments) {
+      assertTrue(line.contains(f), "'" + line + "' should mention " + f);
+    }
+  }
+}
