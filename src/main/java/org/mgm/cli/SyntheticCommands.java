@@ -21,7 +21,7 @@ import org.mgm.experiments.synthetic.SyntheticSetup;
 import org.mgm.mgm.UpdateMode;
 import org.mgm.runtime.Json;
 import org.mgm.runtime.RunDirectory;
-import org.mgm.savedmodel.SavedModelMixer;
+import org.mgm.experiments.synthetic.MixerFiles;
 
 /** {@code mgm synthetic ...}: the paper's Swiss roll / Gaussian experiment (Tables 1 and 4). */
 public final class SyntheticCommands extends CommandGroup {
@@ -94,13 +94,17 @@ public final class SyntheticCommands extends CommandGroup {
   }
 
   /** A missing or unusable mixer is bad input, found before any run directory is made. */
-  static void checkMixer(SyntheticSetup setup, double beta) {
-    Path dir = setup.mixerDir(beta);
-    if (!Files.isDirectory(dir)) {
-      throw new UsageException("no pretrained mixer for beta=" + beta + " at " + dir
+  static void checkMixer(SyntheticSetup setup, double beta) throws java.io.IOException {
+    checkMixer(setup.mixerDir(beta), beta);
+  }
+
+  /** A SavedModel directory or an ONNX file; opened once to check it fits. */
+  static void checkMixer(Path path, double beta) throws java.io.IOException {
+    if (!Files.exists(path)) {
+      throw new UsageException("no pretrained mixer for beta=" + beta + " at " + path
           + " (run: mgm synthetic pretrain-mixer --beta " + beta + ")");
     }
-    SavedModelMixer.load(dir, 2 * SyntheticSetup.DIM, SyntheticSetup.DIM).close();
+    MixerFiles.open(path).close();
   }
 
   static RunDirectory runDirectory(CommandLine cmd, SyntheticSetup setup, String name) throws Exception {
@@ -175,6 +179,8 @@ public final class SyntheticCommands extends CommandGroup {
       o.addOption(Option.builder().longOpt("method").hasArg().required()
           .desc("baseline | combined | alternate").build());
       o.addOption(Option.builder().longOpt("beta").hasArg().desc("coupling strength (MGM methods)").build());
+      o.addOption(Option.builder().longOpt("mixer").hasArg().argName("PATH")
+          .desc("mixer SavedModel dir or .onnx (default: the shipped one for --beta)").build());
       o.addOption(Option.builder().longOpt("json").desc("print the result as JSON").build());
       addConfigOptions(o);
       return o;
@@ -191,9 +197,10 @@ public final class SyntheticCommands extends CommandGroup {
       }
       double beta = cmd.hasOption("beta") ? beta(cmd) : 0;
       SyntheticSetup setup = setup(cmd);
-      AgentRun.Spec spec = new AgentRun.Spec(scenario, beta, feedback, mode);
+      Path mixer = cmd.hasOption("mixer") ? Path.of(cmd.getOptionValue("mixer")) : null;
+      AgentRun.Spec spec = new AgentRun.Spec(scenario, beta, feedback, mode, mixer);
       if (feedback) {
-        checkMixer(setup, beta);
+        checkMixer(mixer != null ? mixer : setup.mixerDir(beta), beta);
       }
       RunDirectory dir = runDirectory(cmd, setup, scenario + "-" + spec.label()
           + (feedback ? "-beta-" + SyntheticSetup.betaLabel(beta) : ""));

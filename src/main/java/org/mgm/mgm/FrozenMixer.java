@@ -8,7 +8,7 @@ import org.tensorflow.types.TFloat32;
  * A pretrained mixer generator G_mix(z', x) attached frozen to operands of the training graph.
  * Implementations differ only in where the network comes from (SavedModel, ONNX, a Java MLP).
  */
-public interface FrozenMixer {
+public interface FrozenMixer extends AutoCloseable {
   /** Width of the agents' concatenated outputs the mixer is conditioned on. */
   long conditionWidth();
 
@@ -18,4 +18,8 @@ public interface FrozenMixer {
 
   /** y = G_mix(noise, condition), built into {@code tf}'s graph; call once per use site. */
   Operand<TFloat32> attach(Ops tf, Operand<TFloat32> condition, Operand<TFloat32> noise);
+
+  /** Releases what the mixer holds (a loaded SavedModel); nothing by default. */
+  @Override
+  default void close() {}
 }

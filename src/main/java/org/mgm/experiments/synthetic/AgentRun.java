@@ -17,7 +17,10 @@ import org.mgm.runtime.Plots;
 import org.mgm.runtime.Progress;
 import org.mgm.runtime.RunDirectory;
 import org.mgm.savedmodel.MlpSavedModelExporter;
-import org.mgm.savedmodel.SavedModelMixer;
+import org.mgm.mgm.FrozenMixer;
+import org.mgm.onnx.export.SavedModelToOnnx;
+import org.mgm.onnx.io.OnnxModelFile;
+import org.mgm.savedmodel.FrozenSavedModel;
 
 /**
  * One agent training, baseline or MGM, written to its run directory: the resolved config, a log,
@@ -28,7 +31,12 @@ public final class AgentRun {
   private static final Logger LOG = LogManager.getLogger(AgentRun.class);
 
   /** What a run is: scenario, β (ignored by the baseline), and how feedback is used. */
-  public record Spec(String scenario, double beta, boolean feedback, UpdateMode mode) {
+  public record Spec(String scenario, double beta, boolean feedback, UpdateMode mode, Path mixer) {
+    /** The shipped mixer for β (config's models_dir). */
+    public Spec(String scenario, double beta, boolean feedback, UpdateMode mode) {
+      this(scenario, beta, feedback, mode, null);
+    }
+
     public String label() {
       return feedback ? "mgm-" + mode.label() : "baseline";
     }
@@ -44,11 +52,11 @@ public final class AgentRun {
     float[][] agentData = scenario.agentData(data.train(SyntheticData.X1), setup.subsetSeed());
     writePoints(dir.resolve("agent_data.csv"), agentData);
     TrainerSettings settings = setup.trainer(scenario, spec.feedback(), spec.mode());
-    SavedModelMixer mixer = null;
+    FrozenMixer mixer = null;
     if (spec.feedback()) {
-      Path mixerDir = setup.mixerDir(spec.beta());
-      mixer = SavedModelMixer.load(mixerDir, 2 * SyntheticSetup.DIM, SyntheticSetup.DIM);
-      LOG.info("mixer: {}", mixerDir);
+      Path mixerPath = spec.mixer() != null ? spec.mixer() : setup.mixerDir(spec.beta());
+      mixer = MixerFiles.open(mixerPath);
+      LOG.info("mixer: {}", mixerPath);
     }
     LOG.info("{} on {} (beta={}): {} agent points, batch {}, {} generator iterations x {} critic steps",
         spec.label(), spec.scenario(), spec.beta(), agentData.length, settings.batch(),
@@ -57,7 +65,7 @@ public final class AgentRun {
     int iterations = setup.agentIterations();
     int every = Math.max(1, setup.logEvery());
     List<double[]> curves = new ArrayList<>();
-    try (SavedModelMixer m = mixer;
+    try (FrozenMixer m = mixer;
         AgentTrainer trainer = new AgentTrainer(settings, agentData,
             Arrays.asList(null, data.train(SyntheticData.X2)), data.train(SyntheticData.Y), 0, m);
         MetricsCsv metrics = new MetricsCsv(dir.resolve("metrics.csv"), columns);
@@ -83,6 +91,10 @@ public final class AgentRun {
       LinkedHashMap<String, Integer> inputs = new LinkedHashMap<>();
       inputs.put("z", setup.latent());
       MlpSavedModelExporter.export(dir.resolve("generator"), trainer.generatorWeights(), inputs, "x");
+      // The same generator as ONNX, for serving with ONNX Runtime (mgm sample).
+      try (FrozenSavedModel saved = FrozenSavedModel.load(dir.resolve("generator"), MlpSavedModelExporter.SIGNATURE)) {
+        OnnxModelFile.write(dir.resolve("generator.onnx"), SavedModelToOnnx.convert(saved));
+      }
       Plots.scatter(dir.resolve("scatter.png"),
           spec.label() + " " + spec.scenario() + " beta=" + spec.beta() + " W1=" + w1.exact().format(),
           w1.lastSamples(), data.test(SyntheticData.X1));
