@@ -1,0 +1,64 @@
+package org.mgm.exporttools;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mgm.onnx.OnnxFixtures;
+import org.mgm.onnx.check.ImportedSession;
+import org.mgm.onnx.importer.ImportOptions;
+import org.mgm.onnx.io.OnnxModelFile;
+import org.mgm.tensor.HostTensor;
+import org.mgm.tensor.Npy;
+
+/**
+ * export-tools with real PyTorch: the fixture script reproduces the committed fixtures (same seed,
+ * same torch), and what it exports imports into TF with torch's outputs. Runs where
+ * /usr/bin/python3 has torch (CI installs python3-torch).
+ */
+class MakeFixturesTest {
+  private static final String PYTHON = "/usr/bin/python3";
+
+  private static boolean torchAvailable() throws Exception {
+    Process p = new ProcessBuilder(PYTHON, "-c", "import torch, onnx").redirectErrorStream(true).start();
+    return p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0;
+  }
+
+  @Test
+  void scriptReproducesTheCommittedFixtures(@TempDir Path tmp) throws Exception {
+    assumeTrue(torchAvailable(), "needs torch in /usr/bin/python3");
+    for (String name : List.of("mlp", "cyclegan-patchgan")) {
+      Process p = new ProcessBuilder(PYTHON, "export-tools/make_fixtures.py", "--out", tmp.toString(), "--only", name)
+          .redirectErrorStream(true).start();
+      String log = new String(p.getInputStream().readAllBytes());
+      assertTrue(p.waitFor(300, TimeUnit.SECONDS), "timed out");
+      assertEquals(0, p.exitValue(), log);
+      for (String f : List.of("input.npy", "output.npy", "grad_input.npy")) {
+        HostTensor fresh = Npy.read(tmp.resolve(name).resolve(f));
+        HostTensor committed = Npy.read(OnnxFixtures.file(name, f));
+        assertTrue(OnnxFixtures.relativeError(fresh, committed) < 1e-6, name + "/" + f + " differs from the committed one");
+      }
+      try (ImportedSession s = new ImportedSession(OnnxModelFile.read(tmp.resolve(name).resolve("model-opset13.onnx")),
+          ImportOptions.frozen("m"), name)) {
+        HostTensor y = s.infer(java.util.Map.of("input", Npy.read(tmp.resolve(name).resolve("input.npy")))).get("output");
+        assertTrue(OnnxFixtures.relativeError(y, Npy.read(tmp.resolve(name).resolve("output.npy"))) < 1e-5);
+      }
+    }
+  }
+
+  @Test
+  void unknownFixtureNameIsAnError(@TempDir Path tmp) throws Exception {
+    assumeTrue(torchAvailable(), "needs torch in /usr/bin/python3");
+    Process p = new ProcessBuilder(PYTHON, "export-tools/make_fixtures.py", "--out", tmp.toString(), "--only", "nope")
+        .redirectErrorStream(true).start();
+    String log = new String(p.getInputStream().readAllBytes());
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+    assertEquals(2, p.exitValue(), log);
+    assertTrue(log.contains("nope") && log.contains("cyclegan-resnet"), log);
+  }
+}
