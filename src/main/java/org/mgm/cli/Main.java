@@ -23,7 +23,7 @@ public final class Main {
   /** Commands on ONNX models, used without a group: {@code mgm inspect M.onnx}. */
   static List<Command> commands() {
     return List.of(new InspectCommand(), new InferCommand(), new GradcheckCommand(), new ExportCommand(),
-        new SampleCommand());
+        new SampleCommand(), new BenchImportCommand());
   }
 
   public static void main(String[] args) {

@@ -1,0 +1,100 @@
+package org.mgm.onnx.check;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.mgm.onnx.importer.ImportOptions;
+import org.mgm.onnx.io.OnnxModelFile;
+import org.mgm.onnx.proto.OnnxModelProto.ModelProto;
+import org.mgm.onnx.runtime.OrtModel;
+import org.mgm.tensor.HostTensor;
+
+/**
+ * One engine's figures for `mgm bench-import`: TF (import time, forward, forward+backward to the
+ * input through the frozen import) or ONNX Runtime (forward). Each engine runs in its own JVM so
+ * that the peak memory it reports is its own.
+ */
+public final class ImportBenchmark {
+  private ImportBenchmark() {}
+
+  public static Map<String, Object> tf(Path model, long batch, int iterations, int warmup,
+      org.mgm.onnx.importer.ConvLayout layout) throws IOException {
+    long t0 = System.nanoTime();
+    ModelProto m = OnnxModelFile.read(model);
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("engine", "tensorflow-java " + org.tensorflow.TensorFlow.version() + " " + layout);
+    try (ImportedSession s = new ImportedSession(m, ImportOptions.frozen("bench").withConvLayout(layout),
+        model.toString())) {
+      r.put("import_ms", (System.nanoTime() - t0) / 1e6);
+      String input = s.imported().inputs().keySet().iterator().next();
+      String output = s.imported().outputs().keySet().iterator().next();
+      Map<String, HostTensor> in = Map.of(input, randomInput(m, batch));
+      r.put("forward_ms", medianMs(() -> s.infer(in), iterations, warmup));
+      var vj = s.vectorJacobian(output, List.of(input));
+      HostTensor ones = ones(s.infer(in).get(output).shape());
+      r.put("forward_backward_ms", medianMs(() -> s.runVectorJacobian(vj, in, ones), iterations, warmup));
+    }
+    r.put("peak_rss_mb", peakRssMb());
+    return r;
+  }
+
+  public static Map<String, Object> ort(Path model, long batch, int iterations, int warmup) throws IOException {
+    ModelProto m = OnnxModelFile.read(model);
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("engine", "onnxruntime");
+    long t0 = System.nanoTime();
+    try (OrtModel ort = OrtModel.open(model, OrtModel.Device.CPU)) {
+      r.put("import_ms", (System.nanoTime() - t0) / 1e6);
+      Map<String, HostTensor> in = Map.of(ort.inputNames().get(0), randomInput(m, batch));
+      r.put("forward_ms", medianMs(() -> ort.run(in), iterations, warmup));
+    }
+    r.put("peak_rss_mb", peakRssMb());
+    return r;
+  }
+
+  static HostTensor randomInput(ModelProto m, long batch) {
+    var dims = m.getGraph().getInput(0).getType().getTensorType().getShape().getDimList();
+    long[] shape = dims.stream().mapToLong(d -> d.hasDimValue() ? d.getDimValue() : batch).toArray();
+    shape[0] = batch;
+    Random r = new Random(0);
+    float[] v = new float[Math.toIntExact(HostTensor.elementCount(shape))];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (float) r.nextGaussian();
+    }
+    return HostTensor.of(v, shape);
+  }
+
+  private static HostTensor ones(long[] shape) {
+    float[] v = new float[Math.toIntExact(HostTensor.elementCount(shape))];
+    Arrays.fill(v, 1f);
+    return HostTensor.of(v, shape);
+  }
+
+  private static double medianMs(Runnable step, int iterations, int warmup) {
+    for (int i = 0; i < warmup; i++) {
+      step.run();
+    }
+    double[] t = new double[iterations];
+    for (int i = 0; i < iterations; i++) {
+      long start = System.nanoTime();
+      step.run();
+      t[i] = (System.nanoTime() - start) / 1e6;
+    }
+    Arrays.sort(t);
+    return t[iterations / 2];
+  }
+
+  public static double peakRssMb() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      if (line.startsWith("VmHWM:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+      }
+    }
+    return Double.NaN;
+  }
+}
