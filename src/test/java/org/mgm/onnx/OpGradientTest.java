@@ -185,6 +185,16 @@ class OpGradientTest {
       b.initializer("sp", HostTensor.of(new long[] {2}, 1));
       b.node("Slice", List.of("x", "st", "en", "ax", "sp"), List.of("out"));
     }, new long[] {3, 3, 5}));
+    c.add(new Case("Slice-runtime-ends", 13, Map.of("x", new long[] {3, 6, 5}), false, b -> {
+      // ends = Shape(x)[1:2] - 1, computed when the graph runs (as dynamic exports do)
+      b.initializer("one", HostTensor.of(new long[] {1}, 1));
+      b.initializer("two", HostTensor.of(new long[] {2}, 1));
+      b.initializer("ax", HostTensor.of(new long[] {1}, 1));
+      String shape = b.node("Shape", List.of("x"), List.of());
+      b.node("Slice", List.of(shape, "one", "two"), List.of("dim"));
+      String end = b.node("Sub", List.of("dim", "one"), List.of());
+      b.node("Slice", List.of("x", "one", end, "ax"), List.of("out"));
+    }, new long[] {3, 4, 5}));
     c.add(new Case("Tile-Expand", 13, Map.of("x", new long[] {2, 1, 3}), false, b -> {
       b.initializer("reps", HostTensor.of(new long[] {1, 2, 1}, 3));
       b.initializer("shape", HostTensor.of(new long[] {2, 1, 1, 1}, 4));
@@ -242,10 +252,17 @@ class OpGradientTest {
 
   private static ModelProto model(Case k) {
     OnnxGraphBuilder b = new OnnxGraphBuilder(k.name, k.opset);
-    k.inputs.forEach((n, s) -> b.input(n, F, s));
+    // "runtime" cases declare a symbolic batch so that shape arithmetic cannot be folded at import.
+    k.inputs.forEach((n, s) -> b.input(n, F, k.name.contains("runtime") ? symbolicBatch(s) : s));
     k.body.accept(b);
     b.output("out", F);
     return b.build("OpGradientTest");
+  }
+
+  private static long[] symbolicBatch(long[] shape) {
+    long[] s = shape.clone();
+    s[0] = -1;
+    return s;
   }
 
   private static Map<String, HostTensor> inputs(Case k) {

@@ -20,6 +20,18 @@ class OrtParityTest {
     return OnnxFixtures.names();
   }
 
+  /** Asking for CUDA where there is none (or with the CPU build) falls back to the CPU and still runs. */
+  @org.junit.jupiter.api.Test
+  void cudaRequestFallsBackToCpuWhenUnavailable() throws Exception {
+    var path = OnnxFixtures.model("mlp", 17);
+    HostTensor x = Npy.read(OnnxFixtures.file("mlp", "input.npy"));
+    try (OrtModel m = OrtModel.open(path, OrtModel.Device.CUDA)) {
+      HostTensor y = m.run(Map.of("input", x)).get("output");
+      assertTrue(OnnxFixtures.relativeError(y, Npy.read(OnnxFixtures.file("mlp", "output.npy"))) < 1e-5,
+          "on " + m.device());
+    }
+  }
+
   @ParameterizedTest
   @MethodSource("names")
   void ortEqualsTf(String name) throws Exception {

@@ -205,6 +205,9 @@ public final class ShapeOps {
     long[] ends;
     long[] axes;
     long[] steps;
+    if (n.opset() >= 10 && (n.constantInputOrNull(1) == null || n.constantInputOrNull(2) == null)) {
+      return one(runtimeSlice(n, x, rank));
+    }
     if (n.opset() >= 10) {
       starts = n.constantInput(1).longs();
       ends = n.constantInput(2).longs();
@@ -286,6 +289,56 @@ public final class ShapeOps {
       v[i] = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, values[i]));
     }
     return v;
+  }
+
+  /**
+   * Slice whose starts or ends are computed when the graph runs (dynamic-shape exports take crop
+   * ends from Shape). Axes and steps must still be constants; StridedSlice clamps out-of-range and
+   * negative bounds like ONNX. Not twice differentiable (StridedSliceGrad has no gradient).
+   */
+  private static Output<?> runtimeSlice(NodeContext n, Output<?> x, int rank) {
+    TfEmitter tf = n.tf();
+    Output<?> starts = clampedInt32(tf, n.input(1));
+    Output<?> ends = clampedInt32(tf, n.input(2));
+    long count = starts.shape().numDimensions() == 1 ? starts.shape().get(0) : -1;
+    if (count < 0) {
+      throw n.fail("runtime starts/ends need a static length");
+    }
+    long[] axes = n.hasInput(3) ? n.constantInput(3).longs() : java.util.stream.LongStream.range(0, count).toArray();
+    long[] steps = n.hasInput(4) ? n.constantInput(4).longs() : null;
+    java.util.List<Output<?>> begin = new java.util.ArrayList<>();
+    java.util.List<Output<?>> end = new java.util.ArrayList<>();
+    int[] stride = new int[rank];
+    Arrays.fill(stride, 1);
+    long mask = (1L << rank) - 1;
+    int[] position = new int[rank];
+    Arrays.fill(position, -1);
+    for (int i = 0; i < axes.length; i++) {
+      int axis = (int) (axes[i] < 0 ? axes[i] + rank : axes[i]);
+      position[axis] = i;
+      stride[axis] = steps == null ? 1 : (int) steps[i];
+      mask &= ~(1L << axis);
+    }
+    for (int a = 0; a < rank; a++) {
+      if (position[a] < 0) {
+        begin.add(tf.int32s(0));
+        end.add(tf.int32s(0));
+      } else {
+        begin.add(tf.op("GatherV2", starts, tf.int32s(position[a]), tf.int32(0)));
+        end.add(tf.op("GatherV2", ends, tf.int32s(position[a]), tf.int32(0)));
+      }
+    }
+    final long m = mask;
+    return tf.build("StridedSlice", b -> b.setAttr("begin_mask", m).setAttr("end_mask", m), x,
+        ConvOps.concat(tf, begin, 0), ConvOps.concat(tf, end, 0), tf.int32s(stride)).output(0);
+  }
+
+  /** int64 bounds (INT64_MAX means "to the end") clamped into int32 before the cast. */
+  private static Output<?> clampedInt32(TfEmitter tf, Output<?> v) {
+    Output<?> wide = tf.cast(v, DataType.DT_INT64);
+    Output<?> clamped = tf.op("Maximum", tf.op("Minimum", wide, tf.int64(Integer.MAX_VALUE)),
+        tf.int64(Integer.MIN_VALUE));
+    return tf.cast(clamped, DataType.DT_INT32);
   }
 
   private static long clampIndex(long v, long dim) {
