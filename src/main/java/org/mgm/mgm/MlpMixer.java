@@ -22,18 +22,8 @@ public final class MlpMixer implements FrozenMixer {
   }
 
   @Override
-  public long conditionWidth() {
-    return conditionWidth;
-  }
-
-  @Override
-  public long noiseWidth() {
-    return weights.spec().in() - conditionWidth;
-  }
-
-  @Override
-  public long outputWidth() {
-    return weights.spec().out();
+  public Widths widths() {
+    return new Widths(conditionWidth, weights.spec().in() - conditionWidth, weights.spec().out());
   }
 
   @Override

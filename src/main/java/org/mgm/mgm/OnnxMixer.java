@@ -25,17 +25,13 @@ public final class OnnxMixer implements FrozenMixer {
 
   private final Path file;
   private final ModelProto model;
-  private final long conditionWidth;
-  private final long noiseWidth;
-  private final long outputWidth;
+  private final Widths widths;
   private int attachments;
 
   private OnnxMixer(Path file, ModelProto model, long conditionWidth, long noiseWidth, long outputWidth) {
     this.file = file;
     this.model = model;
-    this.conditionWidth = conditionWidth;
-    this.noiseWidth = noiseWidth;
-    this.outputWidth = outputWidth;
+    this.widths = new Widths(conditionWidth, noiseWidth, outputWidth);
   }
 
   public static OnnxMixer load(Path file, long expectedConditionWidth, long outputWidth) throws IOException {
@@ -66,18 +62,8 @@ public final class OnnxMixer implements FrozenMixer {
   }
 
   @Override
-  public long conditionWidth() {
-    return conditionWidth;
-  }
-
-  @Override
-  public long noiseWidth() {
-    return noiseWidth;
-  }
-
-  @Override
-  public long outputWidth() {
-    return outputWidth;
+  public Widths widths() {
+    return widths;
   }
 
   @Override

@@ -17,16 +17,12 @@ public final class SavedModelMixer implements FrozenMixer, AutoCloseable {
   public static final String OUTPUT = "y";
 
   private final FrozenSavedModel model;
-  private final long conditionWidth;
-  private final long noiseWidth;
-  private final long outputWidth;
+  private final Widths widths;
   private int attachments;
 
   private SavedModelMixer(FrozenSavedModel model, long outputWidth) {
     this.model = model;
-    this.conditionWidth = model.inputShape(CONDITION).get(1);
-    this.noiseWidth = model.inputShape(NOISE).get(1);
-    this.outputWidth = outputWidth;
+    this.widths = new Widths(model.inputShape(CONDITION).get(1), model.inputShape(NOISE).get(1), outputWidth);
   }
 
   /**
@@ -37,9 +33,9 @@ public final class SavedModelMixer implements FrozenMixer, AutoCloseable {
     FrozenSavedModel m = FrozenSavedModel.load(dir, MlpSavedModelExporter.SIGNATURE);
     try {
       SavedModelMixer mixer = new SavedModelMixer(m, outputWidth);
-      if (mixer.conditionWidth != expectedConditionWidth) {
+      if (mixer.conditionWidth() != expectedConditionWidth) {
         throw new SavedModelLoadException(dir + ": mixer input '" + CONDITION + "' has width "
-            + mixer.conditionWidth + ", expected " + expectedConditionWidth + " (the agents' outputs concatenated)");
+            + mixer.conditionWidth() + ", expected " + expectedConditionWidth + " (the agents' outputs concatenated)");
       }
       return mixer;
     } catch (RuntimeException e) {
@@ -49,18 +45,8 @@ public final class SavedModelMixer implements FrozenMixer, AutoCloseable {
   }
 
   @Override
-  public long conditionWidth() {
-    return conditionWidth;
-  }
-
-  @Override
-  public long noiseWidth() {
-    return noiseWidth;
-  }
-
-  @Override
-  public long outputWidth() {
-    return outputWidth;
+  public Widths widths() {
+    return widths;
   }
 
   @Override

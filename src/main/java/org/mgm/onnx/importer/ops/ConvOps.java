@@ -72,15 +72,8 @@ public final class ConvOps {
     }
     SpatialLayout layout = new SpatialLayout(n.options().convLayout(), tf.floatType());
     Output<?> xi = layout.padSpatial(tf, layout.in(tf, x), pads);
-    Output<?> filter = tf.transpose(w, 2, 3, 1, 0);  // [M, C/g, kh, kw] → [kh, kw, C/g, M]
-    List<Output<?>> xs = split(tf, xi, layout.channelAxis(), g.group);
-    List<Output<?>> fs = split(tf, filter, 3, g.group);
-    List<Output<?>> ys = new ArrayList<>();
-    for (int i = 0; i < g.group; i++) {
-      ys.add(tf.build("Conv2D", b -> b.setAttr("strides", layout.strides(g.strides[0], g.strides[1]))
-          .setAttr("padding", "VALID").setAttr("data_format", layout.dataFormat()), xs.get(i), fs.get(i)).output(0));
-    }
-    Output<?> y = layout.out(tf, concat(tf, ys, layout.channelAxis()));
+    // [M, C/g, kh, kw] → [kh, kw, C/g, M]
+    Output<?> y = layout.out(tf, grouped(tf, layout, g, "Conv2D", null, xi, tf.transpose(w, 2, 3, 1, 0)));
     if (n.hasInput(2)) {
       y = tf.op("AddV2", y, tf.reshape(n.input(2), tf.int64s(1, -1, 1, 1)));
     }
@@ -144,16 +137,8 @@ public final class ConvOps {
     Output<?> fullW = full(tf, dim(tf, shape, layout.heightAxis() + 1), g.strides[1], g.kernel[1], outPad[1]);
     Output<?> channels = tf.int32s((int) outPerGroup);
     Output<?> sizes = layout.nhwc ? pack(tf, batch, fullH, fullW, channels) : pack(tf, batch, channels, fullH, fullW);
-    Output<?> filter = tf.transpose(w, 2, 3, 1, 0);  // [C_in, M/g, kh, kw] → [kh, kw, M/g, C_in]
-    List<Output<?>> xs = split(tf, xi, layout.channelAxis(), g.group);
-    List<Output<?>> fs = split(tf, filter, 3, g.group);
-    List<Output<?>> ys = new ArrayList<>();
-    for (int i = 0; i < g.group; i++) {
-      ys.add(tf.build("Conv2DBackpropInput", b -> b.setAttr("strides", layout.strides(g.strides[0], g.strides[1]))
-          .setAttr("padding", "VALID").setAttr("data_format", layout.dataFormat()), sizes, fs.get(i), xs.get(i))
-          .output(0));
-    }
-    Output<?> y = layout.out(tf, concat(tf, ys, layout.channelAxis()));
+    // [C_in, M/g, kh, kw] → [kh, kw, M/g, C_in]
+    Output<?> y = layout.out(tf, grouped(tf, layout, g, "Conv2DBackpropInput", sizes, xi, tf.transpose(w, 2, 3, 1, 0)));
     if (pads[0] != 0 || pads[1] != 0 || pads[2] != 0 || pads[3] != 0) {
       Output<?> one = tf.int32s(-1);
       Output<?> h = tf.op("Sub", fullH, tf.int32((int) (pads[0] + pads[2])));
@@ -165,6 +150,24 @@ public final class ConvOps {
       y = tf.op("AddV2", y, tf.reshape(n.input(2), tf.int64s(1, -1, 1, 1)));
     }
     return one(y);
+  }
+
+  /**
+   * One VALID convolution per group on channel slices of x and filter slices along the filter's
+   * last axis, concatenated. {@code sizes} is Conv2DBackpropInput's output-size input (else null).
+   */
+  private static Output<?> grouped(TfEmitter tf, SpatialLayout layout, Geometry g, String op, Output<?> sizes,
+      Output<?> x, Output<?> filter) {
+    List<Output<?>> xs = split(tf, x, layout.channelAxis(), g.group);
+    List<Output<?>> fs = split(tf, filter, 3, g.group);
+    List<Output<?>> ys = new ArrayList<>();
+    for (int i = 0; i < g.group; i++) {
+      Output<?>[] inputs = sizes == null ? new Output<?>[] {xs.get(i), fs.get(i)}
+          : new Output<?>[] {sizes, fs.get(i), xs.get(i)};
+      ys.add(tf.build(op, b -> b.setAttr("strides", layout.strides(g.strides[0], g.strides[1]))
+          .setAttr("padding", "VALID").setAttr("data_format", layout.dataFormat()), inputs).output(0));
+    }
+    return concat(tf, ys, layout.channelAxis());
   }
 
   private static Output<?> dim(TfEmitter tf, Output<?> shape32, int axis) {
