@@ -43,9 +43,9 @@ def main():
     table = fixtures()
     if a.arch not in table:
         p.error("unknown arch '%s' (known: %s)" % (a.arch, ", ".join(table)))
-    factory, shape = table[a.arch]
+    shape = table[a.arch].shape
     torch.manual_seed(0)
-    net = factory().eval()
+    net = table[a.arch].factory().eval()
     for param in net.parameters():
         param.requires_grad_(False)
     x = torch.randn(a.batch, *shape[1:])

@@ -22,16 +22,29 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from mgm_export import architectures as arch  # noqa: E402
+from mgm_export import stylegan2  # noqa: E402
 from mgm_export.onnx_export import export  # noqa: E402
 
 
+class Fixture:
+    """How one fixture is made. StyleGAN2 exports skip constant folding so that the equalised-lr
+    weights stay the checkpoint's trainable tensors (folding would bake weight * scale into new
+    initializers); the fused generator bakes its batch size in, so its batch is static."""
+
+    def __init__(self, factory, shape, folding=True, dynamic_batch=True):
+        self.factory, self.shape, self.folding, self.dynamic_batch = factory, shape, folding, dynamic_batch
+
+
 def fixtures():
-    """name -> (module factory, input shape)."""
     return {
-        "mlp": (lambda: arch.mlp([4, 32, 32, 32, 2]), (5, 4)),
-        "cyclegan-resnet": (lambda: arch.ResnetGenerator(3, 3, ngf=4, n_blocks=2), (2, 3, 16, 16)),
-        "cyclegan-patchgan": (lambda: arch.NLayerDiscriminator(3, ndf=4, n_layers=3), (2, 3, 32, 32)),
-        "cyclegan-full": (lambda: arch.ResnetGenerator(3, 3, ngf=64, n_blocks=9), (1, 3, 256, 256)),
+        "mlp": Fixture(lambda: arch.mlp([4, 32, 32, 32, 2]), (5, 4)),
+        "cyclegan-resnet": Fixture(lambda: arch.ResnetGenerator(3, 3, ngf=4, n_blocks=2), (2, 3, 16, 16)),
+        "cyclegan-patchgan": Fixture(lambda: arch.NLayerDiscriminator(3, ndf=4, n_layers=3), (2, 3, 32, 32)),
+        "stylegan2-generator": Fixture(lambda: stylegan2.tiny_generator(fused=False), (3, 16), folding=False),
+        "stylegan2-generator-fused": Fixture(lambda: stylegan2.tiny_generator(fused=True), (2, 16), folding=False,
+                                             dynamic_batch=False),
+        "stylegan2-discriminator": Fixture(stylegan2.tiny_discriminator, (4, 3, 16, 16), folding=False),
+        "cyclegan-full": Fixture(lambda: arch.ResnetGenerator(3, 3, ngf=64, n_blocks=9), (1, 3, 256, 256)),
     }
 
 
@@ -41,9 +54,10 @@ def save(path, array):
     os.replace(tmp, path)
 
 
-def make(name, factory, shape, out_dir, seed, gradients):
+def make(name, fixture, out_dir, seed, gradients):
     torch.manual_seed(seed)
-    module = factory().eval()
+    module = fixture.factory().eval()
+    shape = fixture.shape
     # Non-trivial instance-norm inputs and biases: random init, then a small random perturbation so
     # that zero-initialised biases do not hide layout mistakes.
     with torch.no_grad():
@@ -53,7 +67,8 @@ def make(name, factory, shape, out_dir, seed, gradients):
     directory = os.path.join(out_dir, name)
     os.makedirs(directory, exist_ok=True)
     for opset in (13, 17):
-        export(module, [x], os.path.join(directory, "model-opset%d.onnx" % opset), ["input"], ["output"], opset)
+        export(module, [x], os.path.join(directory, "model-opset%d.onnx" % opset), ["input"], ["output"], opset,
+               dynamic_batch=fixture.dynamic_batch, constant_folding=fixture.folding)
     with torch.no_grad():
         y = module(x)
     save(os.path.join(directory, "input.npy"), x.numpy().astype(np.float32))
@@ -86,8 +101,7 @@ def main():
     for n in names:
         if n not in table:
             parser.error("unknown fixture '%s' (known: %s)" % (n, ", ".join(table)))
-        factory, shape = table[n]
-        make(n, factory, shape, args.out, args.seed, gradients=(n != "cyclegan-full"))
+        make(n, table[n], args.out, args.seed, gradients=(n != "cyclegan-full"))
 
 
 if __name__ == "__main__":

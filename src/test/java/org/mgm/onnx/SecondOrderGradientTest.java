@@ -23,7 +23,7 @@ import org.mgm.tensor.Npy;
  */
 class SecondOrderGradientTest {
   @ParameterizedTest
-  @ValueSource(strings = {"cyclegan-patchgan", "mlp"})
+  @ValueSource(strings = {"cyclegan-patchgan", "mlp", "stylegan2-discriminator"})
   void penaltyGradientEqualsFiniteDifferences(String name) throws Exception {
     ImportOptions o = ImportOptions.frozen("d").withFloatType(ElementType.FLOAT64)
         .withInitializers(InitializerPolicy.allFed()).withTwiceDifferentiable(true);

@@ -21,11 +21,7 @@ final class ConstantFolder implements AutoCloseable {
   /** Larger values are left to the graph: folding is for shape-sized tensors. */
   private static final long MAX_ELEMENTS = 1 << 16;
 
-  private final Graph graph = new Graph();
-  private final Session session = new Session(graph);
-  private final Ops ops = Ops.create(graph);
   private final OpRegistry registry;
-  private int counter;
 
   ConstantFolder(OpRegistry registry) {
     this.registry = registry;
@@ -46,6 +42,15 @@ final class ConstantFolder implements AutoCloseable {
 
   /** The node's output values, or null when it cannot be folded (too large, unsupported output). */
   HostTensor[] fold(NodeProto n, String label, int opset, Inputs options) {
+    // A fresh graph per node: a session over one growing scratch graph re-optimises all of it on
+    // every run, which made folding quadratic in the node count (20 s for a small StyleGAN2).
+    try (Graph graph = new Graph(); Session session = new Session(graph)) {
+      return fold(n, label, opset, options, Ops.create(graph), session);
+    }
+  }
+
+  private HostTensor[] fold(NodeProto n, String label, int opset, Inputs options, Ops ops, Session session) {
+    int counter = 0;
     ImportState scratch = new ImportState();
     for (String in : n.getInputList()) {
       if (!in.isEmpty() && !scratch.isDefined(in)) {
@@ -83,7 +88,6 @@ final class ConstantFolder implements AutoCloseable {
 
   @Override
   public void close() {
-    session.close();
-    graph.close();
+    // nothing held between folds
   }
 }

@@ -11,6 +11,7 @@ final class ImportState {
   private final Map<String, Output<?>> values = new HashMap<>();
   private final Map<String, HostTensor> constants = new HashMap<>();
   private final Map<String, HostTensor> initialValues = new HashMap<>();
+  private final Map<String, PartialValues.Partial> partials = new HashMap<>();
 
   void define(String name, Output<?> value) {
     values.put(name, value);
@@ -27,6 +28,14 @@ final class ImportState {
 
   HostTensor initialValue(String name) {
     return initialValues.get(name);
+  }
+
+  void definePartial(String name, PartialValues.Partial value) {
+    partials.put(name, value);
+  }
+
+  PartialValues.Partial partial(String name) {
+    return partials.get(name);
   }
 
   boolean isDefined(String name) {

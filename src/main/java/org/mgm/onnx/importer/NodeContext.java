@@ -91,6 +91,20 @@ public final class NodeContext {
     return c != null ? c : state.initialValue(node.getInput(i));
   }
 
+  /**
+   * An integer vector input with some entries known at import time (unknown ones are
+   * {@link #UNKNOWN}), or null when nothing is known about it.
+   */
+  public long[] partialInput(int i) {
+    if (!hasInput(i)) {
+      return null;
+    }
+    PartialValues.Partial p = PartialValues.of(node.getInput(i), state);
+    return p == null || p.scalar() ? null : p.values().clone();
+  }
+
+  public static final long UNKNOWN = PartialValues.UNKNOWN;
+
   public OnnxFormatException fail(String problem) {
     return new OnnxFormatException(label + ": " + problem);
   }

@@ -190,6 +190,13 @@ public final class OnnxImporter {
         return;
       }
     }
+    PartialValues.Partial partial = PartialValues.evaluate(n, ctx, state);
+    if (partial != null && partial.complete()) {
+      HostTensor value = partial.toTensor();
+      state.define(n.getOutput(0), tf.constant(value));
+      state.defineConstant(n.getOutput(0), value);
+      return;
+    }
     Output<?>[] outs = registry.handler(n.getOpType()).emit(ctx);
     for (int k = 0; k < n.getOutputCount(); k++) {
       if (n.getOutput(k).isEmpty()) {
@@ -200,22 +207,12 @@ public final class OnnxImporter {
       }
       state.define(n.getOutput(k), outs[k]);
     }
+    if (partial != null) {
+      state.definePartial(n.getOutput(0), partial);
+    }
     if (n.getOpType().equals("Constant")) {
       state.defineConstant(n.getOutput(0), ConstantValues.of(ctx));
-    } else if (n.getOpType().equals("Shape") && outs[0].op().inputListLength("input") == 1) {
-      staticShape(ctx, state, n, tf);
     }
-  }
-
-  /** Shape of a tensor whose static shape is fully known is an import-time constant. */
-  private static void staticShape(NodeContext ctx, ImportState state, NodeProto n, TfEmitter tf) {
-    Shape s = ctx.input(0).shape();
-    if (s.isUnknown() || s.hasUnknownDimension() || ctx.hasAttr("start") || ctx.hasAttr("end")) {
-      return;
-    }
-    HostTensor value = HostTensor.of(s.asArray(), s.numDimensions());
-    state.define(n.getOutput(0), tf.constant(value));
-    state.defineConstant(n.getOutput(0), value);
   }
 
   static boolean isDefaultDomain(String domain) {

@@ -146,6 +146,15 @@ public final class ConvOps {
       Output<?> size = pack(tf, one, one, h, wd);
       y = tf.op("Slice", y, tf.int32s(0, 0, (int) pads[0], (int) pads[1]), size);
     }
+    long inH = x.shape().get(2);
+    long inW = x.shape().get(3);
+    if (inH >= 0 && inW >= 0) {
+      // The output size went through run-time shape arithmetic, which TF's shape inference does
+      // not follow; a reshape to the (static) result restores the spatial sizes for later ops.
+      long outH = g.strides[0] * (inH - 1) + g.kernel[0] + outPad[0] - pads[0] - pads[2];
+      long outW = g.strides[1] * (inW - 1) + g.kernel[1] + outPad[1] - pads[1] - pads[3];
+      y = tf.reshape(y, tf.int64s(-1, outPerGroup * g.group, outH, outW));
+    }
     if (n.hasInput(2)) {
       y = tf.op("AddV2", y, tf.reshape(n.input(2), tf.int64s(1, -1, 1, 1)));
     }

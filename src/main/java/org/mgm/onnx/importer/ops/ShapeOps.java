@@ -136,6 +136,16 @@ public final class ShapeOps {
     Output<?> x = n.input(0);
     boolean allowZero = n.attrInt("allowzero", 0) != 0;
     HostTensor constant = n.constantInputOrNull(1);
+    long[] partial = n.partialInput(1);
+    if (constant == null && partial != null && !allowZero) {
+      // One entry known only at run time (the batch) can be left to Reshape as -1; then TF's
+      // shape inference keeps the other dimensions static for the ops downstream.
+      long unknown = Arrays.stream(partial).filter(v -> v == NodeContext.UNKNOWN || v == -1).count();
+      if (unknown == 1) {
+        constant = HostTensor.of(Arrays.stream(partial).map(v -> v == NodeContext.UNKNOWN ? -1 : v).toArray(),
+            partial.length);
+      }
+    }
     if (constant != null) {
       long[] shape = constant.longs().clone();
       for (int i = 0; i < shape.length && !allowZero; i++) {
