@@ -46,6 +46,7 @@ class OrtParityTest {
       HostTensor tf = s.infer(Map.of("input", x)).get("output");
       assertArrayEquals(ort.shape(), tf.shape());
       double err = OnnxFixtures.relativeError(tf, ort);
+      System.out.printf("PARITY ort-vs-tf %s: %.2e%n", name, err);
       assertTrue(err < 1e-5, name + ": TF vs ORT relative error " + err);
     }
   }

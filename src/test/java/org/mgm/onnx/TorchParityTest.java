@@ -45,6 +45,7 @@ class TorchParityTest {
       HostTensor y = s.infer(Map.of("input", x)).get("output");
       assertArrayEquals(expected.shape(), y.shape());
       double err = OnnxFixtures.relativeError(y, expected);
+      System.out.printf("PARITY forward %s opset %d %s: %.2e%n", name, opset, layout, err);
       assertTrue(err < 1e-5, name + " forward relative error " + err);
     }
   }
@@ -66,10 +67,14 @@ class TorchParityTest {
       Map<String, HostTensor> g = s.runVectorJacobian(vj, Map.of("input", x), v);
       double err = OnnxFixtures.relativeError(g.get("input"), Npy.read(OnnxFixtures.file(name, "grad_input.npy")));
       assertTrue(err < 1e-4, name + " input gradient relative error " + err);
+      double worst = 0;
       for (String p : wrt.subList(1, wrt.size())) {
         double e = OnnxFixtures.relativeError(g.get(p), Npy.read(OnnxFixtures.file(name, "grad_param__" + p + ".npy")));
+        worst = Math.max(worst, e);
         assertTrue(e < 1e-4, name + " gradient of " + p + " relative error " + e);
       }
+      System.out.printf("PARITY gradient %s opset %d %s: input %.2e, %d parameters max %.2e%n", name, opset, layout,
+          err, wrt.size() - 1, worst);
     }
   }
 }
