@@ -18,12 +18,15 @@ import org.mgm.tensor.HostTensor;
 import org.mgm.tensor.Npy;
 
 /**
- * R1 needs the gradient of ‖∂D/∂x‖² w.r.t. D's parameters: a second-order gradient through the
+ * The fused StyleGAN2 generator's input reaches its filters (modulation), so its case also needs
+ * the Java-registered gradient of Conv2DBackpropFilter.
+ *
+ * <p>R1 needs the gradient of ‖∂D/∂x‖² w.r.t. D's parameters: a second-order gradient through the
  * whole discriminator. It is checked against finite differences of the penalty itself.
  */
 class SecondOrderGradientTest {
   @ParameterizedTest
-  @ValueSource(strings = {"cyclegan-patchgan", "mlp", "stylegan2-discriminator"})
+  @ValueSource(strings = {"cyclegan-patchgan", "mlp", "stylegan2-discriminator", "stylegan2-generator-fused"})
   void penaltyGradientEqualsFiniteDifferences(String name) throws Exception {
     ImportOptions o = ImportOptions.frozen("d").withFloatType(ElementType.FLOAT64)
         .withInitializers(InitializerPolicy.allFed()).withTwiceDifferentiable(true);

@@ -42,6 +42,8 @@ public final class OnnxImporter {
 
   public OnnxImporter(OpRegistry registry) {
     this.registry = registry;
+    // Modulated convolutions put parameters into filters; their second-order gradients need it.
+    org.mgm.model.SecondOrderGradients.install();
   }
 
   public OnnxImporter() {

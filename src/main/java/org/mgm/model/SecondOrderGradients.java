@@ -1,0 +1,54 @@
+package org.mgm.model;
+
+import java.util.Arrays;
+import java.util.List;
+import org.tensorflow.GraphOperation;
+import org.tensorflow.Operand;
+import org.tensorflow.OperationAttributeInspector;
+import org.tensorflow.OperationBuilder;
+import org.tensorflow.Output;
+import org.tensorflow.TensorFlow;
+import org.tensorflow.op.Ops;
+
+/**
+ * Gradients TF 2.18's C++ registry lacks and second-order training needs, registered from Java.
+ *
+ * <p>Conv2DBackpropFilter: a penalty on the gradient w.r.t. something that shapes a filter
+ * (path-length regularisation, R1 through StyleGAN2's modulated convolutions) differentiates it.
+ * With dW = Conv2DBackpropFilter(x, shape(W), dy) and incoming gradient G of dW:
+ * d/dx = Conv2DBackpropInput(shape(x), G, dy) and d/d(dy) = Conv2D(x, G), with the op's own
+ * strides, padding, layout and dilations. Registration is process-wide and happens once; TF only
+ * accepts it for ops that have no gradient yet.
+ */
+public final class SecondOrderGradients {
+  private static boolean installed;
+
+  private SecondOrderGradients() {}
+
+  public static synchronized void install() {
+    if (installed) {
+      return;
+    }
+    installed = true;
+    TensorFlow.registerCustomGradient("Conv2DBackpropFilter", SecondOrderGradients::conv2dBackpropFilter);
+  }
+
+  private static List<Operand<?>> conv2dBackpropFilter(Ops tf, GraphOperation op, List<Output<?>> gradOutputs) {
+    Output<?> x = op.input(0);
+    Output<?> dy = op.input(2);
+    Output<?> g = gradOutputs.get(0);
+    OperationAttributeInspector a = op.attributes();
+    OperationBuilder dx = tf.scope().opBuilder("Conv2DBackpropInput", "Conv2DBackpropFilterGrad_input")
+        .addInput(tf.shape(x).asOutput()).addInput(g).addInput(dy);
+    OperationBuilder ddy = tf.scope().opBuilder("Conv2D", "Conv2DBackpropFilterGrad_dy").addInput(x).addInput(g);
+    for (OperationBuilder b : Arrays.asList(dx, ddy)) {
+      b.setAttr("strides", a.getAttrIntList("strides"))
+          .setAttr("padding", a.getAttrString("padding"))
+          .setAttr("data_format", a.getAttrString("data_format"))
+          .setAttr("dilations", a.getAttrIntList("dilations"))
+          .setAttr("explicit_paddings", a.getAttrIntList("explicit_paddings"));
+    }
+    // filter_sizes is an int shape: zeros stand for "no gradient" (TF Java rejects nulls here).
+    return Arrays.asList(dx.build().output(0), tf.zerosLike(op.input(1)), ddy.build().output(0));
+  }
+}
