@@ -47,20 +47,25 @@ public final class OnnxWriteBack {
     return original.toBuilder().setGraph(g).build();
   }
 
-  /** Reads the trainable variables of an import from a session and writes them back. */
+  /**
+   * Reads the trained values of an import from a session (variables, and weights rebuilt from
+   * trainable factors) and writes them back.
+   */
   public static ModelProto fromSession(ModelProto original, ImportedGraph imported, Session session) {
-    Map<String, Parameter> params = imported.trainableByInitializer();
-    if (params.isEmpty()) {
+    Map<String, org.tensorflow.Operand<?>> sources = new java.util.LinkedHashMap<>();
+    for (Map.Entry<String, Parameter> p : imported.trainableByInitializer().entrySet()) {
+      sources.put(p.getKey(), p.getValue().value());
+    }
+    sources.putAll(imported.reparameterized());
+    if (sources.isEmpty()) {
       return original;
     }
     Session.Runner r = session.runner();
-    for (Parameter p : params.values()) {
-      r.fetch(p.value());
-    }
+    sources.values().forEach(r::fetch);
     Map<String, HostTensor> values = new java.util.LinkedHashMap<>();
     try (Result result = r.run()) {
       int i = 0;
-      for (String name : params.keySet()) {
+      for (String name : sources.keySet()) {
         values.put(name, HostTensor.fromTf(result.get(i++)));
       }
     }

@@ -16,6 +16,8 @@ import org.tensorflow.Output;
  * @param outputs the selected ONNX outputs, by ONNX name
  * @param trainable resource variables of trainable initializers, in model order
  * @param trainableByInitializer ONNX initializer name → its variable, for writing trained values back
+ * @param reparameterized ONNX initializer name → the operand computing it from trainable factors
+ *     (FSGAN singular values), for writing the adapted weight back
  * @param fed placeholders of FED initializers, by ONNX name, with {@link #fedValues} to feed
  * @param fedValues the initializers' stored values, converted to the graph's float type
  */
@@ -24,6 +26,7 @@ public record ImportedGraph(
     Map<String, Output<?>> outputs,
     ParameterList trainable,
     Map<String, Parameter> trainableByInitializer,
+    Map<String, Output<?>> reparameterized,
     Map<String, Output<?>> fed,
     Map<String, HostTensor> fedValues) {
 
@@ -31,6 +34,7 @@ public record ImportedGraph(
     inputs = Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
     outputs = Collections.unmodifiableMap(new LinkedHashMap<>(outputs));
     trainableByInitializer = Collections.unmodifiableMap(new LinkedHashMap<>(trainableByInitializer));
+    reparameterized = Collections.unmodifiableMap(new LinkedHashMap<>(reparameterized));
     fed = Collections.unmodifiableMap(new LinkedHashMap<>(fed));
     fedValues = Collections.unmodifiableMap(new LinkedHashMap<>(fedValues));
   }

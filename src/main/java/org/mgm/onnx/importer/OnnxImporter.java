@@ -97,6 +97,7 @@ public final class OnnxImporter {
     Map<String, Parameter> trainableByName = new LinkedHashMap<>();
     Map<String, Output<?>> fed = new LinkedHashMap<>();
     Map<String, HostTensor> fedValues = new LinkedHashMap<>();
+    Map<String, Output<?>> reparameterized = new LinkedHashMap<>();
     TfEmitter constants = new TfEmitter(ops.scope().withSubScope("initializers"), options.floatType());
     for (TensorProto t : g.getInitializerList()) {
       initializerNames.add(t.getName());
@@ -119,6 +120,18 @@ public final class OnnxImporter {
           state.defineInitialValue(t.getName(), value);
           trainableByName.put(t.getName(), p);
           state.define(t.getName(), p.value().asOutput());
+        }
+        case SINGULAR_VALUES -> {
+          if (options.floatType() != ElementType.FLOAT32) {
+            throw new IllegalArgumentException("singular-value layers are float32");
+          }
+          SingularValueLayer layer = SingularValueLayer.create(ops.withSubScope("svd"),
+              new TfEmitter(ops.scope().withSubScope("svd_" + opName(t.getName())), options.floatType()),
+              options.scope() + "/svd", t.getName(), value);
+          trainable.add(layer.lambda());
+          reparameterized.put(t.getName(), layer.weight());
+          state.defineInitialValue(t.getName(), value);
+          state.define(t.getName(), layer.weight());
         }
         case FED -> {
           Output<?> ph = placeholder(constants, options.floatType(), Shape.of(value.shape()));
@@ -170,7 +183,7 @@ public final class OnnxImporter {
       outputs.put(o, state.value(o, source));
     }
     return new ImportedGraph(inputs, outputs, new ParameterList(options.scope(), trainable), trainableByName,
-        fed, fedValues);
+        reparameterized, fed, fedValues);
   }
 
   private void emitNode(NodeProto n, int index, String source, int opset, Ops ops, ImportState state,
