@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import org.mgm.tensor.ElementType;
 import org.tensorflow.Operand;
+import org.tensorflow.Output;
 
 /**
  * What to import and how.
@@ -19,6 +20,9 @@ import org.tensorflow.Operand;
  * @param convLayout how NCHW convolutions are emitted
  * @param twiceDifferentiable emit Relu as Maximum and Tanh through Exp, whose gradients can be
  *     differentiated again (R1 penalties); TF 2.18 has no gradient for ReluGrad or TanhGrad
+ * @param shared initializer name → an operand of an earlier import of the same model: a second
+ *     application of a network (a critic on real and on generated images) that shares its
+ *     parameters with the first
  */
 public record ImportOptions(
     String scope,
@@ -27,7 +31,8 @@ public record ImportOptions(
     List<String> outputs,
     InitializerPolicy initializers,
     ConvLayout convLayout,
-    boolean twiceDifferentiable) {
+    boolean twiceDifferentiable,
+    Map<String, Output<?>> shared) {
 
   public ImportOptions {
     if (!floatType.isFloating()) {
@@ -35,35 +40,45 @@ public record ImportOptions(
     }
     bindings = new LinkedHashMap<>(bindings);
     outputs = List.copyOf(outputs);
+    shared = new LinkedHashMap<>(shared);
   }
 
   /** A frozen float32 import of every output, inputs as placeholders. */
   public static ImportOptions frozen(String scope) {
     return new ImportOptions(scope, ElementType.FLOAT32, Map.of(), List.of(), InitializerPolicy.allFrozen(),
-        ConvLayout.forThisProcess(), false);
+        ConvLayout.forThisProcess(), false, Map.of());
   }
 
   public ImportOptions withFloatType(ElementType t) {
-    return new ImportOptions(scope, t, bindings, outputs, initializers, convLayout, twiceDifferentiable);
+    return new ImportOptions(scope, t, bindings, outputs, initializers, convLayout, twiceDifferentiable, shared);
   }
 
   public ImportOptions withBindings(Map<String, Operand<?>> b) {
-    return new ImportOptions(scope, floatType, b, outputs, initializers, convLayout, twiceDifferentiable);
+    return new ImportOptions(scope, floatType, b, outputs, initializers, convLayout, twiceDifferentiable, shared);
   }
 
   public ImportOptions withOutputs(List<String> o) {
-    return new ImportOptions(scope, floatType, bindings, o, initializers, convLayout, twiceDifferentiable);
+    return new ImportOptions(scope, floatType, bindings, o, initializers, convLayout, twiceDifferentiable, shared);
   }
 
   public ImportOptions withInitializers(InitializerPolicy p) {
-    return new ImportOptions(scope, floatType, bindings, outputs, p, convLayout, twiceDifferentiable);
+    return new ImportOptions(scope, floatType, bindings, outputs, p, convLayout, twiceDifferentiable, shared);
   }
 
   public ImportOptions withConvLayout(ConvLayout l) {
-    return new ImportOptions(scope, floatType, bindings, outputs, initializers, l, twiceDifferentiable);
+    return new ImportOptions(scope, floatType, bindings, outputs, initializers, l, twiceDifferentiable, shared);
+  }
+
+  public ImportOptions withScope(String newScope) {
+    return new ImportOptions(newScope, floatType, bindings, outputs, initializers, convLayout, twiceDifferentiable, shared);
+  }
+
+  /** Reuse another import's parameters: see {@link ImportedGraph#parameterOperands()}. */
+  public ImportOptions withShared(Map<String, Output<?>> s) {
+    return new ImportOptions(scope, floatType, bindings, outputs, initializers, convLayout, twiceDifferentiable, s);
   }
 
   public ImportOptions withTwiceDifferentiable(boolean t) {
-    return new ImportOptions(scope, floatType, bindings, outputs, initializers, convLayout, t);
+    return new ImportOptions(scope, floatType, bindings, outputs, initializers, convLayout, t, shared);
   }
 }

@@ -39,6 +39,18 @@ public record ImportedGraph(
     fedValues = Collections.unmodifiableMap(new LinkedHashMap<>(fedValues));
   }
 
+  /**
+   * Every initializer that is not a constant (trainable reads, reparameterised weights, fed
+   * placeholders), to pass as {@link ImportOptions#withShared} to a second application.
+   */
+  public Map<String, Output<?>> parameterOperands() {
+    Map<String, Output<?>> m = new LinkedHashMap<>();
+    trainableByInitializer.forEach((k, v) -> m.put(k, v.value().asOutput()));
+    m.putAll(reparameterized);
+    m.putAll(fed);
+    return m;
+  }
+
   public Output<?> output(String name) {
     Output<?> o = outputs.get(name);
     if (o == null) {

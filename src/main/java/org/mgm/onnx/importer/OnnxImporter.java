@@ -102,6 +102,11 @@ public final class OnnxImporter {
     for (TensorProto t : g.getInitializerList()) {
       initializerNames.add(t.getName());
       HostTensor value = OnnxTensors.decode(t, source);
+      if (options.shared().containsKey(t.getName())) {
+        state.define(t.getName(), options.shared().get(t.getName()));
+        state.defineInitialValue(t.getName(), value);
+        continue;
+      }
       InitializerPolicy.Kind kind = value.type().isFloating()
           ? options.initializers().kindOf(t.getName()) : InitializerPolicy.Kind.FROZEN;
       switch (kind) {

@@ -1,0 +1,117 @@
+package org.mgm.fewshot;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mgm.onnx.export.OnnxGraphBuilder.attr;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mgm.mgm.UpdateMode;
+import org.mgm.onnx.OnnxFixtures;
+import org.mgm.onnx.export.OnnxGraphBuilder;
+import org.mgm.onnx.io.OnnxFormatException;
+import org.mgm.onnx.io.OnnxModelFile;
+import org.mgm.onnx.proto.OnnxModelProto.ModelProto;
+import org.mgm.onnx.runtime.OrtModel;
+import org.mgm.tensor.ElementType;
+import org.mgm.tensor.HostTensor;
+
+/**
+ * The few-shot phases on the PyTorch-made tiny StyleGAN2 and CycleGAN fixtures (16×16): every
+ * phase runs, the right tensors move, and the adapted agent exports to ONNX Runtime.
+ */
+class FewShotTrainerTest {
+  private static HostTensor images(int n, int size, long seed) {
+    Random r = new Random(seed);
+    float[] v = new float[n * 3 * size * size];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (float) Math.tanh(r.nextGaussian());
+    }
+    return HostTensor.of(v, n, 3, size, size);
+  }
+
+  /** A small conv critic standing in for D_B (a PatchGAN needs at least 32×32 inputs). */
+  private static ModelProto patchCritic(int size) {
+    Random r = new Random(3);
+    float[] w1 = new float[4 * 3 * 4 * 4];
+    float[] w2 = new float[1 * 4 * 3 * 3];
+    for (float[] w : List.of(w1, w2)) {
+      for (int i = 0; i < w.length; i++) {
+        w[i] = 0.2f * (float) r.nextGaussian();
+      }
+    }
+    OnnxGraphBuilder b = new OnnxGraphBuilder("d_b", 17).input("input", ElementType.FLOAT32, -1, 3, size, size);
+    b.initializer("w1", HostTensor.of(w1, 4, 3, 4, 4)).initializer("w2", HostTensor.of(w2, 1, 4, 3, 3));
+    String h = b.node("Conv", List.of("input", "w1"), List.of(), attr("strides", new long[] {2, 2}),
+        attr("pads", new long[] {1, 1, 1, 1}));
+    String a = b.node("LeakyRelu", List.of(h), List.of(), attr("alpha", 0.2f));
+    b.node("Conv", List.of(a, "w2"), List.of("output"), attr("pads", new long[] {1, 1, 1, 1}));
+    return b.output("output", ElementType.FLOAT32).build("test");
+  }
+
+  private static FewShotModels models() throws Exception {
+    return new FewShotModels(OnnxModelFile.read(OnnxFixtures.model("stylegan2-generator", 17)),
+        OnnxModelFile.read(OnnxFixtures.model("stylegan2-discriminator", 17)),
+        OnnxModelFile.read(OnnxFixtures.model("cyclegan-resnet", 17)), patchCritic(16));
+  }
+
+  private static FewShotSettings settings(boolean feedback, UpdateMode mode) {
+    return new FewShotSettings(4, 2e-3f, 1f, 2e-4f, 10f, 2, 0.9f, feedback, mode, 0.5, 1, 1, false, 7);
+  }
+
+  @Test
+  void fsganWithAlternatingFeedbackRunsEveryPhaseAndExports(@TempDir Path tmp) throws Exception {
+    HostTensor z = HostTensor.of(new float[2 * 16], 2, 16);
+    try (FewShotTrainer t = new FewShotTrainer(settings(true, UpdateMode.ALTERNATE), AdaptationMethod.FSGAN, models(),
+        images(5, 16, 1), images(8, 16, 2))) {
+      HostTensor before = t.sample(z);
+      double[] first = t.monitor();
+      assertEquals(4, first.length, "La, Ld, Lf, L_DB");
+      for (int i = 0; i < 4; i++) {
+        t.iterate();
+      }
+      double[] later = t.monitor();
+      for (double v : later) {
+        assertTrue(Double.isFinite(v), java.util.Arrays.toString(later));
+      }
+      HostTensor after = t.sample(z);
+      assertArrayEquals(new long[] {2, 3, 16, 16}, after.shape());
+      assertTrue(OnnxFixtures.relativeError(after, before) > 1e-6, "the singular-value scales must have moved G");
+      Path file = tmp.resolve("agent.onnx");
+      OnnxModelFile.write(file, t.exportGenerator());
+      try (OrtModel ort = OrtModel.open(file, OrtModel.Device.CPU)) {
+        HostTensor viaOrt = ort.run(Map.of("input", z)).get("output");
+        assertTrue(OnnxFixtures.relativeError(viaOrt, after) < 1e-4, "exported EMA agent = sampled EMA agent");
+      }
+    }
+  }
+
+  @Test
+  void freezeDBaselineAndCombinedModeRun() throws Exception {
+    for (FewShotSettings s : List.of(settings(false, UpdateMode.ALTERNATE), settings(true, UpdateMode.COMBINED))) {
+      try (FewShotTrainer t = new FewShotTrainer(s, AdaptationMethod.FREEZED, models(), images(5, 16, 1),
+          images(8, 16, 2))) {
+        t.iterate();
+        t.iterate();
+        assertEquals(s.feedback() ? 4 : 2, t.monitor().length);
+      }
+    }
+  }
+
+  @Test
+  void mixerOfAnotherResolutionNeedsTheResizeOption() throws Exception {
+    FewShotModels m = models();
+    FewShotModels bigMixer = new FewShotModels(m.agentG(), m.agentD(),
+        OnnxModelFile.read(OnnxFixtures.model("cyclegan-patchgan", 17)), patchCritic(2));
+    OnnxFormatException e = assertThrows(OnnxFormatException.class, () -> new FewShotTrainer(
+        settings(true, UpdateMode.ALTERNATE), AdaptationMethod.FSGAN, bigMixer, images(5, 16, 1), images(8, 16, 2)));
+    assertTrue(e.getMessage().contains("32, 32") && e.getMessage().contains("16, 16")
+        && e.getMessage().contains("resize"), e.getMessage());
+  }
+}
