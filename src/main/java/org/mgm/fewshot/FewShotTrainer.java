@@ -16,6 +16,7 @@ import org.mgm.onnx.importer.ImportedGraph;
 import org.mgm.onnx.importer.OnnxImporter;
 import org.mgm.onnx.io.OnnxFormatException;
 import org.mgm.onnx.proto.OnnxModelProto.ModelProto;
+import org.mgm.runtime.Sessions;
 import org.mgm.tensor.HostTensor;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -173,7 +174,7 @@ public final class FewShotTrainer implements AutoCloseable {
         .withShared(agentG.parameterOperands()), "agent G");
     samples = (Operand<TFloat32>) sampler.output();
 
-    session = new Session(graph);
+    session = Sessions.unoptimized(graph);
     session.initialize();
     session.runner().addTarget(initEma).run();
   }

@@ -99,6 +99,10 @@ public final class OnnxImporter {
     Map<String, HostTensor> fedValues = new LinkedHashMap<>();
     Map<String, Output<?>> reparameterized = new LinkedHashMap<>();
     TfEmitter constants = new TfEmitter(ops.scope().withSubScope("initializers"), options.floatType());
+    // Made on first use, once: each withSubScope walks the whole graph (see OpNamePrefixes).
+    Ops paramOps = null;
+    Ops svdOps = null;
+    OpNamePrefixes svdNames = null;
     for (TensorProto t : g.getInitializerList()) {
       initializerNames.add(t.getName());
       HostTensor value = OnnxTensors.decode(t, source);
@@ -118,7 +122,10 @@ public final class OnnxImporter {
           if (options.floatType() != ElementType.FLOAT32) {
             throw new IllegalArgumentException("trainable initializers are float32; import float64 graphs with FED ones");
           }
-          Parameter p = ResourceVariables.create(ops.withSubScope("params"), options.scope() + "/params",
+          if (paramOps == null) {
+            paramOps = ops.withSubScope("params");
+          }
+          Parameter p = ResourceVariables.create(paramOps, options.scope() + "/params",
               opName(t.getName()), NdArrays.wrap(Shape.of(value.shape()),
                   DataBuffers.of(value.asFloating(ElementType.FLOAT32).floats(), true, false)));
           trainable.add(p);
@@ -130,8 +137,11 @@ public final class OnnxImporter {
           if (options.floatType() != ElementType.FLOAT32) {
             throw new IllegalArgumentException("singular-value layers are float32");
           }
-          SingularValueLayer layer = SingularValueLayer.create(ops.withSubScope("svd"),
-              new TfEmitter(ops.scope().withSubScope("svd_" + opName(t.getName())), options.floatType()),
+          if (svdOps == null) {
+            svdOps = ops.withSubScope("svd");
+            svdNames = new OpNamePrefixes(ops, "svd_weights");
+          }
+          SingularValueLayer layer = SingularValueLayer.create(svdOps, svdNames.emitter(t.getName(), options.floatType()),
               options.scope() + "/svd", t.getName(), value);
           trainable.add(layer.lambda());
           reparameterized.put(t.getName(), layer.weight());
@@ -172,9 +182,10 @@ public final class OnnxImporter {
         throw new OnnxFormatException(source + ": cannot bind '" + b + "': the graph has no such input");
       }
     }
+    OpNamePrefixes nodeNames = new OpNamePrefixes(ops, "nodes");
     try (ConstantFolder folder = new ConstantFolder(registry)) {
       for (int i = 0; i < g.getNodeCount(); i++) {
-        emitNode(g.getNode(i), i, source, opset, ops, state, options, folder);
+        emitNode(g.getNode(i), i, source, opset, nodeNames, state, options, folder);
       }
     }
     Map<String, Output<?>> outputs = new LinkedHashMap<>();
@@ -191,13 +202,21 @@ public final class OnnxImporter {
         reparameterized, fed, fedValues);
   }
 
-  private void emitNode(NodeProto n, int index, String source, int opset, Ops ops, ImportState state,
+  private void emitNode(NodeProto n, int index, String source, int opset, OpNamePrefixes nodeNames, ImportState state,
       ImportOptions options, ConstantFolder folder) {
     String name = nodeName(n, index);
     String label = source + ": node '" + name + "' (" + n.getOpType() + ")";
-    Scope scope = ops.scope().withSubScope(opName(name));
-    TfEmitter tf = new TfEmitter(scope, options.floatType());
+    TfEmitter tf = nodeNames.emitter(name, options.floatType());
     NodeContext ctx = new NodeContext(n, label, opset, state, tf, options);
+    // Integer shape arithmetic first, in plain Java: most constant subgraphs of an export are that,
+    // and a TF scratch session per node costs milliseconds each.
+    PartialValues.Partial partial = PartialValues.evaluate(n, ctx, state);
+    if (partial != null && partial.complete()) {
+      HostTensor value = partial.toTensor();
+      state.define(n.getOutput(0), tf.constant(value));
+      state.defineConstant(n.getOutput(0), value);
+      return;
+    }
     if (ConstantFolder.foldable(n, state)) {
       HostTensor[] values = folder.fold(n, label, opset, new ConstantFolder.Inputs(state, options));
       if (values != null) {
@@ -209,13 +228,6 @@ public final class OnnxImporter {
         }
         return;
       }
-    }
-    PartialValues.Partial partial = PartialValues.evaluate(n, ctx, state);
-    if (partial != null && partial.complete()) {
-      HostTensor value = partial.toTensor();
-      state.define(n.getOutput(0), tf.constant(value));
-      state.defineConstant(n.getOutput(0), value);
-      return;
     }
     Output<?>[] outs = registry.handler(n.getOpType()).emit(ctx);
     for (int k = 0; k < n.getOutputCount(); k++) {

@@ -1,5 +1,7 @@
 package org.mgm.onnx.importer;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.mgm.tensor.ElementType;
 import org.mgm.tensor.HostTensor;
@@ -21,9 +23,17 @@ import org.tensorflow.proto.DataType;
 public final class TfEmitter {
   private final Scope scope;
   private final ElementType floatType;
+  /** Set when names are allocated here rather than by the scope (see {@link OpNamePrefixes}). */
+  private final String prefix;
+  private final Map<String, Integer> counts = new HashMap<>();
 
   TfEmitter(Scope scope, ElementType floatType) {
+    this(scope, null, floatType);
+  }
+
+  TfEmitter(Scope scope, String prefix, ElementType floatType) {
     this.scope = scope;
+    this.prefix = prefix;
     this.floatType = floatType;
   }
 
@@ -42,11 +52,17 @@ public final class TfEmitter {
 
   /** One op, with attributes set by {@code attrs}. */
   public Operation build(String type, UnaryOperator<OperationBuilder> attrs, Output<?>... inputs) {
-    OperationBuilder b = scope.opBuilder(type, type);
+    OperationBuilder b = prefix == null ? scope.opBuilder(type, type)
+        : scope.env().opBuilder(type, prefix + "/" + uniqueName(type), scope);
     for (Output<?> in : inputs) {
       b.addInput(in);
     }
     return attrs.apply(b).build();
+  }
+
+  private String uniqueName(String type) {
+    int n = counts.merge(type, 1, Integer::sum);
+    return n == 1 ? type : type + "_" + (n - 1);
   }
 
   /** A Const holding {@code value}; floating values are converted to the graph's float type. */
