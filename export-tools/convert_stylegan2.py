@@ -57,12 +57,18 @@ def main():
     p.add_argument("--batch", type=int, default=2, help="example batch for the export")
     p.add_argument("--opset", type=int, default=17)
     p.add_argument("--tiny", action="store_true", help="tiny channel counts (tests)")
+    p.add_argument("--channels", help="channel count per resolution, e.g. 4:64,8:64,16:32,32:32 (small models)")
     a = p.parse_args()
     if not (a.out_generator or a.out_discriminator):
         p.error("nothing to write: give --out-generator and/or --out-discriminator")
     if not a.random and not a.checkpoint:
         p.error("give --checkpoint FILE.pt (or --random)")
     channels = stylegan2.TINY_CHANNELS if a.tiny else None
+    if a.channels:
+        try:
+            channels = {int(k): int(v) for k, v in (kv.split(":") for kv in a.channels.split(","))}
+        except ValueError:
+            p.error("--channels: expected RES:COUNT,... (e.g. 4:64,8:64,16:32,32:32), got %r" % a.channels)
     try:
         ckpt = None if a.random else read(a.checkpoint)
         if ckpt is not None and not isinstance(ckpt, dict):
@@ -79,7 +85,7 @@ def main():
             noise = [getattr(g.noises, "noise_%d" % i).clone() for i in range(g.num_layers)] if a.noise_inputs else []
             names = [a.input] + ["noise_%d" % i for i in range(len(noise))]
             export(wrapper, [latent] + noise, a.out_generator, names, ["image"], a.opset,
-                   dynamic_batch=not a.fused, constant_folding=False)
+                   dynamic_batch=not a.fused, constant_folding=False, distinct_parameters=True)
             print("wrote %s (%d parameters, input %s)" % (a.out_generator, sum(t.numel() for t in g.parameters()), names))
         if a.out_discriminator:
             d = stylegan2.Discriminator(a.size, a.channel_multiplier, channels=channels).eval()
@@ -88,7 +94,8 @@ def main():
                     raise CheckpointError("%s: no 'd' entry (has %s)" % (a.checkpoint, sorted(ckpt)))
                 load_strict(d, ckpt["d"], a.checkpoint + "[d]")
             x = torch.randn(max(a.batch, 4) // 4 * 4, 3, a.size, a.size)
-            export(d, [x], a.out_discriminator, ["image"], ["logit"], a.opset, constant_folding=False)
+            export(d, [x], a.out_discriminator, ["image"], ["logit"], a.opset, constant_folding=False,
+                   distinct_parameters=True)
             print("wrote %s (%d parameters)" % (a.out_discriminator, sum(t.numel() for t in d.parameters())))
     except CheckpointError as e:
         print("convert_stylegan2: %s" % e, file=sys.stderr)

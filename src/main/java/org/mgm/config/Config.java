@@ -158,6 +158,14 @@ public final class Config {
     return out;
   }
 
+  public List<String> getStringList(String path) {
+    Object v = require(path);
+    if (!(v instanceof List<?> list) || list.stream().anyMatch(o -> !(o instanceof String))) {
+      throw wrongType(path, "a list of strings", v);
+    }
+    return list.stream().map(String.class::cast).toList();
+  }
+
   /**
    * {@code key=value}, the value read as a YAML scalar or flow list (1e-4 is a number, true a
    * boolean, [1, 2] a list). The key must exist: a typo must not silently add a new key.

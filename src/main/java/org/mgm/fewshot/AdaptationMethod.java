@@ -15,16 +15,19 @@ import org.mgm.onnx.importer.InitializerPolicy.Kind;
  *   <li>FreezeD (§4.4), the intended method, not the reference code's digit-matching quirk: all of
  *       G trains; D's FromRGB and its first {@code frozenBlocks} (input-side, high-resolution)
  *       residual blocks are frozen, the later blocks, final conv and linear layers train.
+ *   <li>PRETRAIN: not few-shot; everything but the noise buffers and blur kernels trains. The demo
+ *       pretrains its source-domain agent with it, through the same trainer.
  * </ul>
  */
 public enum AdaptationMethod {
   FSGAN,
-  FREEZED;
+  FREEZED,
+  PRETRAIN;
 
   private static final String PREFIX = "(.*\\.)?";
 
   public InitializerPolicy generatorPolicy() {
-    if (this == FREEZED) {
+    if (this == FREEZED || this == PRETRAIN) {
       return InitializerPolicy.allFrozen().then(PREFIX + "noises\\..*", Kind.FROZEN).then(".*", Kind.TRAINABLE);
     }
     return InitializerPolicy.allFrozen()
@@ -39,6 +42,9 @@ public enum AdaptationMethod {
           .then(PREFIX + "final_conv\\.0\\.weight", Kind.SINGULAR_VALUES)
           .then(PREFIX + "final_linear\\.\\d\\.weight", Kind.SINGULAR_VALUES);
     }
+    if (this == PRETRAIN) {
+      return InitializerPolicy.allFrozen().then(PREFIX + ".*\\.kernel", Kind.FROZEN).then(".*", Kind.TRAINABLE);
+    }
     InitializerPolicy p = InitializerPolicy.allFrozen().then(PREFIX + "convs\\.0\\..*", Kind.FROZEN);
     for (int b = 1; b <= frozenBlocks; b++) {
       p = p.then(PREFIX + "convs\\." + b + "\\..*", Kind.FROZEN);
@@ -51,7 +57,8 @@ public enum AdaptationMethod {
     return switch (s.toLowerCase(java.util.Locale.ROOT)) {
       case "fsgan" -> FSGAN;
       case "freezed" -> FREEZED;
-      default -> throw new IllegalArgumentException("unknown method '" + s + "' (expected fsgan or freezed)");
+      case "pretrain" -> PRETRAIN;
+      default -> throw new IllegalArgumentException("unknown method '" + s + "' (expected fsgan, freezed or pretrain)");
     };
   }
 }

@@ -7,14 +7,14 @@ import org.mgm.onnx.proto.OnnxModelProto.ModelProto;
  * the mixer (CycleGAN G_AB frozen, D_B fine-tuned). The mixer pair is null for baselines.
  */
 public record FewShotModels(ModelProto agentG, ModelProto agentD, ModelProto mixerG, ModelProto mixerD) {
-  static String firstInput(ModelProto m) {
+  public static String firstInput(ModelProto m) {
     java.util.Set<String> inits = new java.util.HashSet<>();
     m.getGraph().getInitializerList().forEach(t -> inits.add(t.getName()));
     return m.getGraph().getInputList().stream().map(v -> v.getName()).filter(n -> !inits.contains(n)).findFirst()
         .orElseThrow(() -> new IllegalArgumentException("the model has no input"));
   }
 
-  static long[] inputShape(ModelProto m) {
+  public static long[] inputShape(ModelProto m) {
     String name = firstInput(m);
     var v = m.getGraph().getInputList().stream().filter(i -> i.getName().equals(name)).findFirst().orElseThrow();
     return v.getType().getTensorType().getShape().getDimList().stream()

@@ -48,6 +48,8 @@ public final class FewShotTrainer implements AutoCloseable {
   private final Session session;
   private final ModelProto agentModel;
   private final ImportedGraph agentG;
+  private final ModelProto agentDModel;
+  private final ImportedGraph agentD;
   private final Op agentStep;
   private final List<Op> feedbackSteps = new ArrayList<>();
   private final Op mixerCriticStep;
@@ -67,6 +69,7 @@ public final class FewShotTrainer implements AutoCloseable {
       HostTensor mixerReal) {
     this.settings = s;
     this.agentModel = models.agentG();
+    this.agentDModel = models.agentD();
     Ops tf = Ops.create(graph);
     GraphRandom random = new GraphRandom(tf, s.seed());
     OnnxImporter importer = new OnnxImporter();
@@ -79,7 +82,7 @@ public final class FewShotTrainer implements AutoCloseable {
         .withBindings(Map.of(FewShotModels.firstInput(models.agentG()), z)), "agent G");
     Operand<TFloat32> fake = (Operand<TFloat32>) agentG.output();
 
-    Operand<TFloat32> real = mirrored(tf, random, batchOf(tf, random, shots, s.batch()));
+    Operand<TFloat32> real = ImageBatches.mirrored(tf, random, ImageBatches.draw(tf, random, shots, s.batch()));
     ImportOptions dOptions = ImportOptions.frozen("agent_d").withTwiceDifferentiable(true)
         .withInitializers(method.discriminatorPolicy(s.frozenBlocks()));
     String dInput = FewShotModels.firstInput(models.agentD());
@@ -87,6 +90,7 @@ public final class FewShotTrainer implements AutoCloseable {
         "agent D");
     ImportedGraph dFake = importer.importModel(graph, models.agentD(), dOptions.withBindings(Map.of(dInput, fake))
         .withShared(dReal.parameterOperands()).withScope("agent_d_fake"), "agent D");
+    agentD = dReal;
     Operand<TFloat32> realLogits = (Operand<TFloat32>) dReal.output();
     Operand<TFloat32> fakeLogits = (Operand<TFloat32>) dFake.output();
 
@@ -115,9 +119,9 @@ public final class FewShotTrainer implements AutoCloseable {
           .withInitializers(org.mgm.onnx.importer.InitializerPolicy.allTrainable());
       ImportedGraph dbFake = importer.importModel(graph, models.mixerD(), dbOptions.withBindings(Map.of(dbInput, mixed)),
           "mixer D_B");
-      Operand<TFloat32> mixerReal0 = batchOf(tf, random, mixerReal, s.batch());
+      Operand<TFloat32> mixerReal0 = ImageBatches.draw(tf, random, mixerReal, s.batch());
       ImportedGraph dbReal = importer.importModel(graph, models.mixerD(), dbOptions.withScope("mixer_d_real")
-          .withBindings(Map.of(dbInput, mirrored(tf, random, mixerReal0))).withShared(dbFake.parameterOperands()),
+          .withBindings(Map.of(dbInput, ImageBatches.mirrored(tf, random, mixerReal0))).withShared(dbFake.parameterOperands()),
           "mixer D_B");
       Operand<TFloat32> lf = LeastSquaresLosses.generator(tf, (Operand<TFloat32>) dbFake.output());
       Operand<TFloat32> ldb = LeastSquaresLosses.critic(tf, (Operand<TFloat32>) dbReal.output(),
@@ -221,6 +225,11 @@ public final class FewShotTrainer implements AutoCloseable {
     return withEmaWeights(() -> OnnxWriteBack.fromSession(agentModel, agentG, session));
   }
 
+  /** The agent D as trained (no EMA), as ONNX: what pretraining hands to few-shot adaptation. */
+  public ModelProto exportDiscriminator() {
+    return OnnxWriteBack.fromSession(agentDModel, agentD, session);
+  }
+
   private <T> T withEmaWeights(java.util.function.Supplier<T> action) {
     session.runner().addTarget(emaSwapIn).run();
     try {
@@ -232,24 +241,6 @@ public final class FewShotTrainer implements AutoCloseable {
 
   public int iteration() {
     return iteration;
-  }
-
-  /** A batch drawn with replacement from a pool of images held as a graph constant. */
-  private static Operand<TFloat32> batchOf(Ops tf, GraphRandom random, HostTensor pool, int batch) {
-    @SuppressWarnings("unchecked")
-    Operand<TFloat32> constant = (Operand<TFloat32>) (Operand<?>) tf.constant(
-        org.tensorflow.types.TFloat32.tensorOf(Shape.of(pool.shape()),
-            org.tensorflow.ndarray.buffer.DataBuffers.of(pool.floats(), true, false)));
-    return tf.gather(constant, random.indices(batch, (int) pool.shape()[0]), tf.constant(0));
-  }
-
-  /** Mirror augmentation: each image flipped left-right with probability ½. */
-  private static Operand<TFloat32> mirrored(Ops tf, GraphRandom random, Operand<TFloat32> images) {
-    long n = images.shape().get(0);
-    Operand<TFloat32> flipped = tf.reverse(images, tf.constant(new int[] {3}));
-    Operand<org.tensorflow.types.TBool> flip = tf.math.less(random.uniform(n), tf.constant(0.5f));
-    Operand<TFloat32> mask = tf.reshape(tf.dtypes.cast(flip, TFloat32.class), tf.constant(new long[] {n, 1, 1, 1}));
-    return tf.math.add(tf.math.mul(mask, flipped), tf.math.mul(tf.math.sub(tf.constant(1f), mask), images));
   }
 
   /**

@@ -18,17 +18,29 @@ public final class ImageGrid {
   public static void write(Path file, HostTensor images, int columns) throws IOException {
     long[] s = images.shape();
     int n = (int) s[0];
+    int cols = Math.max(1, Math.min(columns, n));
+    BufferedImage img = render(images, 0, n, cols, 2);
+    AtomicFiles.write(file, tmp -> ImageIO.write(img, "png", tmp.toFile()));
+  }
+
+  /** Image {@code index} of the batch alone, as a PNG of its own size (image folders). */
+  public static void writeOne(Path file, HostTensor images, int index) throws IOException {
+    BufferedImage img = render(images, index, 1, 1, 0);
+    AtomicFiles.write(file, tmp -> ImageIO.write(img, "png", tmp.toFile()));
+  }
+
+  private static BufferedImage render(HostTensor images, int first, int n, int cols, int pad) {
+    long[] s = images.shape();
     int c = (int) s[1];
     int h = (int) s[2];
     int w = (int) s[3];
-    int cols = Math.max(1, Math.min(columns, n));
     int rows = (n + cols - 1) / cols;
-    int pad = 2;
     BufferedImage img = new BufferedImage(cols * (w + pad) + pad, rows * (h + pad) + pad, BufferedImage.TYPE_INT_RGB);
-    double[] v = images.toDoubles();
-    for (int k = 0; k < n; k++) {
-      int ox = pad + (k % cols) * (w + pad);
-      int oy = pad + (k / cols) * (h + pad);
+    float[] v = images.asFloating(org.mgm.tensor.ElementType.FLOAT32).floats();
+    for (int j = 0; j < n; j++) {
+      int k = first + j;
+      int ox = pad + (j % cols) * (w + pad);
+      int oy = pad + (j / cols) * (h + pad);
       for (int y = 0; y < h; y++) {
         for (int x = 0; x < w; x++) {
           int[] rgb = new int[3];
@@ -40,6 +52,6 @@ public final class ImageGrid {
         }
       }
     }
-    AtomicFiles.write(file, tmp -> ImageIO.write(img, "png", tmp.toFile()));
+    return img;
   }
 }

@@ -36,29 +36,10 @@ class FewShotTrainerTest {
     return HostTensor.of(v, n, 3, size, size);
   }
 
-  /** A small conv critic standing in for D_B (a PatchGAN needs at least 32×32 inputs). */
-  private static ModelProto patchCritic(int size) {
-    Random r = new Random(3);
-    float[] w1 = new float[4 * 3 * 4 * 4];
-    float[] w2 = new float[1 * 4 * 3 * 3];
-    for (float[] w : List.of(w1, w2)) {
-      for (int i = 0; i < w.length; i++) {
-        w[i] = 0.2f * (float) r.nextGaussian();
-      }
-    }
-    OnnxGraphBuilder b = new OnnxGraphBuilder("d_b", 17).input("input", ElementType.FLOAT32, -1, 3, size, size);
-    b.initializer("w1", HostTensor.of(w1, 4, 3, 4, 4)).initializer("w2", HostTensor.of(w2, 1, 4, 3, 3));
-    String h = b.node("Conv", List.of("input", "w1"), List.of(), attr("strides", new long[] {2, 2}),
-        attr("pads", new long[] {1, 1, 1, 1}));
-    String a = b.node("LeakyRelu", List.of(h), List.of(), attr("alpha", 0.2f));
-    b.node("Conv", List.of(a, "w2"), List.of("output"), attr("pads", new long[] {1, 1, 1, 1}));
-    return b.output("output", ElementType.FLOAT32).build("test");
-  }
-
   private static FewShotModels models() throws Exception {
     return new FewShotModels(OnnxModelFile.read(OnnxFixtures.model("stylegan2-generator", 17)),
         OnnxModelFile.read(OnnxFixtures.model("stylegan2-discriminator", 17)),
-        OnnxModelFile.read(OnnxFixtures.model("cyclegan-resnet", 17)), patchCritic(16));
+        OnnxModelFile.read(OnnxFixtures.model("cyclegan-resnet", 17)), OnnxFixtures.smallPatchCritic(16));
   }
 
   private static FewShotSettings settings(boolean feedback, UpdateMode mode) {
@@ -108,7 +89,7 @@ class FewShotTrainerTest {
   void mixerOfAnotherResolutionNeedsTheResizeOption() throws Exception {
     FewShotModels m = models();
     FewShotModels bigMixer = new FewShotModels(m.agentG(), m.agentD(),
-        OnnxModelFile.read(OnnxFixtures.model("cyclegan-patchgan", 17)), patchCritic(2));
+        OnnxModelFile.read(OnnxFixtures.model("cyclegan-patchgan", 17)), OnnxFixtures.smallPatchCritic(2));
     OnnxFormatException e = assertThrows(OnnxFormatException.class, () -> new FewShotTrainer(
         settings(true, UpdateMode.ALTERNATE), AdaptationMethod.FSGAN, bigMixer, images(5, 16, 1), images(8, 16, 2)));
     assertTrue(e.getMessage().contains("32, 32") && e.getMessage().contains("16, 16")

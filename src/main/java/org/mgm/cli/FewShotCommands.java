@@ -1,0 +1,278 @@
+package org.mgm.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.mgm.config.Config;
+import org.mgm.experiments.fewshot.DemoData;
+import org.mgm.experiments.fewshot.DemoModels;
+import org.mgm.experiments.fewshot.FewShotExperiment;
+import org.mgm.runtime.RunDirectory;
+
+/**
+ * {@code mgm fewshot ...}: few-shot image adaptation with mixer feedback (Tables 3 and 5), and
+ * the commands that made the demo's shipped models. {@code mgm fewshot --config F} is
+ * {@code mgm fewshot run --config F}.
+ */
+public final class FewShotCommands extends CommandGroup {
+  static final String DEFAULT_CONFIG = "configs/fewshot-demo.yaml";
+
+  @Override
+  public String name() {
+    return "fewshot";
+  }
+
+  @Override
+  public String summary() {
+    return "few-shot StyleGAN2 adaptation with CycleGAN mixer feedback: FSGAN / FreezeD, -A / -C (Tables 3, 5)";
+  }
+
+  @Override
+  public List<Command> commands() {
+    return List.of(new Run(), new MakeData(), new PretrainAgent(), new TrainMixer(), new TrainFeatures());
+  }
+
+  @Override
+  public int run(String[] args) throws Exception {
+    if (args.length > 0 && args[0].startsWith("--") && !args[0].equals("--help")) {
+      return new Run().run("mgm " + name(), args);
+    }
+    return super.run(args);
+  }
+
+  private static final class Run extends Command {
+    @Override
+    public String name() {
+      return "run";
+    }
+
+    @Override
+    public String summary() {
+      return "adapt the agent for every method, variant and shot count; FID/KID table, grids, ONNX agents";
+    }
+
+    @Override
+    protected Options options() {
+      Options o = new Options();
+      o.addOption(Option.builder().longOpt("config").hasArg().argName("FILE")
+          .desc("experiment config (default " + DEFAULT_CONFIG + ")").build());
+      o.addOption(Option.builder().longOpt("quick").desc("apply the config's 'quick' profile").build());
+      o.addOption(Option.builder().longOpt("set").hasArg().argName("KEY=VALUE")
+          .desc("override a config key, e.g. runs=5 (repeatable)").build());
+      o.addOption(Option.builder().longOpt("out").hasArg().argName("DIR").desc("parent of the run directory (default runs)")
+          .build());
+      return o;
+    }
+
+    @Override
+    protected int execute(CommandLine cmd) throws Exception {
+      Config c = Config.load(Path.of(cmd.getOptionValue("config", DEFAULT_CONFIG)));
+      if (cmd.hasOption("quick")) {
+        c = c.withProfile("quick");
+      }
+      String[] sets = cmd.getOptionValues("set");
+      if (sets != null) {
+        for (String s : sets) {
+          c = c.withOverride(s);
+        }
+      }
+      FewShotExperiment e = new FewShotExperiment(c);
+      for (String key : List.of("agent.generator", "agent.discriminator", "mixer.generator", "mixer.critic",
+          "eval.features")) {
+        Path p = Path.of(c.getString(key));
+        if (!Files.isRegularFile(p)) {
+          throw new UsageException(c.source() + ": " + key + ": no file " + p);
+        }
+      }
+      e.prepareData();
+      RunDirectory dir = RunDirectory.create(Path.of(cmd.getOptionValue("out", "runs")), "fewshot");
+      RunLog.attach(dir.resolve("log.txt"));
+      dir.writeConfig(c);
+      System.out.println("run directory: " + dir.path());
+      e.run(dir);
+      return 0;
+    }
+  }
+
+  private static final class MakeData extends Command {
+    @Override
+    public String name() {
+      return "make-data";
+    }
+
+    @Override
+    public String summary() {
+      return "render the demo's image folders (target train/test, striped) as PNG";
+    }
+
+    @Override
+    protected Options options() {
+      Options o = new Options();
+      o.addOption(Option.builder().longOpt("out").hasArg().required().argName("DIR").build());
+      o.addOption(Option.builder().longOpt("train").hasArg().desc("target training pool (default 30)").build());
+      o.addOption(Option.builder().longOpt("test").hasArg().desc("held-out target images (default 500)").build());
+      o.addOption(Option.builder().longOpt("mixer-real").hasArg().desc("striped images for D_B (default 1000)").build());
+      return o;
+    }
+
+    @Override
+    protected int execute(CommandLine cmd) throws Exception {
+      DemoData.ensure(Path.of(cmd.getOptionValue("out")), count(cmd, "train", 30), count(cmd, "test", 500),
+          count(cmd, "mixer-real", 1000));
+      return 0;
+    }
+  }
+
+  /** --g-init/--d-init/--out-g/--out-d and the training budget, shared by the model makers. */
+  private abstract static class DemoTraining extends Command {
+    abstract int defaultIterations();
+
+    abstract int defaultBatch();
+
+    boolean takesInitialModels() {
+      return true;
+    }
+
+    @Override
+    protected Options options() {
+      Options o = new Options();
+      if (takesInitialModels()) {
+        for (String k : List.of("g-init", "d-init", "out-g", "out-d")) {
+          o.addOption(Option.builder().longOpt(k).hasArg().required().argName("FILE.onnx").build());
+        }
+      } else {
+        o.addOption(Option.builder().longOpt("out").hasArg().required().argName("FILE.onnx").build());
+      }
+      o.addOption(Option.builder().longOpt("iterations").hasArg().desc("default " + defaultIterations()).build());
+      o.addOption(Option.builder().longOpt("batch").hasArg().desc("default " + defaultBatch()).build());
+      o.addOption(Option.builder().longOpt("pool").hasArg().desc("rendered training images (default 3000)").build());
+      o.addOption(Option.builder().longOpt("seed").hasArg().desc("default 1").build());
+      return o;
+    }
+
+    DemoModels.Budget budget(CommandLine cmd) {
+      return new DemoModels.Budget(count(cmd, "iterations", defaultIterations()), count(cmd, "batch", defaultBatch()),
+          count(cmd, "pool", 3000), count(cmd, "seed", 1));
+    }
+
+    static Path input(CommandLine cmd, String key) {
+      Path p = Path.of(cmd.getOptionValue(key));
+      if (!Files.isRegularFile(p)) {
+        throw new UsageException("--" + key + ": no file " + p
+            + " (make the random-weight ONNX with export-tools, see models/fewshot-demo/README.md)");
+      }
+      return p;
+    }
+  }
+
+  private static final class PretrainAgent extends DemoTraining {
+    @Override
+    public String name() {
+      return "pretrain-agent";
+    }
+
+    @Override
+    public String summary() {
+      return "demo: train a StyleGAN2 G and D from random ONNX weights on the source domain";
+    }
+
+    @Override
+    int defaultIterations() {
+      return 3000;
+    }
+
+    @Override
+    int defaultBatch() {
+      return 8;
+    }
+
+    @Override
+    protected int execute(CommandLine cmd) throws Exception {
+      DemoModels.pretrainAgent(input(cmd, "g-init"), input(cmd, "d-init"), budget(cmd), Path.of(cmd.getOptionValue("out-g")),
+          Path.of(cmd.getOptionValue("out-d")));
+      return 0;
+    }
+  }
+
+  private static final class TrainMixer extends DemoTraining {
+    @Override
+    public String name() {
+      return "train-mixer";
+    }
+
+    @Override
+    public String summary() {
+      return "demo: train a CycleGAN G_AB and D_B from random ONNX weights on source -> striped pairs";
+    }
+
+    @Override
+    int defaultIterations() {
+      return 1500;
+    }
+
+    @Override
+    int defaultBatch() {
+      return 8;
+    }
+
+    @Override
+    protected int execute(CommandLine cmd) throws Exception {
+      DemoModels.trainMixer(input(cmd, "g-init"), input(cmd, "d-init"), budget(cmd), Path.of(cmd.getOptionValue("out-g")),
+          Path.of(cmd.getOptionValue("out-d")));
+      return 0;
+    }
+  }
+
+  private static final class TrainFeatures extends DemoTraining {
+    @Override
+    public String name() {
+      return "train-features";
+    }
+
+    @Override
+    public String summary() {
+      return "demo: train the FID feature network on the three procedural domains";
+    }
+
+    @Override
+    boolean takesInitialModels() {
+      return false;
+    }
+
+    @Override
+    int defaultIterations() {
+      return 3000;
+    }
+
+    @Override
+    int defaultBatch() {
+      return 64;
+    }
+
+    @Override
+    protected int execute(CommandLine cmd) throws Exception {
+      double mse = DemoModels.trainFeatures(budget(cmd), Path.of(cmd.getOptionValue("out")));
+      System.out.printf(java.util.Locale.ROOT, "factor read-out MSE %.4f%n", mse);
+      return 0;
+    }
+  }
+
+  static int count(CommandLine cmd, String key, int fallback) {
+    String v = cmd.getOptionValue(key);
+    if (v == null) {
+      return fallback;
+    }
+    try {
+      int n = Integer.parseInt(v);
+      if (n < 1) {
+        throw new NumberFormatException();
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new UsageException("--" + key + ": expected a positive integer, got " + v);
+    }
+  }
+}

@@ -1,0 +1,264 @@
+package org.mgm.experiments.fewshot;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.mgm.config.Config;
+import org.mgm.config.ConfigException;
+import org.mgm.data.FewShotSubset;
+import org.mgm.data.ImageFolder;
+import org.mgm.eval.FeatureNetwork;
+import org.mgm.eval.FeatureStatistics;
+import org.mgm.eval.FrechetDistance;
+import org.mgm.eval.KernelInceptionDistance;
+import org.mgm.fewshot.AdaptationMethod;
+import org.mgm.fewshot.FewShotModels;
+import org.mgm.fewshot.FewShotSettings;
+import org.mgm.fewshot.FewShotTrainer;
+import org.mgm.mgm.UpdateMode;
+import org.mgm.onnx.io.OnnxModelFile;
+import org.mgm.onnx.proto.OnnxModelProto.ModelProto;
+import org.mgm.runtime.AtomicFiles;
+import org.mgm.runtime.ImageGrid;
+import org.mgm.runtime.Progress;
+import org.mgm.runtime.RunDirectory;
+import org.mgm.tensor.HostTensor;
+
+/**
+ * Table 3 / Table 5 of the paper on any agent, mixer and image folders: for each method (FSGAN,
+ * FreezeD), variant (baseline, -A alternating, -C combined) and shot count, {@code runs}
+ * adaptations on seeded subsets, each scored by FID and KID of the EMA generator's samples against
+ * the held-out test folder. Writes the table (markdown, CSV, JSON), a sample grid per row and the
+ * adapted agents (first run of each cell) as ONNX into the run directory.
+ */
+public final class FewShotExperiment {
+  private static final Logger LOG = LogManager.getLogger(FewShotExperiment.class);
+
+  /** One table row: a method with or without mixer feedback. */
+  public record Variant(AdaptationMethod method, boolean feedback, UpdateMode mode) {
+    public String label() {
+      String m = method == AdaptationMethod.FSGAN ? "FSGAN" : "FreezeD";
+      return !feedback ? m : m + (mode == UpdateMode.ALTERNATE ? "-A" : "-C");
+    }
+
+    static Variant parse(AdaptationMethod method, String variant, String where) {
+      return switch (variant) {
+        case "baseline" -> new Variant(method, false, UpdateMode.ALTERNATE);
+        case "alternate" -> new Variant(method, true, UpdateMode.ALTERNATE);
+        case "combined" -> new Variant(method, true, UpdateMode.COMBINED);
+        default -> throw new ConfigException(where + ": unknown variant '" + variant
+            + "' (expected baseline, alternate or combined)");
+      };
+    }
+  }
+
+  /** Scores of one cell over its runs. */
+  public record Cell(Variant variant, int shots, List<Double> fid, List<Double> kid) {}
+
+  private final Config c;
+  private final Path agentG;
+  private final Path agentD;
+  private final Path mixerG;
+  private final Path mixerD;
+  private final Path features;
+  private final Path trainDir;
+  private final Path testDir;
+  private final Path mixerRealDir;
+
+  public FewShotExperiment(Config config) {
+    this.c = config;
+    agentG = Path.of(c.getString("agent.generator"));
+    agentD = Path.of(c.getString("agent.discriminator"));
+    mixerG = Path.of(c.getString("mixer.generator"));
+    mixerD = Path.of(c.getString("mixer.critic"));
+    features = Path.of(c.getString("eval.features"));
+    trainDir = Path.of(c.getString("data.train"));
+    testDir = Path.of(c.getString("data.test"));
+    mixerRealDir = Path.of(c.getString("data.mixer_real"));
+    for (String m : c.getStringList("methods")) {
+      if (AdaptationMethod.parse(m) == AdaptationMethod.PRETRAIN) {
+        throw new ConfigException(c.source() + ": key 'methods': pretrain is not a few-shot method");
+      }
+    }
+    variants();
+  }
+
+  public List<Variant> variants() {
+    List<Variant> out = new ArrayList<>();
+    for (String m : c.getStringList("methods")) {
+      AdaptationMethod method;
+      try {
+        method = AdaptationMethod.parse(m);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(c.source() + ": key 'methods': " + e.getMessage());
+      }
+      for (String v : c.getStringList("variants")) {
+        out.add(Variant.parse(method, v, c.source() + ": key 'variants'"));
+      }
+    }
+    return out;
+  }
+
+  public List<Integer> shots() {
+    return c.getDoubleList("shots").stream().map(Double::intValue).toList();
+  }
+
+  /** Renders the demo folders when the config asks for it and they are missing. */
+  public void prepareData() throws IOException {
+    if (c.has("data.render_demo") && c.getBoolean("data.render_demo")) {
+      Path root = trainDir.getParent();
+      if (!root.equals(testDir.getParent()) || !root.equals(mixerRealDir.getParent())
+          || !trainDir.getFileName().toString().equals(DemoData.TRAIN)
+          || !testDir.getFileName().toString().equals(DemoData.TEST)
+          || !mixerRealDir.getFileName().toString().equals(DemoData.MIXER_REAL)) {
+        throw new ConfigException(c.source() + ": data.render_demo needs data.train/test/mixer_real to be "
+            + "<dir>/" + DemoData.TRAIN + ", <dir>/" + DemoData.TEST + " and <dir>/" + DemoData.MIXER_REAL);
+      }
+      DemoData.ensure(root, c.getInt("data.render_train"), c.getInt("data.render_test"),
+          c.getInt("data.render_mixer_real"));
+    }
+  }
+
+  public List<Cell> run(RunDirectory dir) throws IOException {
+    int resolution = (int) FewShotModels.inputShape(OnnxModelFile.read(agentD))[2];
+    boolean skip = c.getBoolean("data.skip_unreadable");
+    List<Path> trainFiles = ImageFolder.list(trainDir);
+    HostTensor test = ImageFolder.load(testDir, resolution, skip).tensor();
+    HostTensor mixerReal = ImageFolder.load(mixerRealDir, resolution, skip).tensor();
+    FewShotModels models = new FewShotModels(OnnxModelFile.read(agentG), OnnxModelFile.read(agentD),
+        OnnxModelFile.read(mixerG), OnnxModelFile.read(mixerD));
+    int samples = c.getInt("eval.samples");
+    int iterations = c.getInt("iterations");
+    long seed = c.getLong("seed");
+    Files.createDirectories(dir.resolve("samples"));
+    Files.createDirectories(dir.resolve("agents"));
+    List<Cell> cells = new ArrayList<>();
+    try (FeatureNetwork net = new FeatureNetwork(features)) {
+      double[][] testFeatures = net.features(test, 100);
+      FeatureStatistics testStats = FeatureStatistics.of(testFeatures);
+      List<Variant> variants = variants();
+      int runs = c.getInt("runs");
+      int total = variants.size() * shots().size() * runs;
+      try (Progress p = Progress.start("few-shot runs", total)) {
+        for (int shots : shots()) {
+          for (Variant v : variants) {
+            List<Double> fid = new ArrayList<>();
+            List<Double> kid = new ArrayList<>();
+            for (int r = 0; r < runs; r++) {
+              List<Path> chosen = FewShotSubset.choose(trainFiles, shots, seed + r);
+              String name = v.label() + "-" + shots + "shot-run" + r;
+              FewShotSubset.save(dir.resolve("subsets").resolve(shots + "shot-run" + r + ".txt"), chosen);
+              HostTensor shotImages = ImageFolder.load(chosen, resolution, skip).tensor();
+              long start = System.nanoTime();
+              try (FewShotTrainer t = new FewShotTrainer(settings(v, seed + 1000L * r + shots), v.method(), models,
+                  shotImages, mixerReal)) {
+                for (int i = 0; i < iterations; i++) {
+                  t.iterate();
+                }
+                HostTensor generated = t.sample(DemoModels.latents(samples, DemoModels.zDim(models), seed + r));
+                double[][] f = net.features(generated, 100);
+                fid.add(FrechetDistance.of(FeatureStatistics.of(f), testStats));
+                kid.add(KernelInceptionDistance.of(f, testFeatures, c.getInt("eval.kid_subsets"),
+                    c.getInt("eval.kid_subset_size"), seed).mean());
+                if (r == 0) {
+                  ImageGrid.write(dir.resolve("samples").resolve(v.label() + "-" + shots + "shot.png"),
+                      firstImages(generated, 32), 8);
+                  OnnxModelFile.write(dir.resolve("agents").resolve(v.label() + "-" + shots + "shot.onnx"),
+                      t.exportGenerator());
+                }
+              }
+              LOG.info(String.format(Locale.ROOT, "%s: FID %.2f, KID %.4f (%.1f s)", name, fid.get(r), kid.get(r),
+                  (System.nanoTime() - start) / 1e9));
+              p.step();
+            }
+            cells.add(new Cell(v, shots, fid, kid));
+          }
+        }
+      }
+      writeTable(dir, cells, pretrainedScore(net, models, samples, seed, testFeatures, testStats));
+    }
+    return cells;
+  }
+
+  private FewShotSettings settings(Variant v, long seed) {
+    return new FewShotSettings(c.getInt("batch"), (float) c.getDouble("lr"), (float) c.getDouble("feedback_lr_factor"),
+        (float) c.getDouble("mixer_critic_lr"), (float) c.getDouble("r1_gamma"), c.getInt("r1_every"),
+        (float) c.getDouble("ema_beta"), v.feedback(), v.mode(), c.getDouble("alpha"), c.getInt("feedback_steps"),
+        c.getInt("freezed_frozen_blocks"), c.getBoolean("mixer.resize"), seed);
+  }
+
+  /** FID / KID of the unadapted agent: how far the target is from where adaptation starts. */
+  private double[] pretrainedScore(FeatureNetwork net, FewShotModels models, int samples, long seed,
+      double[][] testFeatures, FeatureStatistics testStats) throws IOException {
+    try (var ort = org.mgm.onnx.runtime.OrtModel.open(agentG, org.mgm.onnx.runtime.OrtModel.Device.CPU)) {
+      HostTensor z = DemoModels.latents(samples, DemoModels.zDim(models), seed);
+      HostTensor images = ort.run(Map.of(FewShotModels.firstInput(models.agentG()), z)).values().iterator().next();
+      double[][] f = net.features(images, 100);
+      return new double[] {FrechetDistance.of(FeatureStatistics.of(f), testStats),
+          KernelInceptionDistance.of(f, testFeatures, c.getInt("eval.kid_subsets"), c.getInt("eval.kid_subset_size"),
+              seed).mean()};
+    }
+  }
+
+  private static HostTensor firstImages(HostTensor images, int n) {
+    long[] s = images.shape().clone();
+    int per = (int) (images.size() / s[0]);
+    s[0] = Math.min(n, s[0]);
+    return HostTensor.of(java.util.Arrays.copyOf(images.floats(), (int) s[0] * per), s);
+  }
+
+  static String meanStd(List<Double> v, double scale, int digits) {
+    double mean = v.stream().mapToDouble(d -> d * scale).average().orElse(Double.NaN);
+    double var = v.stream().mapToDouble(d -> (d * scale - mean) * (d * scale - mean)).sum() / Math.max(1, v.size() - 1);
+    return String.format(Locale.ROOT, "%." + digits + "f(%." + digits + "f)", mean, Math.sqrt(var));
+  }
+
+  private void writeTable(RunDirectory dir, List<Cell> cells, double[] pretrained) throws IOException {
+    List<Integer> shots = shots();
+    StringBuilder md = new StringBuilder("| Model |");
+    StringBuilder csv = new StringBuilder("model,shots,fid_mean,fid_std,kid_x1e3_mean,kid_x1e3_std,fid_runs\n");
+    for (int s : shots) {
+      md.append(' ').append(s).append("-shot FID | ").append(s).append("-shot KID×10³ |");
+    }
+    md.append('\n').append("|---|").append("---|---|".repeat(shots.size())).append('\n');
+    List<Map<String, Object>> json = new ArrayList<>();
+    for (Variant v : variants()) {
+      md.append("| ").append(v.label()).append(" |");
+      for (int s : shots) {
+        Cell cell = cells.stream().filter(x -> x.variant().equals(v) && x.shots() == s).findFirst().orElseThrow();
+        md.append(' ').append(meanStd(cell.fid(), 1, 2)).append(" | ").append(meanStd(cell.kid(), 1e3, 2)).append(" |");
+        String[] f = meanStd(cell.fid(), 1, 4).replace(")", "").split("\\(");
+        String[] k = meanStd(cell.kid(), 1e3, 4).replace(")", "").split("\\(");
+        csv.append(v.label()).append(',').append(s).append(',').append(f[0]).append(',').append(f[1]).append(',')
+            .append(k[0]).append(',').append(k[1]).append(',')
+            .append(String.join(" ", cell.fid().stream().map(d -> String.format(Locale.ROOT, "%.4f", d)).toList()))
+            .append('\n');
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("model", v.label());
+        row.put("shots", s);
+        row.put("fid", cell.fid());
+        row.put("kid", cell.kid());
+        json.add(row);
+      }
+      md.append('\n');
+    }
+    md.append(String.format(Locale.ROOT, "%nUnadapted agent: FID %.2f, KID×10³ %.2f. Mean (std) over %d runs of "
+        + "%d iterations; each scored with %d generated images against the test folder.%n", pretrained[0],
+        pretrained[1] * 1e3, c.getInt("runs"), c.getInt("iterations"), c.getInt("eval.samples")));
+    AtomicFiles.writeString(dir.resolve("table-fewshot.md"), md.toString());
+    AtomicFiles.writeString(dir.resolve("table-fewshot.csv"), csv.toString());
+    Map<String, Object> all = new LinkedHashMap<>();
+    all.put("cells", json);
+    all.put("unadapted_fid", pretrained[0]);
+    all.put("unadapted_kid", pretrained[1]);
+    dir.writeJson("table-fewshot.json", all);
+    System.out.print(md);
+  }
+}
