@@ -15,6 +15,8 @@ import org.mgm.mgm.UpdateMode;
  * @param feedback false: the FSGAN / FreezeD baseline (no mixer)
  * @param mode ALTERNATE (-A, default) or COMBINED (-C) with weight {@code alpha} on La
  * @param feedbackSteps Lf updates per iteration in ALTERNATE mode
+ * @param feedbackLayers the reference's {@code --fg}: 0 lets Lf move every trainable G tensor, k ≥ 1
+ *     keeps layers at resolution 2^(k+1) and above out of the Lf step (ALTERNATE mode)
  * @param frozenBlocks FreezeD: input-side D residual blocks kept frozen
  * @param resizeForMixer resize the agent's images to the mixer's resolution when they differ
  */
@@ -30,6 +32,7 @@ public record FewShotSettings(
     UpdateMode mode,
     double alpha,
     int feedbackSteps,
+    int feedbackLayers,
     int frozenBlocks,
     boolean resizeForMixer,
     long seed) {}

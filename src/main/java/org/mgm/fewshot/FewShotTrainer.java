@@ -136,7 +136,12 @@ public final class FewShotTrainer implements AutoCloseable {
             tf.math.mul(tf.constant((float) (1 - s.alpha())), lf)));
       } else {
         agentStep = gOpt.minimize(la);
-        AdamOptimizer fOpt = new AdamOptimizer(tf, "agent_g_lf_adam", gParams,
+        ParameterList lfParams = s.feedbackLayers() < 1 ? gParams : agentG.trainableWhere("agent_g_lf",
+            name -> StyleGan2Layers.updatedByFeedback(name, s.feedbackLayers()));
+        if (lfParams.isEmpty()) {
+          throw new IllegalArgumentException("feedback_layers=" + s.feedbackLayers() + " leaves no agent tensor for Lf");
+        }
+        AdamOptimizer fOpt = new AdamOptimizer(tf, "agent_g_lf_adam", lfParams,
             s.learningRate() * s.feedbackLrFactor(), 0.5f, 0.99f, 1e-8f);
         Op lfStep = fOpt.minimize(lf);
         for (int i = 0; i < s.feedbackSteps(); i++) {

@@ -120,6 +120,62 @@ class CheckpointConvertersTest {
     assertTrue(missing.output().contains("nope.pth"), missing.output());
   }
 
+  /** A torchvision-format InceptionV3 state dict → pool3 features in ORT = the same net in torch. */
+  @Test
+  void inceptionFeaturesMatchTorchAndMismatchesAreNamed(@TempDir Path tmp) throws Exception {
+    assumeTrue(torchAvailable() && python("-c", "import torchvision").code() == 0, "needs torch and torchvision");
+    String make = String.join("\n",
+        "import sys, numpy as np, torch",
+        "sys.path.insert(0, 'export-tools')",
+        "from torchvision.models import inception_v3",
+        "import convert_inception as ci",
+        "torch.manual_seed(1)",
+        "net = inception_v3(weights=None, aux_logits=False, init_weights=True)",
+        // Batch-norm statistics of a random net are 0 / 1 and its features reach 1e10, where float32
+        // round-off alone differs by 1e-2 between engines; one calibration pass makes it trained-like.
+        "for m in net.modules():",
+        "    if isinstance(m, torch.nn.BatchNorm2d): m.momentum = None",
+        "net.train()",
+        "with torch.no_grad(): net(torch.rand(8, 3, 299, 299) * 2 - 1)",
+        "net.eval()",
+        "torch.save(net.state_dict(), sys.argv[1] + '/inception.pth')",
+        "bad = net.state_dict(); del bad['Mixed_6b.branch7x7_1.conv.weight']",
+        "torch.save(bad, sys.argv[1] + '/bad.pth')",
+        "x = torch.rand(3, 3, 64, 64) * 2 - 1",
+        "np.save(sys.argv[1] + '/x.npy', x.numpy())",
+        "with torch.no_grad(): np.save(sys.argv[1] + '/y.npy', ci.build(sys.argv[1] + '/inception.pth')(x).numpy())");
+    Run made = python("-c", make, tmp.toString());
+    assertEquals(0, made.code(), made.output());
+    Run ok = python("export-tools/convert_inception.py", "--weights", tmp + "/inception.pth", "--out",
+        tmp + "/features.onnx", "--size", "64");
+    assertEquals(0, ok.code(), ok.output());
+    HostTensor x = org.mgm.tensor.Npy.read(tmp.resolve("x.npy"));
+    HostTensor y = org.mgm.tensor.Npy.read(tmp.resolve("y.npy"));
+    try (org.mgm.eval.FeatureNetwork net = new org.mgm.eval.FeatureNetwork(tmp.resolve("features.onnx"))) {
+      double[][] f = net.features(x, 2);
+      assertEquals(3, f.length);
+      assertEquals(2048, f[0].length);
+      double err = OnnxFixtures.relativeError(HostTensor.of(flatten(f), 3, 2048), y.asFloating(
+          org.mgm.tensor.ElementType.FLOAT32));
+      System.out.printf("PARITY inception-v3 pool3 ort-vs-torch: %.2e%n", err);
+      assertTrue(err < 1e-4, "ORT vs torch features: " + err);
+    }
+    Run bad = python("export-tools/convert_inception.py", "--weights", tmp + "/bad.pth", "--out", tmp + "/bad.onnx");
+    assertEquals(2, bad.code(), bad.output());
+    assertTrue(bad.output().contains("Mixed_6b.branch7x7_1.conv.weight"), bad.output());
+    assertFalse(Files.exists(tmp.resolve("bad.onnx")));
+  }
+
+  private static float[] flatten(double[][] rows) {
+    float[] out = new float[rows.length * rows[0].length];
+    for (int i = 0; i < rows.length; i++) {
+      for (int j = 0; j < rows[i].length; j++) {
+        out[i * rows[i].length + j] = (float) rows[i][j];
+      }
+    }
+    return out;
+  }
+
   @Test
   void fullSizeRandomArchitecturesRunTheSameInOrtAndTf(@TempDir Path tmp) throws Exception {
     assumeTrue(torchAvailable(), "needs torch in /usr/bin/python3");

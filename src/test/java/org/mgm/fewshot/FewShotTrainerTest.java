@@ -43,7 +43,7 @@ class FewShotTrainerTest {
   }
 
   private static FewShotSettings settings(boolean feedback, UpdateMode mode) {
-    return new FewShotSettings(4, 2e-3f, 1f, 2e-4f, 10f, 2, 0.9f, feedback, mode, 0.5, 1, 1, false, 7);
+    return new FewShotSettings(4, 2e-3f, 1f, 2e-4f, 10f, 2, 0.9f, feedback, mode, 0.5, 1, 0, 1, false, 7);
   }
 
   @Test

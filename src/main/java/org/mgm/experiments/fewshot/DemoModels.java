@@ -38,7 +38,7 @@ public final class DemoModels {
     HostTensor source = DemoDomains.sample(Domain.SOURCE, b.poolSize(), SOURCE_SEED, null);
     FewShotModels models = new FewShotModels(OnnxModelFile.read(gInit), OnnxModelFile.read(dInit), null, null);
     FewShotSettings s = new FewShotSettings(b.batch(), 2e-3f, 1f, 2e-4f, 1f, 16, 0.995f, false, UpdateMode.ALTERNATE,
-        1, 1, 0, false, b.seed());
+        1, 1, 0, 0, false, b.seed());
     try (FewShotTrainer t = new FewShotTrainer(s, AdaptationMethod.PRETRAIN, models, source, source);
         Progress p = Progress.start("pretrain agent", b.iterations())) {
       long start = System.nanoTime();

@@ -191,7 +191,7 @@ public final class FewShotExperiment {
     return new FewShotSettings(c.getInt("batch"), (float) c.getDouble("lr"), (float) c.getDouble("feedback_lr_factor"),
         (float) c.getDouble("mixer_critic_lr"), (float) c.getDouble("r1_gamma"), c.getInt("r1_every"),
         (float) c.getDouble("ema_beta"), v.feedback(), v.mode(), c.getDouble("alpha"), c.getInt("feedback_steps"),
-        c.getInt("freezed_frozen_blocks"), c.getBoolean("mixer.resize"), seed);
+        c.getInt("feedback_layers"), c.getInt("freezed_frozen_blocks"), c.getBoolean("mixer.resize"), seed);
   }
 
   /** FID / KID of the unadapted agent: how far the target is from where adaptation starts. */

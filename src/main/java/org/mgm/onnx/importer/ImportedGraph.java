@@ -20,6 +20,7 @@ import org.tensorflow.Output;
  *     (FSGAN singular values), for writing the adapted weight back
  * @param fed placeholders of FED initializers, by ONNX name, with {@link #fedValues} to feed
  * @param fedValues the initializers' stored values, converted to the graph's float type
+ * @param scalesByInitializer ONNX initializer name → its trainable singular-value scales
  */
 public record ImportedGraph(
     Map<String, Output<?>> inputs,
@@ -28,7 +29,8 @@ public record ImportedGraph(
     Map<String, Parameter> trainableByInitializer,
     Map<String, Output<?>> reparameterized,
     Map<String, Output<?>> fed,
-    Map<String, HostTensor> fedValues) {
+    Map<String, HostTensor> fedValues,
+    Map<String, Parameter> scalesByInitializer) {
 
   public ImportedGraph {
     inputs = Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
@@ -37,6 +39,27 @@ public record ImportedGraph(
     reparameterized = Collections.unmodifiableMap(new LinkedHashMap<>(reparameterized));
     fed = Collections.unmodifiableMap(new LinkedHashMap<>(fed));
     fedValues = Collections.unmodifiableMap(new LinkedHashMap<>(fedValues));
+    scalesByInitializer = Collections.unmodifiableMap(new LinkedHashMap<>(scalesByInitializer));
+  }
+
+  /**
+   * The trainable parameters that stand for the initializers {@code keep} accepts (the variable,
+   * or the singular-value scales of a factorised one), in model order: an optimizer over part of
+   * a module, such as an Lf step that leaves the high-resolution layers alone.
+   */
+  public ParameterList trainableWhere(String name, java.util.function.Predicate<String> keep) {
+    java.util.Set<Parameter> chosen = new java.util.HashSet<>();
+    trainableByInitializer.forEach((init, p) -> {
+      if (keep.test(init)) {
+        chosen.add(p);
+      }
+    });
+    scalesByInitializer.forEach((init, p) -> {
+      if (keep.test(init)) {
+        chosen.add(p);
+      }
+    });
+    return new ParameterList(name, trainable.parameters().stream().filter(chosen::contains).toList());
   }
 
   /**

@@ -98,6 +98,7 @@ public final class OnnxImporter {
     Map<String, Output<?>> fed = new LinkedHashMap<>();
     Map<String, HostTensor> fedValues = new LinkedHashMap<>();
     Map<String, Output<?>> reparameterized = new LinkedHashMap<>();
+    Map<String, Parameter> scales = new LinkedHashMap<>();
     TfEmitter constants = new TfEmitter(ops.scope().withSubScope("initializers"), options.floatType());
     // Made on first use, once: each withSubScope walks the whole graph (see OpNamePrefixes).
     Ops paramOps = null;
@@ -144,6 +145,7 @@ public final class OnnxImporter {
           SingularValueLayer layer = SingularValueLayer.create(svdOps, svdNames.emitter(t.getName(), options.floatType()),
               options.scope() + "/svd", t.getName(), value);
           trainable.add(layer.lambda());
+          scales.put(t.getName(), layer.lambda());
           reparameterized.put(t.getName(), layer.weight());
           state.defineInitialValue(t.getName(), value);
           state.define(t.getName(), layer.weight());
@@ -199,7 +201,7 @@ public final class OnnxImporter {
       outputs.put(o, state.value(o, source));
     }
     return new ImportedGraph(inputs, outputs, new ParameterList(options.scope(), trainable), trainableByName,
-        reparameterized, fed, fedValues);
+        reparameterized, fed, fedValues, scales);
   }
 
   private void emitNode(NodeProto n, int index, String source, int opset, OpNamePrefixes nodeNames, ImportState state,
