@@ -37,6 +37,7 @@ def main():
     p.add_argument("--size", type=int, default=256, help="example input size for the export")
     p.add_argument("--opset", type=int, default=17)
     a = p.parse_args()
+    torch.manual_seed(0)  # --random weights are the same on every machine
     if not (a.out_generator or a.out_discriminator):
         p.error("nothing to write: give --out-generator and/or --out-discriminator")
     try:

@@ -59,6 +59,7 @@ def main():
     p.add_argument("--tiny", action="store_true", help="tiny channel counts (tests)")
     p.add_argument("--channels", help="channel count per resolution, e.g. 4:64,8:64,16:32,32:32 (small models)")
     a = p.parse_args()
+    torch.manual_seed(0)  # --random weights are the same on every machine
     if not (a.out_generator or a.out_discriminator):
         p.error("nothing to write: give --out-generator and/or --out-discriminator")
     if not a.random and not a.checkpoint:

@@ -1,7 +1,5 @@
 package org.mgm.cli;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,8 +21,6 @@ import org.mgm.runtime.Json;
  * ResnetGenerator (ngf 64, 9 blocks, 256×256) with export-tools. A benchmark, not a test.
  */
 final class BenchImportCommand extends Command {
-  private static final String PYTHON = "/usr/bin/python3";
-
   @Override
   public String name() {
     return "bench-import";
@@ -69,7 +65,7 @@ final class BenchImportCommand extends Command {
     } else {
       tmp = Files.createTempDirectory("mgm-bench");
       System.err.println("making a full-size CycleGAN ResnetGenerator with export-tools ...");
-      python(List.of("export-tools/make_fixtures.py", "--out", tmp.toString(), "--only", "cyclegan-full"), false);
+      BenchmarkJobs.python(List.of("export-tools/make_fixtures.py", "--out", tmp.toString(), "--only", "cyclegan-full"), false);
       model = tmp.resolve("cyclegan-full").resolve("model-opset17.onnx");
     }
     try {
@@ -77,10 +73,10 @@ final class BenchImportCommand extends Command {
       for (String job : List.of("tf", "tf-nhwc", "ort")) {
         ChildJvm.Outcome o = ChildJvm.run(List.of("bench-import", "--job", job, "--model", model.toString(),
             "--batch", Long.toString(batch), "--iterations", Integer.toString(iterations)), true);
-        rows.add(result(o.stdout(), "bench-import --job " + job + " (exit " + o.exitCode() + ")"));
+        rows.add(BenchmarkJobs.result(o.stdout(), "bench-import --job " + job + " (exit " + o.exitCode() + ")"));
       }
       if (!cmd.hasOption("model")) {
-        rows.add(result(python(List.of("export-tools/bench_torch.py", "--arch", "cyclegan-full", "--batch",
+        rows.add(BenchmarkJobs.result(BenchmarkJobs.python(List.of("export-tools/bench_torch.py", "--arch", "cyclegan-full", "--batch",
             Long.toString(batch), "--iterations", Integer.toString(iterations)), true), "bench_torch.py"));
       }
       if (cmd.hasOption("json")) {
@@ -107,24 +103,4 @@ final class BenchImportCommand extends Command {
     return v == null ? "-" : String.format(Locale.ROOT, "%.1f", (Double) v);
   }
 
-  private static Map<String, Object> result(List<String> lines, String what) {
-    return lines.stream().filter(l -> l.startsWith("RESULT ")).map(l -> Json.parseFlat(l.substring(7)))
-        .reduce((a, b) -> b).orElseThrow(() -> new IllegalStateException(what + " printed no result"));
-  }
-
-  private static List<String> python(List<String> args, boolean capture) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(PYTHON));
-    cmd.addAll(args);
-    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    List<String> out = new ArrayList<>();
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
-      for (String line; (line = r.readLine()) != null; ) {
-        out.add(line);
-      }
-    }
-    if (p.waitFor() != 0) {
-      throw new IllegalStateException(String.join(" ", cmd) + " failed (exit " + p.exitValue() + ")");
-    }
-    return capture ? out : List.of();
-  }
 }

@@ -32,7 +32,7 @@ public final class FewShotCommands extends CommandGroup {
 
   @Override
   public List<Command> commands() {
-    return List.of(new Run(), new MakeData(), new PretrainAgent(), new TrainMixer(), new TrainFeatures());
+    return List.of(new Run(), new MakeData(), new PretrainAgent(), new TrainMixer(), new TrainFeatures(), new Benchmark());
   }
 
   @Override
@@ -88,6 +88,7 @@ public final class FewShotCommands extends CommandGroup {
         }
       }
       e.prepareData();
+      e.checkData();
       RunDirectory dir = RunDirectory.create(Path.of(cmd.getOptionValue("out", "runs")), "fewshot");
       RunLog.attach(dir.resolve("log.txt"));
       dir.writeConfig(c);
@@ -257,6 +258,85 @@ public final class FewShotCommands extends CommandGroup {
       double mse = DemoModels.trainFeatures(budget(cmd), Path.of(cmd.getOptionValue("out")));
       System.out.printf(java.util.Locale.ROOT, "factor read-out MSE %.4f%n", mse);
       return 0;
+    }
+  }
+
+  /**
+   * ms per alternating iteration, TF Java (child JVM) vs PyTorch 1.13, on the demo's 32×32 models or
+   * on full-size random-weight StyleGAN2-256 / CycleGAN made by export-tools.
+   */
+  private static final class Benchmark extends Command {
+    @Override
+    public String name() {
+      return "benchmark";
+    }
+
+    @Override
+    public String summary() {
+      return "ms per alternating iteration (FreezeD-A), TF Java vs PyTorch, at 32 (demo) or 256 (full size)";
+    }
+
+    @Override
+    protected Options options() {
+      Options o = new Options();
+      o.addOption(Option.builder().longOpt("size").hasArg().desc("32 (the demo's models) or 256 (default 32)").build());
+      o.addOption(Option.builder().longOpt("batch").hasArg().desc("default 4").build());
+      o.addOption(Option.builder().longOpt("iterations").hasArg().desc("timed iterations, median (default 5)").build());
+      o.addOption(Option.builder().longOpt("job").hasArg().argName("G,D,GAB,DB").desc("(internal) the TF run").build());
+      o.addOption(Option.builder().longOpt("json").desc("print JSON").build());
+      return o;
+    }
+
+    @Override
+    protected int execute(CommandLine cmd) throws Exception {
+      int batch = count(cmd, "batch", 4);
+      int iterations = count(cmd, "iterations", 5);
+      if (cmd.hasOption("job")) {
+        Path[] models = java.util.Arrays.stream(cmd.getOptionValue("job").split(",")).map(Path::of).toArray(Path[]::new);
+        System.out.println("RESULT " + org.mgm.runtime.Json.writeLine(
+            org.mgm.experiments.fewshot.FewShotBenchmark.tf(models, batch, iterations, 1)));
+        return 0;
+      }
+      int size = count(cmd, "size", 32);
+      if (size != 32 && size != 256) {
+        throw new UsageException("--size: expected 32 or 256, got " + size);
+      }
+      Path tmp = Files.createTempDirectory("mgm-fewshot-bench");
+      try {
+        String models;
+        if (size == 32) {
+          models = "models/fewshot-demo/agent-g.onnx,models/fewshot-demo/agent-d.onnx,"
+              + "models/fewshot-demo/mixer-g.onnx,models/fewshot-demo/mixer-d.onnx";
+        } else {
+          System.err.println("making full-size random StyleGAN2-256 and CycleGAN with export-tools ...");
+          BenchmarkJobs.python(List.of("export-tools/convert_stylegan2.py", "--random", "--size", "256",
+              "--out-generator", tmp + "/g.onnx", "--out-discriminator", tmp + "/d.onnx"), false);
+          BenchmarkJobs.python(List.of("export-tools/convert_cyclegan.py", "--random", "--out-generator",
+              tmp + "/gab.onnx", "--out-discriminator", tmp + "/db.onnx"), false);
+          models = tmp + "/g.onnx," + tmp + "/d.onnx," + tmp + "/gab.onnx," + tmp + "/db.onnx";
+        }
+        List<java.util.Map<String, Object>> rows = new java.util.ArrayList<>();
+        org.mgm.runtime.ChildJvm.Outcome o = org.mgm.runtime.ChildJvm.run(List.of("fewshot", "benchmark", "--job",
+            models, "--batch", Integer.toString(batch), "--iterations", Integer.toString(iterations)), true);
+        rows.add(BenchmarkJobs.result(o.stdout(), "fewshot benchmark --job (exit " + o.exitCode() + ")"));
+        rows.add(BenchmarkJobs.result(BenchmarkJobs.python(List.of("export-tools/bench_fewshot_torch.py", "--size",
+            Integer.toString(size), "--batch", Integer.toString(batch), "--iterations", Integer.toString(iterations)),
+            true), "bench_fewshot_torch.py"));
+        if (cmd.hasOption("json")) {
+          System.out.println(org.mgm.runtime.Json.write(java.util.Map.of("size", size, "batch", batch, "results", rows)));
+        } else {
+          System.out.printf(java.util.Locale.ROOT, "%-34s %14s %12s%n", "engine", "ms/iteration", "peak RSS MB");
+          for (var r : rows) {
+            System.out.printf(java.util.Locale.ROOT, "%-34s %14.1f %12.0f%n", r.get("engine"),
+                (Double) r.get("ms_per_iteration"), (Double) r.get("peak_rss_mb"));
+          }
+          System.out.printf("(FreezeD-A alternating iteration at %dx%d, batch %d, median of %d; %d cores)%n", size, size,
+              batch, iterations, Runtime.getRuntime().availableProcessors());
+        }
+        return 0;
+      } finally {
+        org.mgm.savedmodel.MlpSavedModelExporter.deleteTree(tmp);
+      }
     }
   }
 

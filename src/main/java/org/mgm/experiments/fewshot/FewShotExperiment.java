@@ -126,6 +126,19 @@ public final class FewShotExperiment {
     }
   }
 
+  /** Every folder has images and the training pool has enough for the largest shot count. */
+  public void checkData() throws IOException {
+    int pool = ImageFolder.list(trainDir).size();
+    ImageFolder.list(testDir);
+    ImageFolder.list(mixerRealDir);
+    for (int shots : shots()) {
+      if (shots < 1 || shots > pool) {
+        throw new ConfigException(c.source() + ": key 'shots': " + shots + " shots, but " + trainDir + " holds " + pool
+            + " images");
+      }
+    }
+  }
+
   public List<Cell> run(RunDirectory dir) throws IOException {
     int resolution = (int) FewShotModels.inputShape(OnnxModelFile.read(agentD))[2];
     boolean skip = c.getBoolean("data.skip_unreadable");

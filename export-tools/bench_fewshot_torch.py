@@ -1,0 +1,118 @@
+#!/usr/bin/env python3
+"""Times one alternating few-shot iteration (FreezeD-A) in PyTorch, for `mgm fewshot benchmark`:
+the same networks (ONNX-exported by this package's converters), batch, losses and phase order as
+the Java trainer, on the CPU; prints one JSON line.
+
+One iteration: agent G step on La (non-saturating logistic), agent G step on
+Lf = mean((D_B(G_AB(G(z))) - 1)^2) with its own Adam, D_B LSGAN step, agent D logistic step
+(FromRGB and the first block frozen), EMA of G. No R1 in the timed iterations (lazy R1 runs one
+iteration in 16 in both implementations).
+
+Usage: /usr/bin/python3 export-tools/bench_fewshot_torch.py --size 256 --batch 4 --iterations 3
+"""
+
+import argparse
+import copy
+import json
+import os
+import resource
+import sys
+import time
+
+import torch
+from torch.nn import functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from mgm_export import architectures as arch  # noqa: E402
+from mgm_export import stylegan2  # noqa: E402
+
+
+def networks(size):
+    """The benchmark's architectures: full size at 256, the demo's at 32."""
+    if size == 256:
+        g = stylegan2.Generator(256, 512, 8, 2, fused=False)
+        d = stylegan2.Discriminator(256, 2)
+        gab = arch.ResnetGenerator(3, 3, ngf=64, n_blocks=9)
+        db = arch.NLayerDiscriminator(3, ndf=64, n_layers=3)
+    else:
+        ch = {4: 64, 8: 64, 16: 32, 32: 32}
+        g = stylegan2.Generator(size, 64, 4, channels=ch, fused=False)
+        d = stylegan2.Discriminator(size, channels=ch)
+        gab = arch.ResnetGenerator(3, 3, ngf=16, n_blocks=3)
+        db = arch.NLayerDiscriminator(3, ndf=16, n_layers=2)
+    return g, d, gab, db
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--size", type=int, default=256)
+    p.add_argument("--batch", type=int, default=4)
+    p.add_argument("--iterations", type=int, default=3)
+    p.add_argument("--warmup", type=int, default=1)
+    p.add_argument("--threads", type=int, default=os.cpu_count())
+    a = p.parse_args()
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(0)
+    g, d, gab, db = networks(a.size)
+    for m in (g, d, gab, db):
+        m.train()
+    for q in gab.parameters():
+        q.requires_grad_(False)
+    frozen_d = [q for n, q in d.named_parameters() if n.startswith("convs.0.") or n.startswith("convs.1.")]
+    for q in frozen_d:
+        q.requires_grad_(False)
+    g_params = [q for n, q in g.named_parameters() if not n.startswith("noises.")]
+    g_ema = copy.deepcopy(g).eval()
+    opt_g = torch.optim.Adam(g_params, lr=2e-3, betas=(0.0, 0.99), eps=1e-8)
+    opt_f = torch.optim.Adam(g_params, lr=2e-3, betas=(0.5, 0.99), eps=1e-8)
+    opt_d = torch.optim.Adam([q for q in d.parameters() if q.requires_grad], lr=2e-3, betas=(0.0, 0.99), eps=1e-8)
+    opt_db = torch.optim.Adam(db.parameters(), lr=2e-4, betas=(0.5, 0.999), eps=1e-8)
+    real = torch.rand(16, 3, a.size, a.size) * 2 - 1
+    zebras = torch.rand(16, 3, a.size, a.size) * 2 - 1
+    z_dim = g.style_dim
+
+    def batch(pool):
+        return pool[torch.randint(0, pool.shape[0], (a.batch,))]
+
+    def iteration():
+        z = torch.randn(a.batch, z_dim)
+        la = F.softplus(-d(g(z))).mean()
+        opt_g.zero_grad(set_to_none=True)
+        la.backward()
+        opt_g.step()
+        lf = ((db(gab(g(torch.randn(a.batch, z_dim)))) - 1) ** 2).mean()
+        opt_f.zero_grad(set_to_none=True)
+        lf.backward()
+        opt_f.step()
+        with torch.no_grad():
+            fake_b = gab(g(torch.randn(a.batch, z_dim)))
+        ldb = 0.5 * (((db(batch(zebras)) - 1) ** 2).mean() + (db(fake_b) ** 2).mean())
+        opt_db.zero_grad(set_to_none=True)
+        ldb.backward()
+        opt_db.step()
+        with torch.no_grad():
+            fake = g(torch.randn(a.batch, z_dim))
+        ld = F.softplus(d(fake)).mean() + F.softplus(-d(batch(real))).mean()
+        opt_d.zero_grad(set_to_none=True)
+        ld.backward()
+        opt_d.step()
+        with torch.no_grad():
+            for e, q in zip(g_ema.parameters(), g.parameters()):
+                e.mul_(0.99).add_(q, alpha=0.01)
+
+    for _ in range(a.warmup):
+        iteration()
+    times = []
+    for _ in range(a.iterations):
+        start = time.perf_counter()
+        iteration()
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    print("RESULT " + json.dumps({
+        "engine": "pytorch " + torch.__version__, "threads": torch.get_num_threads(), "size": a.size,
+        "batch": a.batch, "ms_per_iteration": times[len(times) // 2], "iterations": len(times),
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,40 @@
+package org.mgm.cli;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.mgm.runtime.Json;
+
+/**
+ * The parts of a benchmark command that run elsewhere: engines in child JVMs and the PyTorch
+ * reference through /usr/bin/python3, each printing one {@code RESULT {json}} line, so each gets
+ * its own peak RSS and a crash in one cannot take the others down.
+ */
+final class BenchmarkJobs {
+  static final String PYTHON = "/usr/bin/python3";
+
+  private BenchmarkJobs() {}
+
+  static Map<String, Object> result(List<String> lines, String what) {
+    return lines.stream().filter(l -> l.startsWith("RESULT ")).map(l -> Json.parseFlat(l.substring(7)))
+        .reduce((a, b) -> b).orElseThrow(() -> new IllegalStateException(what + " printed no result"));
+  }
+
+  static List<String> python(List<String> args, boolean capture) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(PYTHON));
+    cmd.addAll(args);
+    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    List<String> out = new ArrayList<>();
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
+      for (String line; (line = r.readLine()) != null; ) {
+        out.add(line);
+      }
+    }
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException(String.join(" ", cmd) + " failed (exit " + p.exitValue() + ")");
+    }
+    return capture ? out : List.of();
+  }
+}

@@ -1,0 +1,67 @@
+package org.mgm.experiments.fewshot;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+import org.mgm.fewshot.AdaptationMethod;
+import org.mgm.fewshot.FewShotModels;
+import org.mgm.fewshot.FewShotSettings;
+import org.mgm.fewshot.FewShotTrainer;
+import org.mgm.mgm.UpdateMode;
+import org.mgm.onnx.check.ImportBenchmark;
+import org.mgm.onnx.io.OnnxModelFile;
+import org.mgm.tensor.HostTensor;
+
+/**
+ * Milliseconds per alternating few-shot iteration (FreezeD-A: La step, Lf step, D_B step, agent-D
+ * step, EMA) through the imported graphs, the same step that export-tools/bench_fewshot_torch.py
+ * times in PyTorch. R1 is left out of the timed iterations in both (it runs one iteration in 16).
+ */
+public final class FewShotBenchmark {
+  private FewShotBenchmark() {}
+
+  /** Models: agent G, agent D, mixer G_AB, mixer D_B, in that order. */
+  public static Map<String, Object> tf(Path[] models, int batch, int iterations, int warmup) throws IOException {
+    FewShotModels m = new FewShotModels(OnnxModelFile.read(models[0]), OnnxModelFile.read(models[1]),
+        OnnxModelFile.read(models[2]), OnnxModelFile.read(models[3]));
+    int size = (int) FewShotModels.inputShape(m.agentD())[2];
+    FewShotSettings s = new FewShotSettings(batch, 2e-3f, 1f, 2e-4f, 10f, Integer.MAX_VALUE, 0.99f, true,
+        UpdateMode.ALTERNATE, 1, 1, 0, 1, false, 1);
+    long setupStart = System.nanoTime();
+    try (FewShotTrainer t = new FewShotTrainer(s, AdaptationMethod.FREEZED, m, noise(16, size, 1), noise(16, size, 2))) {
+      double setupMs = (System.nanoTime() - setupStart) / 1e6;
+      for (int i = 0; i < warmup; i++) {
+        t.iterate();
+      }
+      double[] times = new double[iterations];
+      for (int i = 0; i < iterations; i++) {
+        long start = System.nanoTime();
+        t.iterate();
+        times[i] = (System.nanoTime() - start) / 1e6;
+      }
+      Arrays.sort(times);
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put("engine", "tensorflow-java (imported ONNX)");
+      r.put("threads", Runtime.getRuntime().availableProcessors());
+      r.put("size", size);
+      r.put("batch", batch);
+      r.put("setup_ms", setupMs);
+      r.put("ms_per_iteration", times[times.length / 2]);
+      r.put("iterations", iterations);
+      r.put("peak_rss_mb", ImportBenchmark.peakRssMb());
+      return r;
+    }
+  }
+
+  private static HostTensor noise(int n, int size, long seed) {
+    Random r = new Random(seed);
+    float[] v = new float[n * 3 * size * size];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = r.nextFloat() * 2 - 1;
+    }
+    return HostTensor.of(v, n, 3, size, size);
+  }
+}
