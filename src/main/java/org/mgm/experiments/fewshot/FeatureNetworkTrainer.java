@@ -110,11 +110,11 @@ public final class FeatureNetworkTrainer implements AutoCloseable {
     String dense = b.node("Gemm", List.of(flat, "dense.weight", "dense.bias"), List.of(), attr("transB", 1L));
     if (!withHead) {
       b.node("LeakyRelu", List.of(dense), List.of("features"), attr("alpha", 0.2f));
-      return b.output("features", ElementType.FLOAT32).build("mgm fewshot train-features");
+      return b.output("features", ElementType.FLOAT32, -1, FEATURES).build("mgm fewshot train-features");
     }
     String f = b.node("LeakyRelu", List.of(dense), List.of(), attr("alpha", 0.2f));
     b.node("Gemm", List.of(f, "head.weight", "head.bias"), List.of("factors"), attr("transB", 1L));
-    return b.output("factors", ElementType.FLOAT32).build("mgm fewshot train-features");
+    return b.output("factors", ElementType.FLOAT32, -1, DemoDomains.FACTORS).build("mgm fewshot train-features");
   }
 
   /** He-normal weights, zero biases, seeded. */
