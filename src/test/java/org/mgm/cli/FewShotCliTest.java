@@ -21,7 +21,7 @@ class FewShotCliTest {
         "--set", "data.mixer_real=" + tmp.resolve("data/striped"),
         "--set", "data.render_train=12", "--set", "data.render_test=40", "--set", "data.render_mixer_real=20",
         "--set", "methods=[fsgan]", "--set", "shots=[5]", "--set", "runs=2", "--set", "iterations=3",
-        "--set", "eval.samples=40", "--set", "eval.kid_subset_size=20"));
+        "--set", "eval.samples=40", "--set", "eval.kid_subset_size=20", "--set", "eval.grid_every=2"));
     args.addAll(List.of(extra));
     return args.toArray(String[]::new);
   }
@@ -42,6 +42,7 @@ class FewShotCliTest {
     assertEquals(2, csv.get(1).split(",")[6].split(" ").length, "two runs' FIDs");
     assertTrue(Double.parseDouble(csv.get(1).split(",")[2]) > 0, csv.get(1));
     assertTrue(Files.size(run.resolve("samples/FSGAN-A-5shot.png")) > 0);
+    assertTrue(Files.exists(run.resolve("samples/FSGAN-A-5shot-iter00002.png")), "a grid during training");
     assertEquals(5, Files.readAllLines(run.resolve("subsets/5shot-run1.txt")).size());
     assertEquals(12, Files.list(tmp.resolve("data/target-train")).count(), "demo folders rendered");
     CliRunner.Outcome sampled = CliRunner.run("sample", run.resolve("agents/FSGAN-A-5shot.onnx").toString(),

@@ -172,8 +172,14 @@ public final class FewShotExperiment {
               long start = System.nanoTime();
               try (FewShotTrainer t = new FewShotTrainer(settings(v, seed + 1000L * r + shots), v.method(), models,
                   shotImages, mixerReal)) {
+                int gridEvery = c.getInt("eval.grid_every");
+                HostTensor gridLatents = DemoModels.latents(32, DemoModels.zDim(models), seed);
                 for (int i = 0; i < iterations; i++) {
                   t.iterate();
+                  if (r == 0 && gridEvery > 0 && (i + 1) % gridEvery == 0 && i + 1 < iterations) {
+                    ImageGrid.write(dir.resolve("samples").resolve(String.format(Locale.ROOT, "%s-%dshot-iter%05d.png",
+                        v.label(), shots, i + 1)), t.sample(gridLatents), 8);
+                  }
                 }
                 HostTensor generated = t.sample(DemoModels.latents(samples, DemoModels.zDim(models), seed + r));
                 double[][] f = net.features(generated, 100);
@@ -182,7 +188,7 @@ public final class FewShotExperiment {
                     c.getInt("eval.kid_subset_size"), seed).mean());
                 if (r == 0) {
                   ImageGrid.write(dir.resolve("samples").resolve(v.label() + "-" + shots + "shot.png"),
-                      firstImages(generated, 32), 8);
+                      t.sample(gridLatents), 8);
                   OnnxModelFile.write(dir.resolve("agents").resolve(v.label() + "-" + shots + "shot.onnx"),
                       t.exportGenerator());
                 }
@@ -218,13 +224,6 @@ public final class FewShotExperiment {
           KernelInceptionDistance.of(f, testFeatures, c.getInt("eval.kid_subsets"), c.getInt("eval.kid_subset_size"),
               seed).mean()};
     }
-  }
-
-  private static HostTensor firstImages(HostTensor images, int n) {
-    long[] s = images.shape().clone();
-    int per = (int) (images.size() / s[0]);
-    s[0] = Math.min(n, s[0]);
-    return HostTensor.of(java.util.Arrays.copyOf(images.floats(), (int) s[0] * per), s);
   }
 
   static String meanStd(List<Double> v, double scale, int digits) {
