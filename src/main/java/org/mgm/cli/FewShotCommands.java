@@ -57,28 +57,13 @@ public final class FewShotCommands extends CommandGroup {
     @Override
     protected Options options() {
       Options o = new Options();
-      o.addOption(Option.builder().longOpt("config").hasArg().argName("FILE")
-          .desc("experiment config (default " + DEFAULT_CONFIG + ")").build());
-      o.addOption(Option.builder().longOpt("quick").desc("apply the config's 'quick' profile").build());
-      o.addOption(Option.builder().longOpt("set").hasArg().argName("KEY=VALUE")
-          .desc("override a config key, e.g. runs=5 (repeatable)").build());
-      o.addOption(Option.builder().longOpt("out").hasArg().argName("DIR").desc("parent of the run directory (default runs)")
-          .build());
+      ConfigOptions.add(o, DEFAULT_CONFIG, "runs=5");
       return o;
     }
 
     @Override
     protected int execute(CommandLine cmd) throws Exception {
-      Config c = Config.load(Path.of(cmd.getOptionValue("config", DEFAULT_CONFIG)));
-      if (cmd.hasOption("quick")) {
-        c = c.withProfile("quick");
-      }
-      String[] sets = cmd.getOptionValues("set");
-      if (sets != null) {
-        for (String s : sets) {
-          c = c.withOverride(s);
-        }
-      }
+      Config c = ConfigOptions.load(cmd, DEFAULT_CONFIG);
       FewShotExperiment e = new FewShotExperiment(c);
       for (String key : List.of("agent.generator", "agent.discriminator", "mixer.generator", "mixer.critic",
           "eval.features")) {

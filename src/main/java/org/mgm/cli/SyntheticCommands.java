@@ -11,7 +11,6 @@ import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
-import org.mgm.config.Config;
 import org.mgm.experiments.synthetic.AgentRun;
 import org.mgm.experiments.synthetic.MixerPretraining;
 import org.mgm.experiments.synthetic.Scenario;
@@ -45,27 +44,11 @@ public final class SyntheticCommands extends CommandGroup {
 
   /** --config, --quick, --set: every subcommand reads the same protocol file. */
   static void addConfigOptions(Options o) {
-    o.addOption(Option.builder().longOpt("config").hasArg().argName("FILE")
-        .desc("experiment config (default " + DEFAULT_CONFIG + ")").build());
-    o.addOption(Option.builder().longOpt("quick").desc("apply the config's 'quick' profile (fewer iterations)").build());
-    o.addOption(Option.builder().longOpt("set").hasArg().argName("KEY=VALUE")
-        .desc("override a config key, e.g. agent.iterations=2000 (repeatable)").build());
-    o.addOption(Option.builder().longOpt("out").hasArg().argName("DIR")
-        .desc("parent directory of run directories (default runs)").build());
+    ConfigOptions.add(o, DEFAULT_CONFIG, "agent.iterations=2000");
   }
 
   static SyntheticSetup setup(CommandLine cmd) {
-    Config c = Config.load(Path.of(cmd.getOptionValue("config", DEFAULT_CONFIG)));
-    if (cmd.hasOption("quick")) {
-      c = c.withProfile("quick");
-    }
-    String[] sets = cmd.getOptionValues("set");
-    if (sets != null) {
-      for (String s : sets) {
-        c = c.withOverride(s);
-      }
-    }
-    return SyntheticSetup.from(c);
+    return SyntheticSetup.from(ConfigOptions.load(cmd, DEFAULT_CONFIG));
   }
 
   static double beta(CommandLine cmd) {
