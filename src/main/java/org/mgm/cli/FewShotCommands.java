@@ -32,7 +32,12 @@ public final class FewShotCommands extends CommandGroup {
 
   @Override
   public List<Command> commands() {
-    return List.of(new Run(), new MakeData(), new PretrainAgent(), new TrainMixer(), new TrainFeatures(), new Benchmark());
+    return List.of(new Run(), new MakeData(),
+        new PairTraining("pretrain-agent", "demo: train a StyleGAN2 G and D from random ONNX weights on the source domain",
+            3000, DemoModels::pretrainAgent),
+        new PairTraining("train-mixer", "demo: train a CycleGAN G_AB and D_B from random ONNX weights on source -> striped pairs",
+            1500, DemoModels::trainMixer),
+        new TrainFeatures(), new Benchmark());
   }
 
   @Override
@@ -154,49 +159,38 @@ public final class FewShotCommands extends CommandGroup {
     }
   }
 
-  private static final class PretrainAgent extends DemoTraining {
-    @Override
-    public String name() {
-      return "pretrain-agent";
-    }
-
-    @Override
-    public String summary() {
-      return "demo: train a StyleGAN2 G and D from random ONNX weights on the source domain";
-    }
-
-    @Override
-    int defaultIterations() {
-      return 3000;
-    }
-
-    @Override
-    int defaultBatch() {
-      return 8;
-    }
-
-    @Override
-    protected int execute(CommandLine cmd) throws Exception {
-      DemoModels.pretrainAgent(input(cmd, "g-init"), input(cmd, "d-init"), budget(cmd), Path.of(cmd.getOptionValue("out-g")),
-          Path.of(cmd.getOptionValue("out-d")));
-      return 0;
-    }
+  /** How a G/D pair is trained from initial ONNX files (DemoModels.pretrainAgent, trainMixer). */
+  private interface PairTrainer {
+    void train(Path gInit, Path dInit, DemoModels.Budget budget, Path gOut, Path dOut) throws Exception;
   }
 
-  private static final class TrainMixer extends DemoTraining {
+  /** pretrain-agent and train-mixer: a G/D pair from random-weight ONNX files to trained ones. */
+  private static final class PairTraining extends DemoTraining {
+    private final String name;
+    private final String summary;
+    private final int iterations;
+    private final PairTrainer trainer;
+
+    PairTraining(String name, String summary, int iterations, PairTrainer trainer) {
+      this.name = name;
+      this.summary = summary;
+      this.iterations = iterations;
+      this.trainer = trainer;
+    }
+
     @Override
     public String name() {
-      return "train-mixer";
+      return name;
     }
 
     @Override
     public String summary() {
-      return "demo: train a CycleGAN G_AB and D_B from random ONNX weights on source -> striped pairs";
+      return summary;
     }
 
     @Override
     int defaultIterations() {
-      return 1500;
+      return iterations;
     }
 
     @Override
@@ -206,7 +200,7 @@ public final class FewShotCommands extends CommandGroup {
 
     @Override
     protected int execute(CommandLine cmd) throws Exception {
-      DemoModels.trainMixer(input(cmd, "g-init"), input(cmd, "d-init"), budget(cmd), Path.of(cmd.getOptionValue("out-g")),
+      trainer.train(input(cmd, "g-init"), input(cmd, "d-init"), budget(cmd), Path.of(cmd.getOptionValue("out-g")),
           Path.of(cmd.getOptionValue("out-d")));
       return 0;
     }
