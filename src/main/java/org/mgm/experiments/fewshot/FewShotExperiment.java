@@ -226,10 +226,16 @@ public final class FewShotExperiment {
     }
   }
 
-  static String meanStd(List<Double> v, double scale, int digits) {
+  /** Mean and sample standard deviation of {@code v} scaled by {@code scale}. */
+  static double[] meanStd(List<Double> v, double scale) {
     double mean = v.stream().mapToDouble(d -> d * scale).average().orElse(Double.NaN);
     double var = v.stream().mapToDouble(d -> (d * scale - mean) * (d * scale - mean)).sum() / Math.max(1, v.size() - 1);
-    return String.format(Locale.ROOT, "%." + digits + "f(%." + digits + "f)", mean, Math.sqrt(var));
+    return new double[] {mean, Math.sqrt(var)};
+  }
+
+  static String meanStd(List<Double> v, double scale, int digits) {
+    double[] m = meanStd(v, scale);
+    return String.format(Locale.ROOT, "%." + digits + "f(%." + digits + "f)", m[0], m[1]);
   }
 
   private void writeTable(RunDirectory dir, List<Cell> cells, double[] pretrained) throws IOException {
@@ -246,10 +252,9 @@ public final class FewShotExperiment {
       for (int s : shots) {
         Cell cell = cells.stream().filter(x -> x.variant().equals(v) && x.shots() == s).findFirst().orElseThrow();
         md.append(' ').append(meanStd(cell.fid(), 1, 2)).append(" | ").append(meanStd(cell.kid(), 1e3, 2)).append(" |");
-        String[] f = meanStd(cell.fid(), 1, 4).replace(")", "").split("\\(");
-        String[] k = meanStd(cell.kid(), 1e3, 4).replace(")", "").split("\\(");
-        csv.append(v.label()).append(',').append(s).append(',').append(f[0]).append(',').append(f[1]).append(',')
-            .append(k[0]).append(',').append(k[1]).append(',')
+        double[] f = meanStd(cell.fid(), 1);
+        double[] k = meanStd(cell.kid(), 1e3);
+        csv.append(String.format(Locale.ROOT, "%s,%d,%.4f,%.4f,%.4f,%.4f,", v.label(), s, f[0], f[1], k[0], k[1]))
             .append(String.join(" ", cell.fid().stream().map(d -> String.format(Locale.ROOT, "%.4f", d)).toList()))
             .append('\n');
         Map<String, Object> row = new LinkedHashMap<>();

@@ -70,16 +70,12 @@ public final class PairedMixerTrainer implements AutoCloseable {
     dFake = importer.importModel(graph, dModel, dOptions.withBindings(Map.of(firstInput(dModel), fake)), "mixer D_B");
     ImportedGraph dReal = importer.importModel(graph, dModel, dOptions.withScope("mixer_d_real")
         .withBindings(Map.of(firstInput(dModel), b)).withShared(dFake.parameterOperands()), "mixer D_B");
-    // The critic sees the generator's output as a constant: its step must not move G_AB.
-    ImportedGraph dStopped = importer.importModel(graph, dModel, dOptions.withScope("mixer_d_stopped")
-        .withBindings(Map.of(firstInput(dModel), tf.stopGradient(fake))).withShared(dFake.parameterOperands()),
-        "mixer D_B");
-
     l1 = tf.math.mean(tf.math.abs(tf.math.sub(fake, b)), tf.constant(new int[] {0, 1, 2, 3}));
     generatorLoss = tf.math.add(LeastSquaresLosses.generator(tf, (Operand<TFloat32>) dFake.output()),
         tf.math.mul(tf.constant(l1Weight), l1));
+    // The critic's Adam differentiates w.r.t. D_B's list only, so this step cannot move G_AB.
     criticLoss = LeastSquaresLosses.critic(tf, (Operand<TFloat32>) dReal.output(),
-        (Operand<TFloat32>) dStopped.output());
+        (Operand<TFloat32>) dFake.output());
     generatorStep = new AdamOptimizer(tf, "mixer_g_adam", g.trainable(), 2e-4f, 0.5f, 0.999f, 1e-8f)
         .minimize(generatorLoss);
     criticStep = new AdamOptimizer(tf, "mixer_d_adam", dFake.trainable(), 2e-4f, 0.5f, 0.999f, 1e-8f)
