@@ -49,7 +49,8 @@ public final class Main {
       List<String> valid = new java.util.ArrayList<>(groups().stream().map(CommandGroup::name).toList());
       commands().forEach(c -> valid.add(c.name()));
       throw new UsageException("unknown command '" + args[0] + "' (valid: " + String.join(", ", valid) + ")");
-    } catch (UsageException | ConfigException | SavedModelLoadException | IllegalArgumentException e) {
+    } catch (UsageException | ConfigException | SavedModelLoadException | org.mgm.tf.TfModelException
+        | IllegalArgumentException e) {
       System.err.println("mgm: " + e.getMessage());
       return 2;
     } catch (Exception e) {

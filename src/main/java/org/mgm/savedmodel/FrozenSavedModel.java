@@ -218,7 +218,7 @@ public final class FrozenSavedModel implements AutoCloseable {
   }
 
   private Output<?> build(Graph target, String prefix, NodeDef node, Map<String, Output<?>> copied) {
-    org.tensorflow.proto.OpDef def = OpSignatures.of(node.getOp());
+    org.tensorflow.proto.OpDef def = org.mgm.tf.OpDefs.of(node.getOp());
     if (def == null) {
       throw new SavedModelLoadException(dir + ": node '" + node.getName() + "' has op " + node.getOp()
           + ", which this TensorFlow runtime does not know");
@@ -234,7 +234,7 @@ public final class FrozenSavedModel implements AutoCloseable {
     }
     GraphOperationBuilder b = target.opBuilder(node.getOp(), prefix + "/" + node.getName(), target.baseScope());
     int next = 0;
-    for (int size : OpSignatures.argumentSizes(def, node)) {
+    for (int size : org.mgm.tf.OpDefs.argumentSizes(def, node)) {
       if (size < 0) {
         b.addInput(inputs.get(next++));
       } else {

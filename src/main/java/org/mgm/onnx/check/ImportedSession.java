@@ -30,10 +30,20 @@ public final class ImportedSession implements AutoCloseable {
   private final ImportedGraph imported;
   private final ImportOptions options;
 
+  /** Imports a model into the session's graph: ONNX, or any format with the same options and result. */
+  @FunctionalInterface
+  public interface Importer {
+    ImportedGraph importInto(Graph graph, ImportOptions options);
+  }
+
   public ImportedSession(ModelProto model, ImportOptions options, String source) {
+    this((g, o) -> new OnnxImporter().importModel(g, model, o, source), options);
+  }
+
+  public ImportedSession(Importer importer, ImportOptions options) {
     this.options = options;
     try {
-      this.imported = new OnnxImporter().importModel(graph, model, options, source);
+      this.imported = importer.importInto(graph, options);
     } catch (RuntimeException e) {
       graph.close();
       throw e;

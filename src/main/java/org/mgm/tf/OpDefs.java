@@ -1,4 +1,4 @@
-package org.mgm.savedmodel;
+package org.mgm.tf;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -13,18 +13,19 @@ import org.tensorflow.proto.OpList;
 
 /**
  * The registered OpDefs of the TF runtime, to know how a NodeDef's flat input list splits into
- * the op's arguments: a list argument ({@code ConcatV2}'s values) must be added to a builder as
- * one list, not as single inputs.
+ * the op's arguments (a list argument such as {@code ConcatV2}'s values must be added to a builder
+ * as one list, not as single inputs), and where a named output argument starts in the node's flat
+ * output list (function bodies address tensors as {@code node:arg:index}).
  */
-final class OpSignatures {
+public final class OpDefs {
   private static volatile Map<String, OpDef> defs;
 
-  private OpSignatures() {}
+  private OpDefs() {}
 
-  static OpDef of(String op) {
+  public static OpDef of(String op) {
     Map<String, OpDef> m = defs;
     if (m == null) {
-      synchronized (OpSignatures.class) {
+      synchronized (OpDefs.class) {
         if (defs == null) {
           defs = load();
         }
@@ -34,20 +35,38 @@ final class OpSignatures {
     return m.get(op);
   }
 
-  /** Number of NodeDef inputs that each OpDef input argument takes, in order. */
-  static int[] argumentSizes(OpDef def, NodeDef node) {
+  /** Number of NodeDef inputs that each OpDef input argument takes, in order; -1 for a single tensor. */
+  public static int[] argumentSizes(OpDef def, NodeDef node) {
     int[] sizes = new int[def.getInputArgCount()];
     for (int i = 0; i < sizes.length; i++) {
-      OpDef.ArgDef arg = def.getInputArg(i);
-      if (!arg.getNumberAttr().isEmpty()) {
-        sizes[i] = (int) attr(node, arg.getNumberAttr()).getI();
-      } else if (!arg.getTypeListAttr().isEmpty()) {
-        sizes[i] = attr(node, arg.getTypeListAttr()).getList().getTypeCount();
-      } else {
-        sizes[i] = -1; // a single tensor
-      }
+      sizes[i] = size(def.getInputArg(i), node);
     }
     return sizes;
+  }
+
+  /**
+   * Flat output index of {@code arg}'s element {@code index} for a node of this op: the sizes of
+   * the output arguments before it, plus the index.
+   */
+  public static int outputIndex(OpDef def, NodeDef node, String arg, int index) {
+    int start = 0;
+    for (OpDef.ArgDef a : def.getOutputArgList()) {
+      if (a.getName().equals(arg)) {
+        return start + index;
+      }
+      start += Math.max(size(a, node), 1);
+    }
+    throw new IllegalArgumentException("op " + def.getName() + " has no output argument '" + arg + "'");
+  }
+
+  private static int size(OpDef.ArgDef arg, NodeDef node) {
+    if (!arg.getNumberAttr().isEmpty()) {
+      return (int) attr(node, arg.getNumberAttr()).getI();
+    }
+    if (!arg.getTypeListAttr().isEmpty()) {
+      return attr(node, arg.getTypeListAttr()).getList().getTypeCount();
+    }
+    return -1;
   }
 
   private static AttrValue attr(NodeDef node, String name) {
