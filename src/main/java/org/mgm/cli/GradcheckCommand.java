@@ -13,15 +13,14 @@ import org.mgm.onnx.check.GradientCheck;
 import org.mgm.onnx.check.ImportedSession;
 import org.mgm.onnx.importer.ImportOptions;
 import org.mgm.onnx.importer.InitializerPolicy;
-import org.mgm.onnx.io.OnnxModelFile;
-import org.mgm.onnx.proto.OnnxModelProto.ModelProto;
 import org.mgm.tensor.ElementType;
 import org.mgm.tensor.HostTensor;
 import org.mgm.tensor.Npy;
+import org.mgm.tf.TfModel;
 import org.tensorflow.Output;
 
 /**
- * {@code mgm gradcheck MODEL.onnx}: TF gradients of the imported model (float64) against central
+ * {@code mgm gradcheck MODEL}: TF gradients of an ONNX or TF model (float64) against central
  * finite differences; exit 1 over tolerance. With --cotangent and --save-grad it writes
  * d sum(output · v) / d(each input and parameter) as .npy for comparison with PyTorch autograd.
  */
@@ -33,7 +32,7 @@ final class GradcheckCommand extends Command {
 
   @Override
   public String summary() {
-    return "TF gradients of an ONNX model vs finite differences (float64); optional .npy gradients";
+    return "TF gradients of an ONNX or TF model vs finite differences (float64); optional .npy gradients";
   }
 
   @Override
@@ -44,7 +43,9 @@ final class GradcheckCommand extends Command {
   @Override
   protected Options options() {
     Options o = new Options();
-    o.addOption(Option.builder().longOpt("model").hasArg().argName("MODEL.onnx").required().desc("the model").build());
+    o.addOption(Option.builder().longOpt("model").hasArg().argName("MODEL").required()
+        .desc("ONNX file, SavedModel dir, .meta / checkpoint prefix / checkpoint dir, or frozen .pb").build());
+    o.addOption(Option.builder().longOpt("signature").hasArg().argName("KEY").desc("SavedModel signature (default serving_default)").build());
     o.addOption(Option.builder().longOpt("input").hasArgs().argName("NAME=FILE.npy")
         .desc("an input value (repeatable); missing float inputs are random normal").build());
     o.addOption(Option.builder().longOpt("wrt").hasArg().argName("inputs|params|all").desc("default: all").build());
@@ -73,49 +74,60 @@ final class GradcheckCommand extends Command {
     }
     boolean secondOrder = cmd.hasOption("second-order");
     long seed = (long) parseDouble("seed", cmd.getOptionValue("seed", "1"));
-    ModelProto model = OnnxModelFile.read(file);
-    Map<String, HostTensor> inputs = TensorArgs.completeWithRandom(model, TensorArgs.read(cmd.getOptionValues("input")),
-        (long) parseDouble("batch", cmd.getOptionValue("batch", "2")), seed);
     HostTensor cotangent = cmd.hasOption("cotangent") ? Npy.read(Path.of(cmd.getOptionValue("cotangent"))) : null;
     ImportOptions options = ImportOptions.frozen("m").withFloatType(ElementType.FLOAT64)
         .withInitializers(wrtMode.equals("inputs") && !secondOrder ? InitializerPolicy.allFrozen() : InitializerPolicy.allFed())
         .withTwiceDifferentiable(secondOrder);
-    try (ImportedSession s = new ImportedSession(model, options, file.toString())) {
-      String output = cmd.getOptionValue("output", s.imported().outputs().keySet().iterator().next());
-      List<String> wrt = new ArrayList<>();
-      if (!secondOrder && !wrtMode.equals("params")) {
-        wrt.addAll(s.imported().inputs().keySet().stream().filter(n -> inputs.get(n).type().isFloating()).toList());
+    long batch = (long) parseDouble("batch", cmd.getOptionValue("batch", "2"));
+    Map<String, HostTensor> given = TensorArgs.read(cmd.getOptionValues("input"));
+    try (ModelArg model = ModelArg.open(file, cmd.getOptionValue("signature", TfModel.DEFAULT_SIGNATURE))) {
+      Map<String, HostTensor> onnxInputs = model.isTf() ? null : TensorArgs.completeWithRandom(model.onnx(), given, batch, seed);
+      if (model.isTf() && cmd.hasOption("output")) {
+        options = options.withOutputs(List.of(cmd.getOptionValue("output")));
       }
-      if (secondOrder || !wrtMode.equals("inputs")) {
-        wrt.addAll(s.imported().fed().keySet());
+      try (ImportedSession s = new ImportedSession(model.importer(), options)) {
+        Map<String, HostTensor> inputs = model.isTf() ? ModelArg.complete(s.imported().inputs(), given, batch, seed) : onnxInputs;
+        return check(cmd, s, inputs, cotangent, wrtMode, secondOrder, seed);
       }
-      Output<?> target = secondOrder ? s.inputGradientPenalty(output, s.imported().inputs().keySet().iterator().next())
-          : s.imported().output(output);
-      if (cmd.hasOption("build-only")) {
-        s.vectorJacobian(target, wrt);
-        System.out.println("gradients build for " + wrt.size() + " tensors" + (secondOrder ? " (second order)" : ""));
-        return 0;
-      }
-      if (cotangent != null) {
-        saveGradients(s, output, inputs, wrt, cotangent, Path.of(cmd.getOptionValue("save-grad")));
-      }
-      HostTensor v = secondOrder ? HostTensor.of(new double[] {1.0})
-          : cotangent != null ? cotangent : GradientCheck.randomCotangent(s.infer(inputs).get(output).shape(), seed);
-      int samples = (int) parseDouble("samples", cmd.getOptionValue("samples", "20"));
-      double tolerance = parseDouble("tolerance", cmd.getOptionValue("tolerance", "1e-4"));
-      double step = parseDouble("step", cmd.getOptionValue("step", "1e-6"));
-      List<GradientCheck.Result> results = GradientCheck.run(s, target, inputs, wrt, v, samples, step, seed);
-      double worst = 0;
-      System.out.printf(Locale.ROOT, "%-40s %8s %12s %12s%n", "d/d", "checked", "max |error|", "relative");
-      for (GradientCheck.Result r : results) {
-        System.out.printf(Locale.ROOT, "%-40s %8d %12.3e %12.3e%n", r.name(), r.checked(), r.maxAbsError(),
-            r.relativeError());
-        worst = Math.max(worst, r.relativeError());
-      }
-      System.out.printf(Locale.ROOT, "max relative error %.3e (tolerance %.1e)%s%n", worst, tolerance,
-          secondOrder ? ", second order (R1 penalty)" : "");
-      return worst <= tolerance ? 0 : 1;
     }
+  }
+
+  private int check(CommandLine cmd, ImportedSession s, Map<String, HostTensor> inputs, HostTensor cotangent,
+      String wrtMode, boolean secondOrder, long seed) throws Exception {
+    String output = cmd.getOptionValue("output", s.imported().outputs().keySet().iterator().next());
+    List<String> wrt = new ArrayList<>();
+    if (!secondOrder && !wrtMode.equals("params")) {
+      wrt.addAll(s.imported().inputs().keySet().stream().filter(n -> inputs.get(n).type().isFloating()).toList());
+    }
+    if (secondOrder || !wrtMode.equals("inputs")) {
+      wrt.addAll(s.imported().fed().keySet());
+    }
+    Output<?> target = secondOrder ? s.inputGradientPenalty(output, s.imported().inputs().keySet().iterator().next())
+        : s.imported().output(output);
+    if (cmd.hasOption("build-only")) {
+      s.vectorJacobian(target, wrt);
+      System.out.println("gradients build for " + wrt.size() + " tensors" + (secondOrder ? " (second order)" : ""));
+      return 0;
+    }
+    if (cotangent != null) {
+      saveGradients(s, output, inputs, wrt, cotangent, Path.of(cmd.getOptionValue("save-grad")));
+    }
+    HostTensor v = secondOrder ? HostTensor.of(new double[] {1.0})
+        : cotangent != null ? cotangent : GradientCheck.randomCotangent(s.infer(inputs).get(output).shape(), seed);
+    int samples = (int) parseDouble("samples", cmd.getOptionValue("samples", "20"));
+    double tolerance = parseDouble("tolerance", cmd.getOptionValue("tolerance", "1e-4"));
+    double step = parseDouble("step", cmd.getOptionValue("step", "1e-6"));
+    List<GradientCheck.Result> results = GradientCheck.run(s, target, inputs, wrt, v, samples, step, seed);
+    double worst = 0;
+    System.out.printf(Locale.ROOT, "%-40s %8s %12s %12s%n", "d/d", "checked", "max |error|", "relative");
+    for (GradientCheck.Result r : results) {
+      System.out.printf(Locale.ROOT, "%-40s %8d %12.3e %12.3e%n", r.name(), r.checked(), r.maxAbsError(),
+          r.relativeError());
+      worst = Math.max(worst, r.relativeError());
+    }
+    System.out.printf(Locale.ROOT, "max relative error %.3e (tolerance %.1e)%s%n", worst, tolerance,
+        secondOrder ? ", second order (R1 penalty)" : "");
+    return worst <= tolerance ? 0 : 1;
   }
 
   private static void saveGradients(ImportedSession s, String output, Map<String, HostTensor> inputs, List<String> wrt,

@@ -7,13 +7,15 @@ import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.mgm.onnx.check.ImportedSession;
 import org.mgm.onnx.importer.ImportOptions;
-import org.mgm.onnx.io.OnnxModelFile;
-import org.mgm.onnx.proto.OnnxModelProto.ModelProto;
 import org.mgm.onnx.runtime.OrtModel;
 import org.mgm.tensor.HostTensor;
 import org.mgm.tensor.Npy;
+import org.mgm.tf.TfModel;
 
-/** {@code mgm infer MODEL.onnx --input NAME=FILE.npy --output OUT.npy}: one forward pass, ORT or TF. */
+/**
+ * {@code mgm infer MODEL --input NAME=FILE.npy --output OUT.npy}: one forward pass of an ONNX model
+ * (ONNX Runtime or the TF import) or of a TF model (SavedModel, MetaGraph + checkpoint, frozen .pb).
+ */
 final class InferCommand extends Command {
   @Override
   public String name() {
@@ -22,7 +24,7 @@ final class InferCommand extends Command {
 
   @Override
   public String summary() {
-    return "run an ONNX model on .npy inputs with ONNX Runtime or the TF import";
+    return "run an ONNX or TF model on .npy inputs with ONNX Runtime or TensorFlow";
   }
 
   @Override
@@ -33,12 +35,14 @@ final class InferCommand extends Command {
   @Override
   protected Options options() {
     Options o = new Options();
-    o.addOption(Option.builder().longOpt("model").hasArg().argName("MODEL.onnx").required().desc("the model").build());
+    o.addOption(Option.builder().longOpt("model").hasArg().argName("MODEL").required()
+        .desc("ONNX file, SavedModel dir, .meta / checkpoint prefix / checkpoint dir, or frozen .pb").build());
     o.addOption(Option.builder().longOpt("input").hasArgs().argName("NAME=FILE.npy").required()
         .desc("an input value (repeatable)").build());
     o.addOption(Option.builder().longOpt("output").hasArg().argName("OUT.npy").required().desc("where to write").build());
     o.addOption(Option.builder().longOpt("output-name").hasArg().argName("NAME").desc("which output (default: first)").build());
-    o.addOption(Option.builder().longOpt("engine").hasArg().argName("ort|tf").desc("default: ort").build());
+    o.addOption(Option.builder().longOpt("engine").hasArg().argName("ort|tf").desc("default: ort for ONNX, tf for TF models").build());
+    o.addOption(Option.builder().longOpt("signature").hasArg().argName("KEY").desc("SavedModel signature (default serving_default)").build());
     o.addOption(Option.builder().longOpt("device").hasArg().argName("cpu|cuda").desc("ORT device (default: cpu)").build());
     return o;
   }
@@ -46,25 +50,44 @@ final class InferCommand extends Command {
   @Override
   protected int execute(CommandLine cmd) throws Exception {
     Path file = Path.of(cmd.getOptionValue("model"));
-    String engine = cmd.getOptionValue("engine", "ort");
     OrtModel.Device device = parseDevice(cmd.getOptionValue("device", "cpu"));
-    if (!engine.equals("ort") && !engine.equals("tf")) {
-      throw new UsageException("--engine: expected ort or tf, got '" + engine + "'");
-    }
-    ModelProto model = OnnxModelFile.read(file);
     Map<String, HostTensor> inputs = TensorArgs.read(cmd.getOptionValues("input"));
-    TensorArgs.completeWithRandom(model, inputs, 1, 0).keySet().stream().filter(n -> !inputs.containsKey(n))
-        .findFirst().ifPresent(n -> {
-          throw new UsageException("--input: no value for model input '" + n + "'");
-        });
     Map<String, HostTensor> outputs;
-    if (engine.equals("ort")) {
-      try (OrtModel m = OrtModel.open(file, device)) {
-        outputs = m.run(inputs);
+    try (ModelArg model = ModelArg.open(file, cmd.getOptionValue("signature", TfModel.DEFAULT_SIGNATURE))) {
+      String engine = cmd.getOptionValue("engine", model.isTf() ? "tf" : "ort");
+      if (!engine.equals("ort") && !engine.equals("tf")) {
+        throw new UsageException("--engine: expected ort or tf, got '" + engine + "'");
       }
-    } else {
-      try (ImportedSession s = new ImportedSession(model, ImportOptions.frozen("m"), file.toString())) {
-        outputs = s.infer(inputs);
+      if (model.isTf() && engine.equals("ort")) {
+        throw new UsageException("--engine ort: " + file + " is a TF model; export it to ONNX first (mgm export)");
+      }
+      if (!model.isTf()) {
+        TensorArgs.completeWithRandom(model.onnx(), inputs, 1, 0).keySet().stream().filter(n -> !inputs.containsKey(n))
+            .findFirst().ifPresent(n -> {
+              throw new UsageException("--input: no value for model input '" + n + "'");
+            });
+      }
+      if (engine.equals("ort")) {
+        try (OrtModel m = OrtModel.open(file, device)) {
+          outputs = m.run(inputs);
+        }
+      } else {
+        ImportOptions options = ImportOptions.frozen("m");
+        if (model.isTf() && cmd.hasOption("output-name")) {
+          options = options.withOutputs(java.util.List.of(cmd.getOptionValue("output-name")));
+        }
+        try (ImportedSession s = new ImportedSession(model.importer(), options)) {
+          Map<String, HostTensor> given = inputs;
+          if (model.isTf()) {
+            given = ModelArg.complete(s.imported().inputs(), inputs, 1, 0);
+            for (String n : s.imported().inputs().keySet()) {
+              if (!inputs.containsKey(n) && !inputs.containsKey(n + ":0")) {
+                throw new UsageException("--input: no value for model input '" + n + "'");
+              }
+            }
+          }
+          outputs = s.infer(given);
+        }
       }
     }
     String name = cmd.getOptionValue("output-name", outputs.keySet().iterator().next());
@@ -73,7 +96,7 @@ final class InferCommand extends Command {
       throw new UsageException("--output-name: no output '" + name + "' (outputs: " + outputs.keySet() + ")");
     }
     Npy.write(Path.of(cmd.getOptionValue("output")), y);
-    System.out.println(name + " " + y + " -> " + cmd.getOptionValue("output") + " (" + engine + ")");
+    System.out.println(name + " " + y + " -> " + cmd.getOptionValue("output"));
     return 0;
   }
 
