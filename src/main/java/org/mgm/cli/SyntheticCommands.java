@@ -78,16 +78,16 @@ public final class SyntheticCommands extends CommandGroup {
 
   /** A missing or unusable mixer is bad input, found before any run directory is made. */
   static void checkMixer(SyntheticSetup setup, double beta) throws java.io.IOException {
-    checkMixer(setup.mixerDir(beta), beta);
+    checkMixer(setup, setup.mixerDir(beta), beta);
   }
 
   /** A SavedModel directory or an ONNX file; opened once to check it fits. */
-  static void checkMixer(Path path, double beta) throws java.io.IOException {
+  static void checkMixer(SyntheticSetup setup, Path path, double beta) throws java.io.IOException {
     if (!Files.exists(path)) {
       throw new UsageException("no pretrained mixer for beta=" + beta + " at " + path
           + " (run: mgm synthetic pretrain-mixer --beta " + beta + ")");
     }
-    MixerFiles.open(path).close();
+    MixerFiles.open(path, setup.mixerSignature()).close();
   }
 
   static RunDirectory runDirectory(CommandLine cmd, SyntheticSetup setup, String name) throws Exception {
@@ -163,7 +163,13 @@ public final class SyntheticCommands extends CommandGroup {
           .desc("baseline | combined | alternate").build());
       o.addOption(Option.builder().longOpt("beta").hasArg().desc("coupling strength (MGM methods)").build());
       o.addOption(Option.builder().longOpt("mixer").hasArg().argName("PATH")
-          .desc("mixer SavedModel dir or .onnx (default: the shipped one for --beta)").build());
+          .desc("mixer: .onnx, SavedModel dir or other TF model (default: the shipped one for --beta)").build());
+      o.addOption(Option.builder().longOpt("mixer-input").hasArgs().argName("ROLE=NAME")
+          .desc("bind a TF mixer's input: noise=NAME or condition=NAME (config mixer.signature.*)").build());
+      o.addOption(Option.builder().longOpt("mixer-output").hasArg().argName("NAME")
+          .desc("the TF mixer's output (config mixer.signature.output)").build());
+      o.addOption(Option.builder().longOpt("mixer-signature").hasArg().argName("KEY")
+          .desc("the SavedModel signature (config mixer.signature.key)").build());
       o.addOption(Option.builder().longOpt("json").desc("print the result as JSON").build());
       addConfigOptions(o);
       return o;
@@ -179,11 +185,11 @@ public final class SyntheticCommands extends CommandGroup {
         throw new UsageException("--beta is required with --method " + method);
       }
       double beta = cmd.hasOption("beta") ? beta(cmd) : 0;
-      SyntheticSetup setup = setup(cmd);
+      SyntheticSetup setup = withMixerNames(cmd, setup(cmd));
       Path mixer = cmd.hasOption("mixer") ? Path.of(cmd.getOptionValue("mixer")) : null;
       AgentRun.Spec spec = new AgentRun.Spec(scenario, beta, feedback, mode, mixer);
       if (feedback) {
-        checkMixer(mixer != null ? mixer : setup.mixerDir(beta), beta);
+        checkMixer(setup, mixer != null ? mixer : setup.mixerDir(beta), beta);
       }
       RunDirectory dir = runDirectory(cmd, setup, scenario + "-" + spec.label()
           + (feedback ? "-beta-" + SyntheticSetup.betaLabel(beta) : ""));
@@ -193,6 +199,26 @@ public final class SyntheticCommands extends CommandGroup {
       }
       return 0;
     }
+  }
+
+  /** --mixer-input / --mixer-output / --mixer-signature as overrides of mixer.signature.*, kept in config.yaml. */
+  static SyntheticSetup withMixerNames(CommandLine cmd, SyntheticSetup setup) {
+    org.mgm.config.Config c = setup.config();
+    for (String spec : cmd.getOptionValues("mixer-input") == null ? new String[0] : cmd.getOptionValues("mixer-input")) {
+      int eq = spec.indexOf('=');
+      String role = eq > 0 ? spec.substring(0, eq) : "";
+      if (!role.equals("noise") && !role.equals("condition") || eq == spec.length() - 1) {
+        throw new UsageException("--mixer-input: expected noise=NAME or condition=NAME, got '" + spec + "'");
+      }
+      c = c.withOverride("mixer.signature." + role + "=" + spec.substring(eq + 1));
+    }
+    if (cmd.hasOption("mixer-output")) {
+      c = c.withOverride("mixer.signature.output=" + cmd.getOptionValue("mixer-output"));
+    }
+    if (cmd.hasOption("mixer-signature")) {
+      c = c.withOverride("mixer.signature.key=" + cmd.getOptionValue("mixer-signature"));
+    }
+    return c == setup.config() ? setup : SyntheticSetup.from(c);
   }
 
   private static final class Table extends Command {

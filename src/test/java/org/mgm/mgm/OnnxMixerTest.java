@@ -15,7 +15,8 @@ import org.mgm.onnx.io.OnnxFormatException;
 import org.mgm.onnx.io.OnnxModelFile;
 import org.mgm.savedmodel.FrozenSavedModel;
 import org.mgm.savedmodel.MlpSavedModelExporter;
-import org.mgm.savedmodel.SavedModelMixer;
+import org.mgm.mgm.MixerSignature;
+import org.mgm.mgm.TfMixer;
 
 /**
  * The shipped mixer exported to ONNX and re-imported frozen trains the agent exactly as the
@@ -54,7 +55,7 @@ class OnnxMixerTest {
     try (FrozenSavedModel saved = FrozenSavedModel.load(SHIPPED, MlpSavedModelExporter.SIGNATURE)) {
       OnnxModelFile.write(onnx, SavedModelToOnnx.convert(saved));
     }
-    float[][] viaSavedModel = trainAndSample(SavedModelMixer.load(SHIPPED, 4, 2));
+    float[][] viaSavedModel = trainAndSample(TfMixer.load(SHIPPED, MixerSignature.DEFAULT, 4, 2));
     float[][] viaOnnx = trainAndSample(OnnxMixer.load(onnx, 4, 2));
     double maxDiff = 0;
     double scale = 0;

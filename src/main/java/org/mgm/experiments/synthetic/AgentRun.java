@@ -55,7 +55,7 @@ public final class AgentRun {
     FrozenMixer mixer = null;
     if (spec.feedback()) {
       Path mixerPath = spec.mixer() != null ? spec.mixer() : setup.mixerDir(spec.beta());
-      mixer = MixerFiles.open(mixerPath);
+      mixer = MixerFiles.open(mixerPath, setup.mixerSignature());
       LOG.info("mixer: {}", mixerPath);
     }
     LOG.info("{} on {} (beta={}): {} agent points, batch {}, {} generator iterations x {} critic steps",

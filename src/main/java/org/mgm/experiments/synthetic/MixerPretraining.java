@@ -10,7 +10,7 @@ import org.mgm.eval.ExactW1;
 import org.mgm.gan.ConditionalWganTrainer;
 import org.mgm.runtime.Progress;
 import org.mgm.savedmodel.MlpSavedModelExporter;
-import org.mgm.savedmodel.SavedModelMixer;
+import org.mgm.mgm.MixerSignature;
 
 /**
  * Trains the conditional mixer G_mix(z', x1 ⊕ x2) → y on the full, paired data for one β and
@@ -49,12 +49,12 @@ public final class MixerPretraining {
       LOG.info("mixer beta={}: test W1(G_mix(z', x_test), y_test) = {} ({} ms/iteration)",
           beta, String.format("%.4f", w1), String.format("%.1f", ms));
       LinkedHashMap<String, Integer> inputs = new LinkedHashMap<>();
-      inputs.put(SavedModelMixer.CONDITION, 2 * SyntheticSetup.DIM);
-      inputs.put(SavedModelMixer.NOISE, setup.latent());
+      inputs.put(MixerSignature.DEFAULT.condition(), 2 * SyntheticSetup.DIM);
+      inputs.put(MixerSignature.DEFAULT.noise(), setup.latent());
       String info = String.format(java.util.Locale.ROOT,
           "{\"beta\": %s, \"iterations\": %d, \"test_w1\": %.6f, \"seed\": %d}%n",
           beta, iterations, w1, setup.mixer().seed());
-      MlpSavedModelExporter.export(out, t.generatorWeights(), inputs, SavedModelMixer.OUTPUT, Map.of("mgm-mixer.json", info));
+      MlpSavedModelExporter.export(out, t.generatorWeights(), inputs, MixerSignature.DEFAULT.output(), Map.of("mgm-mixer.json", info));
       LOG.info("saved mixer to {}", out);
       return new Result(out, beta, iterations, w1, ms);
     }

@@ -20,7 +20,8 @@ import org.mgm.mgm.UpdateMode;
 import org.mgm.model.MlpWeights;
 import org.mgm.runtime.Json;
 import org.mgm.savedmodel.MlpSavedModelExporter;
-import org.mgm.savedmodel.SavedModelMixer;
+import org.mgm.mgm.MixerSignature;
+import org.mgm.mgm.TfMixer;
 
 /**
  * Milliseconds per generator iteration (with its m critic steps) for the three synthetic jobs at
@@ -77,15 +78,15 @@ public final class SyntheticBenchmark {
     } else {
       Scenario low32 = setup.scenario("low-32");
       boolean feedback = job.equals("mgm");
-      SavedModelMixer mixer = null;
+      TfMixer mixer = null;
       if (feedback) {
         tmp = Files.createTempDirectory("mgm-bench");
         LinkedHashMap<String, Integer> in = new LinkedHashMap<>();
-        in.put(SavedModelMixer.CONDITION, 4);
-        in.put(SavedModelMixer.NOISE, setup.latent());
+        in.put(MixerSignature.DEFAULT.condition(), 4);
+        in.put(MixerSignature.DEFAULT.noise(), setup.latent());
         MlpSavedModelExporter.export(tmp.resolve("mixer"), MlpWeights.pytorchDefault(setup.mixer().generator(), 5),
-            in, SavedModelMixer.OUTPUT);
-        mixer = SavedModelMixer.load(tmp.resolve("mixer"), 4, 2);
+            in, MixerSignature.DEFAULT.output());
+        mixer = TfMixer.load(tmp.resolve("mixer"), MixerSignature.DEFAULT, 4, 2);
       }
       AgentTrainer t = new AgentTrainer(setup.trainer(low32, feedback, UpdateMode.COMBINED),
           low32.agentData(data.train(SyntheticData.X1), 1), Arrays.asList(null, data.train(SyntheticData.X2)),

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.mgm.config.Config;
 import org.mgm.gan.ConditionalWganTrainer;
+import org.mgm.mgm.MixerSignature;
 import org.mgm.mgm.TrainerSettings;
 import org.mgm.mgm.UpdateMode;
 import org.mgm.model.MlpSpec;
@@ -12,7 +13,7 @@ import org.mgm.model.MlpSpec;
 public record SyntheticSetup(
     Config config, DataRecipe recipe, List<Double> betas, long subsetSeed, int biasBatch,
     int hidden, int depth, float leaky, int latent,
-    ConditionalWganTrainer.Settings mixer, int mixerIterations, Path modelsDir,
+    ConditionalWganTrainer.Settings mixer, int mixerIterations, Path modelsDir, MixerSignature mixerSignature,
     int agentIterations, int criticSteps, float lr, float beta1, float beta2,
     float gpAgent, float gpMixer, double alpha, int agentSteps, int feedbackSteps, boolean sharedNoise,
     long agentSeed, int evalRuns, int evalSamples, long evalSeed, boolean sinkhorn, int logEvery) {
@@ -48,6 +49,8 @@ public record SyntheticSetup(
     }
     return new SyntheticSetup(c, recipe, betas, c.getLong("scenarios.subset_seed"), c.getInt("scenarios.bias_batch"),
         hidden, depth, leaky, latent, mixer, c.getInt("mixer.iterations"), Path.of(c.getString("mixer.models_dir")),
+        MixerSignature.builder().signature(c.getString("mixer.signature.key")).noise(c.getString("mixer.signature.noise"))
+            .condition(c.getString("mixer.signature.condition")).output(c.getString("mixer.signature.output")).build(),
         c.getInt("agent.iterations"), c.getInt("agent.critic_steps"), (float) c.getDouble("agent.learning_rate"),
         ab.get(0).floatValue(), ab.get(1).floatValue(),
         (float) c.getDouble("agent.gp_lambda_agent"), (float) c.getDouble("agent.gp_lambda_mixer"),
