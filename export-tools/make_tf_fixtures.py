@@ -422,7 +422,40 @@ def make_frozen_graphdef(out, seed):
                   "Frozen binary GraphDef: variables are Const nodes, no function library.")
 
 
+def make_bad_checkpoints(out, seed):
+    """Bad input for the loader: one TF1 checkpoint (w [3, 4], b [4]) and two MetaGraphs that
+    point at it, one whose w is [3, 5] (a shape mismatch) and one with a variable v the
+    checkpoint lacks. No manifest: these exist only to be refused."""
+    rng = rng_for(seed, "bad-checkpoints")
+    v1 = tf.compat.v1
+
+    def graph_with(w_shape, extra):
+        graph = tf.Graph()
+        with graph.as_default():
+            x = v1.placeholder(tf.float32, [None, 3], name="x")
+            w = v1.get_variable("w", initializer=normal(rng, w_shape), use_resource=False)
+            b = v1.get_variable("b", initializer=normal(rng, (w_shape[1],)), use_resource=False)
+            y = tf.matmul(x, w) + b
+            if extra:
+                y = y * v1.get_variable("v", initializer=np.float32(2.0), use_resource=False)
+            tf.identity(y, name="y")
+            saver = v1.train.Saver()
+        return graph, saver
+
+    graph, saver = graph_with((3, 4), False)
+    with v1.Session(graph=graph) as sess:
+        sess.run(v1.global_variables_initializer())
+        saver.save(sess, os.path.join(out, "good"))
+    for name, shape, extra in (("shape-mismatch", (3, 5), False), ("missing-variable", (3, 4), True)):
+        graph, saver = graph_with(shape, extra)
+        with graph.as_default():
+            saver.export_meta_graph(os.path.join(out, name + ".meta"))
+        for ext in (".index", ".data-00000-of-00001"):
+            shutil.copy(os.path.join(out, "good" + ext), os.path.join(out, name + ext))
+
+
 FIXTURES = {
+    "bad-checkpoints": make_bad_checkpoints,
     "keras3-mlp": make_keras3_mlp,
     "keras3-conv": make_keras3_conv,
     "tfmodule-mixer": make_tfmodule_mixer,

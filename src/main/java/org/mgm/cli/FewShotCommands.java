@@ -70,11 +70,18 @@ public final class FewShotCommands extends CommandGroup {
     protected int execute(CommandLine cmd) throws Exception {
       Config c = ConfigOptions.load(cmd, DEFAULT_CONFIG);
       FewShotExperiment e = new FewShotExperiment(c);
-      for (String key : List.of("agent.generator", "agent.discriminator", "mixer.generator", "mixer.critic",
-          "eval.features")) {
+      boolean tf1 = c.getString("mixer.format").equals("tf1-cyclegan");
+      for (String key : tf1 ? List.of("agent.generator", "agent.discriminator", "eval.features")
+          : List.of("agent.generator", "agent.discriminator", "mixer.generator", "mixer.critic", "eval.features")) {
         Path p = Path.of(c.getString(key));
         if (!Files.isRegularFile(p)) {
           throw new UsageException(c.source() + ": " + key + ": no file " + p);
+        }
+      }
+      if (tf1) {
+        // Opened once here so that a wrong checkpoint, name or shape is reported before any work.
+        try (var mixer = (org.mgm.fewshot.Tf1CycleGanMixer) e.openMixer()) {
+          System.out.println("mixer: TF1 CycleGAN checkpoint " + c.getString("mixer.checkpoint"));
         }
       }
       e.prepareData();

@@ -23,7 +23,7 @@ public final class Main {
   /** Commands on ONNX models, used without a group: {@code mgm inspect M.onnx}. */
   static List<Command> commands() {
     return List.of(new InspectCommand(), new InferCommand(), new GradcheckCommand(), new ExportCommand(),
-        new SampleCommand(), new BenchImportCommand());
+        new SampleCommand(), new BenchImportCommand(), new BenchTfImportCommand());
   }
 
   public static void main(String[] args) {
@@ -63,7 +63,7 @@ public final class Main {
   private static void printUsage() {
     System.out.println("usage: mgm <command> [subcommand] [options]   (--help on any of them)");
     System.out.println();
-    System.out.println("  ONNX models:");
+    System.out.println("  ONNX and TF models:");
     for (Command c : commands()) {
       System.out.printf("    %-16s %s%n", c.name(), c.summary());
     }

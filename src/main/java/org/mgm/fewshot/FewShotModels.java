@@ -3,10 +3,15 @@ package org.mgm.fewshot;
 import org.mgm.onnx.proto.OnnxModelProto.ModelProto;
 
 /**
- * The four networks of a few-shot MGM run, as ONNX: the agent (StyleGAN2 G and D, adapted) and
- * the mixer (CycleGAN G_AB frozen, D_B fine-tuned). The mixer pair is null for baselines.
+ * The networks of a few-shot MGM run: the agent (StyleGAN2 G and D as ONNX, adapted) and the
+ * mixer (CycleGAN G_AB frozen, D_B fine-tuned; ONNX pair or TF1 checkpoint), null for baselines.
  */
-public record FewShotModels(ModelProto agentG, ModelProto agentD, ModelProto mixerG, ModelProto mixerD) {
+public record FewShotModels(ModelProto agentG, ModelProto agentD, ImageMixer mixer) {
+  /** An ONNX mixer pair, or none (both null) for baselines. */
+  public FewShotModels(ModelProto agentG, ModelProto agentD, ModelProto mixerG, ModelProto mixerD) {
+    this(agentG, agentD, mixerG == null || mixerD == null ? null : new OnnxImageMixer(mixerG, mixerD));
+  }
+
   public static String firstInput(ModelProto m) {
     java.util.Set<String> inits = new java.util.HashSet<>();
     m.getGraph().getInitializerList().forEach(t -> inits.add(t.getName()));

@@ -107,28 +107,17 @@ public final class FewShotTrainer implements AutoCloseable {
     criticStepWithR1 = dOpt.minimize(tf.math.add(ld, tf.math.mul(r1, tf.constant((float) s.r1Every()))));
 
     if (s.feedback()) {
-      if (models.mixerG() == null || models.mixerD() == null) {
+      if (models.mixer() == null) {
         throw new IllegalArgumentException("feedback needs the mixer's G_AB and D_B");
       }
-      Operand<TFloat32> toMixer = fitToMixer(tf, fake, FewShotModels.inputShape(models.mixerG()), s.resizeForMixer());
-      ImportedGraph gab = importer.importModel(graph, models.mixerG(), ImportOptions.frozen("mixer_g")
-          .withBindings(Map.of(FewShotModels.firstInput(models.mixerG()), toMixer)), "mixer G_AB");
-      Operand<TFloat32> mixed = (Operand<TFloat32>) gab.output();
-      String dbInput = FewShotModels.firstInput(models.mixerD());
-      ImportOptions dbOptions = ImportOptions.frozen("mixer_d")
-          .withInitializers(org.mgm.onnx.importer.InitializerPolicy.allTrainable());
-      ImportedGraph dbFake = importer.importModel(graph, models.mixerD(), dbOptions.withBindings(Map.of(dbInput, mixed)),
-          "mixer D_B");
-      Operand<TFloat32> mixerReal0 = ImageBatches.draw(tf, random, mixerReal, s.batch());
-      ImportedGraph dbReal = importer.importModel(graph, models.mixerD(), dbOptions.withScope("mixer_d_real")
-          .withBindings(Map.of(dbInput, ImageBatches.mirrored(tf, random, mixerReal0))).withShared(dbFake.parameterOperands()),
-          "mixer D_B");
-      Operand<TFloat32> lf = LeastSquaresLosses.generator(tf, (Operand<TFloat32>) dbFake.output());
-      Operand<TFloat32> ldb = LeastSquaresLosses.critic(tf, (Operand<TFloat32>) dbReal.output(),
-          (Operand<TFloat32>) dbFake.output());
+      Operand<TFloat32> toMixer = fitToMixer(tf, fake, models.mixer().inputShape(), s.resizeForMixer());
+      ImageMixer.Attached mixer = models.mixer().attach(graph, tf, toMixer,
+          () -> ImageBatches.mirrored(tf, random, ImageBatches.draw(tf, random, mixerReal, s.batch())));
+      Operand<TFloat32> lf = LeastSquaresLosses.generator(tf, mixer.criticOfFake());
+      Operand<TFloat32> ldb = mixer.criticLoss();
       monitored.add(lf);
       monitored.add(ldb);
-      AdamOptimizer dbOpt = new AdamOptimizer(tf, "mixer_d_adam", dbFake.trainable(), s.mixerCriticLr(), 0.5f, 0.999f,
+      AdamOptimizer dbOpt = new AdamOptimizer(tf, "mixer_d_adam", mixer.criticParameters(), s.mixerCriticLr(), 0.5f, 0.999f,
           1e-8f);
       mixerCriticStep = dbOpt.minimize(ldb);
       if (s.mode() == UpdateMode.COMBINED) {

@@ -417,10 +417,14 @@ public final class TfGraphImporter {
     }
   }
 
-  /** A TF op name part for a variable name (TF Java's withName accepts no slashes). */
+  /**
+   * A TF op name part for a variable name: TF Java's withName accepts no slashes, so scopes
+   * become dots ({@code cyclegan/d_h0/biases} → {@code cyclegan.d_h0.biases}); the variable's own
+   * name stays the key of {@code trainableByInitializer}.
+   */
   static String opName(String name) {
-    String s = name.replaceAll("[^A-Za-z0-9_.\\-/]", "_");
-    while (s.startsWith("_") || s.startsWith("-") || s.startsWith("/")) {
+    String s = name.replace('/', '.').replaceAll("[^A-Za-z0-9_.\\-]", "_");
+    while (s.startsWith("_") || s.startsWith("-") || s.startsWith(".")) {
       s = s.substring(1);
     }
     return s.isEmpty() ? "var" : s;

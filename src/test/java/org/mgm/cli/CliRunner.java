@@ -7,12 +7,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 
 /** Runs the CLI in-process with captured stdout/stderr. */
-final class CliRunner {
-  record Outcome(int code, String err, String out) {}
+public final class CliRunner {
+  public record Outcome(int code, String err, String out) {}
 
   private CliRunner() {}
 
-  static Outcome run(String... args) {
+  public static Outcome run(String... args) {
     PrintStream oldErr = System.err;
     PrintStream oldOut = System.out;
     ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -28,7 +28,7 @@ final class CliRunner {
   }
 
   /** Exit 2 and exactly one error line mentioning every fragment. */
-  static void assertUsageError(Outcome o, String... fragments) {
+  public static void assertUsageError(Outcome o, String... fragments) {
     assertEquals(2, o.code(), o.err());
     String line = o.err().strip();
     assertEquals(1, line.lines().count(), "one line: " + line);

@@ -1,6 +1,5 @@
 package org.mgm.tf;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,12 +13,11 @@ final class TfPython {
   private TfPython() {}
 
   static Path interpreter() {
-    String env = System.getenv("MGM_TF_PYTHON");
-    return env != null ? Path.of(env) : Path.of(System.getProperty("user.home"), ".cache/mgm/tf-venv/bin/python");
+    return org.mgm.runtime.TfPythonEnv.interpreter();
   }
 
   static boolean available() {
-    return Files.isExecutable(interpreter());
+    return org.mgm.runtime.TfPythonEnv.available();
   }
 
   record Run(int code, String output) {}

@@ -65,8 +65,11 @@ public final class FewShotExperiment {
   private final Config c;
   private final Path agentG;
   private final Path agentD;
+  private final String mixerFormat;
   private final Path mixerG;
   private final Path mixerD;
+  private final Path mixerCheckpoint;
+  private final org.mgm.fewshot.Tf1CycleGanMixer.Settings tf1Mixer;
   private final Path features;
   private final Path trainDir;
   private final Path testDir;
@@ -76,8 +79,19 @@ public final class FewShotExperiment {
     this.c = config;
     agentG = Path.of(c.getString("agent.generator"));
     agentD = Path.of(c.getString("agent.discriminator"));
+    mixerFormat = c.getString("mixer.format");
+    if (!mixerFormat.equals("onnx") && !mixerFormat.equals("tf1-cyclegan")) {
+      throw new ConfigException(c.source() + ": key 'mixer.format': expected onnx or tf1-cyclegan, got '" + mixerFormat + "'");
+    }
     mixerG = Path.of(c.getString("mixer.generator"));
     mixerD = Path.of(c.getString("mixer.critic"));
+    mixerCheckpoint = Path.of(c.getString("mixer.checkpoint"));
+    List<Double> range = c.getDoubleList("mixer.tf1_range");
+    if (range.size() != 2 || !(range.get(0) < range.get(1))) {
+      throw new ConfigException(c.source() + ": key 'mixer.tf1_range': expected [low, high] with low < high, got " + range);
+    }
+    tf1Mixer = org.mgm.fewshot.Tf1CycleGanMixer.Settings.builder().criticScope(c.getString("mixer.tf1_critic_scope"))
+        .range(range.get(0), range.get(1)).build();
     features = Path.of(c.getString("eval.features"));
     trainDir = Path.of(c.getString("data.train"));
     testDir = Path.of(c.getString("data.test"));
@@ -126,6 +140,14 @@ public final class FewShotExperiment {
     }
   }
 
+  /** The mixer pair: two ONNX files, or the G_AB / D_B of one TF1 CycleGAN checkpoint. */
+  public org.mgm.fewshot.ImageMixer openMixer() throws IOException {
+    if (mixerFormat.equals("tf1-cyclegan")) {
+      return org.mgm.fewshot.Tf1CycleGanMixer.open(mixerCheckpoint, tf1Mixer);
+    }
+    return new org.mgm.fewshot.OnnxImageMixer(OnnxModelFile.read(mixerG), OnnxModelFile.read(mixerD));
+  }
+
   /** Every folder has images and the training pool has enough for the largest shot count. */
   public void checkData() throws IOException {
     int pool = ImageFolder.list(trainDir).size();
@@ -145,8 +167,7 @@ public final class FewShotExperiment {
     List<Path> trainFiles = ImageFolder.list(trainDir);
     HostTensor test = ImageFolder.load(testDir, resolution, skip).tensor();
     HostTensor mixerReal = ImageFolder.load(mixerRealDir, resolution, skip).tensor();
-    FewShotModels models = new FewShotModels(OnnxModelFile.read(agentG), OnnxModelFile.read(agentD),
-        OnnxModelFile.read(mixerG), OnnxModelFile.read(mixerD));
+    FewShotModels models = new FewShotModels(OnnxModelFile.read(agentG), OnnxModelFile.read(agentD), openMixer());
     int samples = c.getInt("eval.samples");
     int iterations = c.getInt("iterations");
     long seed = c.getLong("seed");

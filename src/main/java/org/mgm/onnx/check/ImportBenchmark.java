@@ -43,6 +43,38 @@ public final class ImportBenchmark {
     return r;
   }
 
+  /**
+   * The same figures for a TF model (SavedModel, MetaGraph + checkpoint, frozen GraphDef): loading
+   * and importing {@code output} frozen, its forward pass, and forward + gradient to its input.
+   */
+  public static Map<String, Object> tfModel(Path model, String output, long batch, int iterations, int warmup)
+      throws IOException {
+    long t0 = System.nanoTime();
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("engine", "tensorflow-java " + org.tensorflow.TensorFlow.version() + " (TF graph import)");
+    try (org.mgm.tf.TfModel tf = org.mgm.tf.TfModel.open(model, org.mgm.tf.TfModel.DEFAULT_SIGNATURE);
+        ImportedSession s = new ImportedSession((g, o) -> org.mgm.tf.TfGraphImporter.importModel(g, tf, o),
+            ImportOptions.frozen("bench").withOutputs(List.of(output)))) {
+      r.put("import_ms", (System.nanoTime() - t0) / 1e6);
+      String input = s.imported().inputs().keySet().iterator().next();
+      org.tensorflow.ndarray.Shape shape = s.imported().inputs().get(input).shape();
+      long[] dims = shape.asArray();
+      dims[0] = batch;
+      Random rnd = new Random(0);
+      float[] v = new float[Math.toIntExact(HostTensor.elementCount(dims))];
+      for (int i = 0; i < v.length; i++) {
+        v[i] = (float) rnd.nextGaussian();
+      }
+      Map<String, HostTensor> in = Map.of(input, HostTensor.of(v, dims));
+      r.put("forward_ms", medianMs(() -> s.infer(in), iterations, warmup));
+      var vj = s.vectorJacobian(output, List.of(input));
+      HostTensor ones = ones(s.infer(in).get(output).shape());
+      r.put("forward_backward_ms", medianMs(() -> s.runVectorJacobian(vj, in, ones), iterations, warmup));
+    }
+    r.put("peak_rss_mb", peakRssMb());
+    return r;
+  }
+
   public static Map<String, Object> ort(Path model, long batch, int iterations, int warmup) throws IOException {
     ModelProto m = OnnxModelFile.read(model);
     Map<String, Object> r = new LinkedHashMap<>();
