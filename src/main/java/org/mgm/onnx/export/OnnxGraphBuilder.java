@@ -41,6 +41,21 @@ public final class OnnxGraphBuilder {
     return this;
   }
 
+  /**
+   * An input whose dimensions are fixed ({@code shape[i] >= 0}) or symbolic ({@code dimParams[i]}
+   * where {@code shape[i] < 0}); a null shape declares a tensor of unknown rank.
+   */
+  public OnnxGraphBuilder input(String name, ElementType type, long[] shape, String[] dimParams) {
+    graph.addInput(valueInfo(name, type, shape, dimParams));
+    return this;
+  }
+
+  /** An output declared like {@link #input(String, ElementType, long[], String[])}. */
+  public OnnxGraphBuilder output(String name, ElementType type, long[] shape, String[] dimParams) {
+    graph.addOutput(valueInfo(name, type, shape, dimParams));
+    return this;
+  }
+
   public OnnxGraphBuilder initializer(String name, HostTensor value) {
     graph.addInitializer(OnnxTensors.encode(name, value));
     return this;
@@ -60,6 +75,17 @@ public final class OnnxGraphBuilder {
     }
     graph.addNode(n);
     return n.getOutput(0);
+  }
+
+  /** Adds a node with a chosen name (exporters name nodes after what they translate). */
+  public void namedNode(String nodeName, String opType, List<String> inputs, List<String> outputs,
+      AttributeProto... attributes) {
+    NodeProto.Builder n = NodeProto.newBuilder().setOpType(opType).setName(nodeName).addAllInput(inputs)
+        .addAllOutput(outputs);
+    for (AttributeProto a : attributes) {
+      n.addAttribute(a);
+    }
+    graph.addNode(n);
   }
 
   public ModelProto build(String producer) {
@@ -99,14 +125,21 @@ public final class OnnxGraphBuilder {
   }
 
   private static ValueInfoProto valueInfo(String name, ElementType type, long... shape) {
-    TensorShapeProto.Builder s = TensorShapeProto.newBuilder();
-    for (long d : shape) {
-      s.addDim(d < 0 ? TensorShapeProto.Dimension.newBuilder().setDimParam("batch")
-          : TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+    String[] batch = new String[shape.length];
+    java.util.Arrays.fill(batch, "batch");
+    return valueInfo(name, type, shape, batch);
+  }
+
+  private static ValueInfoProto valueInfo(String name, ElementType type, long[] shape, String[] dimParams) {
+    TypeProto.Tensor.Builder t = TypeProto.Tensor.newBuilder().setElemType(type.onnxCode());
+    if (shape != null) {
+      TensorShapeProto.Builder s = TensorShapeProto.newBuilder();
+      for (int i = 0; i < shape.length; i++) {
+        s.addDim(shape[i] < 0 ? TensorShapeProto.Dimension.newBuilder().setDimParam(dimParams[i])
+            : TensorShapeProto.Dimension.newBuilder().setDimValue(shape[i]));
+      }
+      t.setShape(s);
     }
-    return ValueInfoProto.newBuilder().setName(name)
-        .setType(TypeProto.newBuilder().setTensorType(
-            TypeProto.Tensor.newBuilder().setElemType(type.onnxCode()).setShape(s)))
-        .build();
+    return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(t)).build();
   }
 }

@@ -1,0 +1,132 @@
+package org.mgm.tensor;
+
+import com.google.protobuf.ByteString;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import org.tensorflow.proto.DataType;
+import org.tensorflow.proto.TensorProto;
+import org.tensorflow.proto.TensorShapeProto;
+
+/**
+ * Converts TensorFlow's TensorProto (the value of a Const node in a GraphDef) to and from
+ * {@link HostTensor}, without a session: a frozen graph's weights are read straight from the
+ * GraphDef, and a variable read from a session is written back into one as a Const.
+ */
+public final class TfTensorProtos {
+  private TfTensorProtos() {}
+
+  /** The element type for a TF dtype, or null when this toolkit has none (half, string, ...). */
+  public static ElementType elementType(DataType dtype) {
+    return switch (dtype) {
+      case DT_FLOAT -> ElementType.FLOAT32;
+      case DT_DOUBLE -> ElementType.FLOAT64;
+      case DT_INT64 -> ElementType.INT64;
+      case DT_INT32 -> ElementType.INT32;
+      case DT_BOOL -> ElementType.BOOL;
+      default -> null;
+    };
+  }
+
+  public static DataType dataType(ElementType type) {
+    return switch (type) {
+      case FLOAT32 -> DataType.DT_FLOAT;
+      case FLOAT64 -> DataType.DT_DOUBLE;
+      case INT64 -> DataType.DT_INT64;
+      case INT32 -> DataType.DT_INT32;
+      case BOOL -> DataType.DT_BOOL;
+    };
+  }
+
+  /**
+   * Decodes packed {@code tensor_content} or the typed value lists. TF writes a list shorter than
+   * the shape (often one value for a filled tensor) meaning "repeat the last value", and an empty
+   * one meaning zeros; both are expanded here.
+   *
+   * @throws IllegalArgumentException for a dtype outside {@link ElementType} or a size mismatch
+   */
+  public static HostTensor decode(TensorProto t) {
+    ElementType type = elementType(t.getDtype());
+    if (type == null) {
+      throw new IllegalArgumentException("dtype " + t.getDtype() + " is not supported (float, double, int64, int32, bool)");
+    }
+    long[] shape = shape(t.getTensorShape());
+    int n = Math.toIntExact(HostTensor.elementCount(shape));
+    if (!t.getTensorContent().isEmpty()) {
+      ByteBuffer raw = t.getTensorContent().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+      return HostTensor.fromLittleEndian(type, shape, raw);
+    }
+    int given = switch (type) {
+      case FLOAT32 -> t.getFloatValCount();
+      case FLOAT64 -> t.getDoubleValCount();
+      case INT64 -> t.getInt64ValCount();
+      case INT32 -> t.getIntValCount();
+      case BOOL -> t.getBoolValCount();
+    };
+    if (given > n) {
+      throw new IllegalArgumentException(given + " values for a tensor of " + n + " elements");
+    }
+    // Element i is value min(i, given - 1): the last value repeats; no values at all are zeros.
+    switch (type) {
+      case FLOAT32: {
+        float[] a = new float[n];
+        for (int i = 0; given > 0 && i < n; i++) {
+          a[i] = t.getFloatVal(Math.min(i, given - 1));
+        }
+        return HostTensor.of(a, shape);
+      }
+      case FLOAT64: {
+        double[] a = new double[n];
+        for (int i = 0; given > 0 && i < n; i++) {
+          a[i] = t.getDoubleVal(Math.min(i, given - 1));
+        }
+        return HostTensor.of(a, shape);
+      }
+      case INT64: {
+        long[] a = new long[n];
+        for (int i = 0; given > 0 && i < n; i++) {
+          a[i] = t.getInt64Val(Math.min(i, given - 1));
+        }
+        return HostTensor.of(a, shape);
+      }
+      case INT32: {
+        int[] a = new int[n];
+        for (int i = 0; given > 0 && i < n; i++) {
+          a[i] = t.getIntVal(Math.min(i, given - 1));
+        }
+        return HostTensor.of(a, shape);
+      }
+      default: {
+        boolean[] a = new boolean[n];
+        for (int i = 0; given > 0 && i < n; i++) {
+          a[i] = t.getBoolVal(Math.min(i, given - 1));
+        }
+        return HostTensor.of(a, shape);
+      }
+    }
+  }
+
+  /** A TensorProto with packed little-endian content, as TF itself writes large constants. */
+  public static TensorProto encode(HostTensor value) {
+    TensorShapeProto.Builder s = TensorShapeProto.newBuilder();
+    for (long d : value.shape()) {
+      s.addDim(TensorShapeProto.Dim.newBuilder().setSize(d));
+    }
+    return TensorProto.newBuilder()
+        .setDtype(dataType(value.type()))
+        .setTensorShape(s)
+        .setTensorContent(ByteString.copyFrom(value.toLittleEndian()))
+        .build();
+  }
+
+  /** Dimensions of a fully known shape; unknown rank or dimensions are refused. */
+  public static long[] shape(TensorShapeProto s) {
+    if (s.getUnknownRank()) {
+      throw new IllegalArgumentException("a constant's shape has unknown rank");
+    }
+    long[] d = new long[s.getDimCount()];
+    for (int i = 0; i < d.length; i++) {
+      d[i] = s.getDim(i).getSize();
+    }
+    return d;
+  }
+}

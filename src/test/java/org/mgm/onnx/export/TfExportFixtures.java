@@ -1,0 +1,45 @@
+package org.mgm.onnx.export;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.mgm.runtime.Json;
+
+/**
+ * The graphs export-tools/make_tf_export_fixtures.py builds with real TensorFlow (python at
+ * -Dmgm.tf.python, default /work/tfvenv/bin/python): tests that need them are skipped, with the
+ * reason, where that python is missing.
+ */
+final class TfExportFixtures {
+  static final String PYTHON = System.getProperty("mgm.tf.python", "/work/tfvenv/bin/python");
+
+  private TfExportFixtures() {}
+
+  /** Runs the script into {@code dir}; skips the calling test when TensorFlow's python is missing. */
+  static void make(Path dir, String... only) throws Exception {
+    assumeTrue(Files.isExecutable(Path.of(PYTHON)), "needs TensorFlow's python at " + PYTHON + " (-Dmgm.tf.python)");
+    java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(PYTHON,
+        "export-tools/make_tf_export_fixtures.py", "--out", dir.toString()));
+    if (only.length > 0) {
+      cmd.add("--only");
+      cmd.addAll(java.util.List.of(only));
+    }
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String log = new String(p.getInputStream().readAllBytes());
+    assertTrue(p.waitFor(600, TimeUnit.SECONDS), "fixture script timed out");
+    assertEquals(0, p.exitValue(), log);
+  }
+
+  /** inputs.json / outputs.json: ONNX name → TF tensor name, in file order. */
+  static Map<String, String> names(Path fixture, String file) throws Exception {
+    Map<String, String> m = new LinkedHashMap<>();
+    Json.parseFlat(Files.readString(fixture.resolve(file))).forEach((k, v) -> m.put(k, (String) v));
+    return m;
+  }
+}
