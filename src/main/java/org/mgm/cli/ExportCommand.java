@@ -38,7 +38,7 @@ final class ExportCommand extends Command {
   @Override
   protected Options options() {
     Options o = new Options();
-    o.addOption(Option.builder().longOpt("savedmodel").hasArg().argName("DIR").desc("a SavedModel made by this toolkit").build());
+    o.addOption(Option.builder().longOpt("savedmodel").hasArg().argName("DIR").desc("a flat SavedModel: made by this toolkit, or TF1 (variables are frozen)").build());
     o.addOption(Option.builder().longOpt("onnx").hasArg().argName("SOURCE.onnx").desc("the module's original ONNX graph").build());
     o.addOption(Option.builder().longOpt("weights").hasArg().argName("DIR").desc("trained initializers as NAME.npy (with --onnx)").build());
     o.addOption(Option.builder().longOpt("out").hasArg().argName("OUT.onnx").required().desc("where to write").build());

@@ -85,6 +85,15 @@ public final class FrozenSavedModel implements AutoCloseable {
     return d.shape;
   }
 
+  /** Static shape of a signature output, as saved. */
+  public Shape outputShape(String name) {
+    Signature.TensorDescription d = signature.getOutputs().get(name);
+    if (d == null) {
+      throw new SavedModelLoadException(dir + ": signature has no output '" + name + "' (has " + signature.outputNames() + ")");
+    }
+    return d.shape;
+  }
+
   public Set<String> inputNames() {
     return signature.inputNames();
   }
@@ -98,6 +107,15 @@ public final class FrozenSavedModel implements AutoCloseable {
 
   public GraphDef graphDef() {
     return bundle.graph().toGraphDef();
+  }
+
+  /**
+   * The part of the graph the signature's outputs need, flat and frozen: every variable a Const
+   * of its value in the loaded session, named after the variable.
+   */
+  public GraphDef frozenGraphDef() {
+    List<String> outputs = signature.getOutputs().values().stream().map(d -> nodeName(d.name)).toList();
+    return VariablesToConstants.freeze(graphDef(), outputs, this::evaluate, source());
   }
 
   /** Runs one tensor of the saved graph (a constant or a variable's read) and copies it out. */

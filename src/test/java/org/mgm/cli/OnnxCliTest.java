@@ -99,6 +99,40 @@ class OnnxCliTest {
     assertTrue(OnnxFixtures.relativeError(viaOrt, viaTf) < 1e-5);
   }
 
+  /**
+   * The user's command: the declared output shape was [batch, batch] and the initializers were
+   * named after tensors ("net/dense0_kernel:0", or a ReadVariableOp's output) instead of the
+   * weights. Expected values come from the SavedModel itself: its signature's output shape and
+   * its float Consts (the frozen mixer's weights).
+   */
+  @Test
+  void exportedMixerDeclaresTheSignatureShapeAndNamesWeightsAfterTheVariables(@TempDir Path tmp) throws Exception {
+    Path mixer = Path.of("models/synthetic/mixer-beta-0.70");
+    Path onnx = tmp.resolve("mixer.onnx");
+    CliRunner.Outcome o = run("export", "--savedmodel", mixer.toString(), "--out", onnx.toString());
+    assertEquals(0, o.code(), o.err());
+    ModelProto m = OnnxModelFile.read(onnx);
+    java.util.Set<String> weights = new java.util.TreeSet<>();
+    long[] signatureShape;
+    try (FrozenSavedModel saved = FrozenSavedModel.load(mixer, MlpSavedModelExporter.SIGNATURE)) {
+      for (org.tensorflow.proto.NodeDef n : saved.graphDef().getNodeList()) {
+        if (n.getOp().equals("Const") && n.getAttrOrThrow("dtype").getType() == org.tensorflow.proto.DataType.DT_FLOAT) {
+          weights.add(n.getName());
+        }
+      }
+      signatureShape = saved.outputShape("y").asArray();
+    }
+    assertEquals(-1, signatureShape[0]);
+    var y = m.getGraph().getOutputList().stream().filter(v -> v.getName().equals("y")).findFirst().orElseThrow();
+    var dims = y.getType().getTensorType().getShape().getDimList();
+    assertEquals(2, dims.size(), y.toString());
+    assertEquals("batch", dims.get(0).getDimParam(), y.toString());
+    assertEquals(signatureShape[1], dims.get(1).getDimValue(), y.toString());
+    java.util.Set<String> initializers = new java.util.TreeSet<>();
+    m.getGraph().getInitializerList().forEach(t -> initializers.add(t.getName()));
+    assertEquals(weights, initializers);
+  }
+
   @Test
   void sampleWritesSamplesAndAnImageGrid(@TempDir Path tmp) throws Exception {
     Path out = tmp.resolve("samples");
