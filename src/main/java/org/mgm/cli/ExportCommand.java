@@ -10,9 +10,11 @@ import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.mgm.onnx.export.OnnxWriteBack;
 import org.mgm.onnx.export.SavedModelToOnnx;
+import org.mgm.onnx.io.OnnxFormatException;
 import org.mgm.onnx.io.OnnxModelFile;
 import org.mgm.onnx.proto.OnnxModelProto.ModelProto;
 import org.mgm.onnx.runtime.OrtModel;
+import org.mgm.runtime.AtomicFiles;
 import org.mgm.savedmodel.FrozenSavedModel;
 import org.mgm.savedmodel.MlpSavedModelExporter;
 import org.mgm.tensor.HostTensor;
@@ -71,14 +73,20 @@ final class ExportCommand extends Command {
       }
       model = OnnxWriteBack.withInitializers(source, weights);
     }
-    OnnxModelFile.write(out, model);
-    try (OrtModel check = OrtModel.open(out, OrtModel.Device.CPU)) {
-      System.out.println("wrote " + out + " (inputs " + check.inputNames() + ", outputs " + check.outputNames()
-          + "; opens in ONNX Runtime)");
-    } catch (RuntimeException e) {
-      Files.deleteIfExists(out);
-      throw e;
-    }
+    // Checked under the temporary name: a model ORT cannot open never replaces an earlier OUT.
+    ModelProto finished = model;
+    String[] io = new String[1];
+    AtomicFiles.write(out, tmp -> {
+      try (var stream = Files.newOutputStream(tmp)) {
+        finished.writeTo(stream);
+      }
+      try (OrtModel check = OrtModel.open(tmp, OrtModel.Device.CPU)) {
+        io[0] = "inputs " + check.inputNames() + ", outputs " + check.outputNames();
+      } catch (OnnxFormatException e) {
+        throw new OnnxFormatException(e.getMessage().replace(tmp.toString(), out.toString()), e);
+      }
+    });
+    System.out.println("wrote " + out + " (" + io[0] + "; opens in ONNX Runtime)");
     return 0;
   }
 }

@@ -134,6 +134,26 @@ class OnnxCliTest {
   }
 
   @Test
+  void anExportOrtCannotOpenLeavesTheEarlierFileInPlace(@TempDir Path tmp) throws Exception {
+    OnnxGraphBuilder b = new OnnxGraphBuilder("g", 17).input("x", ElementType.FLOAT32, 2, 2);
+    b.node("Foo", List.of("x"), List.of("out"));
+    ModelProto custom = b.output("out", ElementType.FLOAT32).build("test");
+    custom = custom.toBuilder().setGraph(custom.getGraph().toBuilder().setNode(0,
+        custom.getGraph().getNode(0).toBuilder().setDomain("com.example"))).build();
+    Path source = tmp.resolve("custom.onnx");
+    OnnxModelFile.write(source, custom);
+    Path outDir = Files.createDirectories(tmp.resolve("out"));
+    Path out = Files.writeString(outDir.resolve("model.onnx"), "the earlier export");
+    Path weights = Files.createDirectories(tmp.resolve("w"));
+    assertUsageError(run("export", "--onnx", source.toString(), "--weights", weights.toString(), "--out", out.toString()),
+        out.toString(), "ONNX Runtime");
+    assertEquals("the earlier export", Files.readString(out));
+    try (var files = Files.list(outDir)) {
+      assertEquals(List.of(out), files.toList(), "temporary files left behind");
+    }
+  }
+
+  @Test
   void sampleWritesSamplesAndAnImageGrid(@TempDir Path tmp) throws Exception {
     Path out = tmp.resolve("samples");
     CliRunner.Outcome o = run("sample", RESNET, "--n", "4", "--seed", "3", "--out", out.toString());
