@@ -3,20 +3,20 @@ package org.mgm.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.mgm.onnx.export.OnnxWriteBack;
-import org.mgm.onnx.export.SavedModelToOnnx;
+import org.mgm.onnx.export.TfModelToOnnx;
 import org.mgm.onnx.io.OnnxFormatException;
 import org.mgm.onnx.io.OnnxModelFile;
 import org.mgm.onnx.proto.OnnxModelProto.ModelProto;
 import org.mgm.onnx.runtime.OrtModel;
 import org.mgm.runtime.AtomicFiles;
-import org.mgm.savedmodel.FrozenSavedModel;
-import org.mgm.savedmodel.MlpSavedModelExporter;
+import org.mgm.tf.TfModel;
 import org.mgm.tensor.HostTensor;
 import org.mgm.tensor.Npy;
 
@@ -40,7 +40,10 @@ final class ExportCommand extends Command {
   @Override
   protected Options options() {
     Options o = new Options();
-    o.addOption(Option.builder().longOpt("savedmodel").hasArg().argName("DIR").desc("a flat SavedModel: made by this toolkit, or TF1 (variables are frozen)").build());
+    o.addOption(Option.builder().longOpt("savedmodel").hasArg().argName("DIR").desc("a TF model: SavedModel (the toolkit's, TF1, TF2, Keras), .meta / checkpoint, or .pb; variables are frozen").build());
+    o.addOption(Option.builder().longOpt("signature").hasArg().argName("KEY").desc("SavedModel signature (default serving_default)").build());
+    o.addOption(Option.builder().longOpt("output").hasArgs().argName("NAME")
+        .desc("TF models: outputs to export (tensor, signature key or key_node[i]; default: the model's)").build());
     o.addOption(Option.builder().longOpt("onnx").hasArg().argName("SOURCE.onnx").desc("the module's original ONNX graph").build());
     o.addOption(Option.builder().longOpt("weights").hasArg().argName("DIR").desc("trained initializers as NAME.npy (with --onnx)").build());
     o.addOption(Option.builder().longOpt("out").hasArg().argName("OUT.onnx").required().desc("where to write").build());
@@ -55,9 +58,9 @@ final class ExportCommand extends Command {
       throw new UsageException("give exactly one of --savedmodel DIR or --onnx SOURCE.onnx");
     }
     if (cmd.hasOption("savedmodel")) {
-      try (FrozenSavedModel m = FrozenSavedModel.load(Path.of(cmd.getOptionValue("savedmodel")),
-          MlpSavedModelExporter.SIGNATURE)) {
-        model = SavedModelToOnnx.convert(m);
+      try (TfModel m = TfModel.open(Path.of(cmd.getOptionValue("savedmodel")), cmd.getOptionValue("signature",
+          TfModel.DEFAULT_SIGNATURE))) {
+        model = TfModelToOnnx.convert(m, cmd.hasOption("output") ? List.of(cmd.getOptionValues("output")) : List.of());
       }
     } else {
       if (!cmd.hasOption("weights")) {

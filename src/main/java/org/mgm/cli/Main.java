@@ -5,7 +5,7 @@ import java.util.List;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.mgm.config.ConfigException;
-import org.mgm.savedmodel.SavedModelLoadException;
+import org.mgm.tf.TfModelException;
 
 /**
  * {@code mgm <group> <command> [options]}. Exit codes: 0 success, 1 failure while running, 2 bad
@@ -49,8 +49,7 @@ public final class Main {
       List<String> valid = new java.util.ArrayList<>(groups().stream().map(CommandGroup::name).toList());
       commands().forEach(c -> valid.add(c.name()));
       throw new UsageException("unknown command '" + args[0] + "' (valid: " + String.join(", ", valid) + ")");
-    } catch (UsageException | ConfigException | SavedModelLoadException | org.mgm.tf.TfModelException
-        | IllegalArgumentException e) {
+    } catch (UsageException | ConfigException | TfModelException | IllegalArgumentException e) {
       System.err.println("mgm: " + e.getMessage());
       return 2;
     } catch (Exception e) {

@@ -21,7 +21,9 @@ import org.mgm.onnx.proto.OnnxModelProto.OperatorSetIdProto;
 import org.mgm.onnx.proto.OnnxModelProto.StringStringEntryProto;
 import org.mgm.onnx.proto.OnnxModelProto.TensorProto;
 import org.mgm.onnx.runtime.OrtModel;
-import org.mgm.savedmodel.FrozenSavedModel;
+import org.mgm.onnx.importer.ImportOptions;
+import org.mgm.tf.TfGraphImporter;
+import org.mgm.tf.TfModel;
 import org.mgm.savedmodel.MlpSavedModelExporter;
 import org.mgm.tensor.ElementType;
 import org.mgm.tensor.HostTensor;
@@ -85,12 +87,13 @@ class OnnxCliTest {
       viaOrt = m.run(Map.of("condition", condition, "noise", noise)).get("y");
     }
     HostTensor viaTf;
-    try (FrozenSavedModel saved = FrozenSavedModel.load(mixer, MlpSavedModelExporter.SIGNATURE);
+    try (TfModel saved = TfModel.open(mixer, MlpSavedModelExporter.SIGNATURE);
         org.tensorflow.Graph g = new org.tensorflow.Graph(); org.tensorflow.Session s = new org.tensorflow.Session(g)) {
       var tf = org.tensorflow.op.Ops.create(g);
       var c = tf.constant(org.tensorflow.ndarray.StdArrays.ndCopyOf(to2d(condition)));
       var z = tf.constant(org.tensorflow.ndarray.StdArrays.ndCopyOf(to2d(noise)));
-      var y = saved.graft(tf, "m", Map.of("condition", c, "noise", z)).get("y");
+      var y = TfGraphImporter.importModel(g, saved, ImportOptions.frozen("m")
+          .withBindings(Map.of("condition", c, "noise", z))).output("y");
       try (var r = s.runner().fetch(y).run()) {
         viaTf = HostTensor.fromTf(r.get(0));
       }
@@ -114,13 +117,13 @@ class OnnxCliTest {
     ModelProto m = OnnxModelFile.read(onnx);
     java.util.Set<String> weights = new java.util.TreeSet<>();
     long[] signatureShape;
-    try (FrozenSavedModel saved = FrozenSavedModel.load(mixer, MlpSavedModelExporter.SIGNATURE)) {
+    try (TfModel saved = TfModel.open(mixer, MlpSavedModelExporter.SIGNATURE)) {
       for (org.tensorflow.proto.NodeDef n : saved.graphDef().getNodeList()) {
         if (n.getOp().equals("Const") && n.getAttrOrThrow("dtype").getType() == org.tensorflow.proto.DataType.DT_FLOAT) {
           weights.add(n.getName());
         }
       }
-      signatureShape = saved.outputShape("y").asArray();
+      signatureShape = saved.outputs().get("y").shape();
     }
     assertEquals(-1, signatureShape[0]);
     var y = m.getGraph().getOutputList().stream().filter(v -> v.getName().equals("y")).findFirst().orElseThrow();

@@ -10,10 +10,10 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mgm.model.MlpSpec;
-import org.mgm.onnx.export.SavedModelToOnnx;
+import org.mgm.onnx.export.TfModelToOnnx;
 import org.mgm.onnx.io.OnnxFormatException;
 import org.mgm.onnx.io.OnnxModelFile;
-import org.mgm.savedmodel.FrozenSavedModel;
+import org.mgm.tf.TfModel;
 import org.mgm.savedmodel.MlpSavedModelExporter;
 import org.mgm.mgm.MixerSignature;
 import org.mgm.mgm.TfMixer;
@@ -52,8 +52,8 @@ class OnnxMixerTest {
   @Test
   void onnxMixerTrainsTheAgentLikeTheSavedModelMixer(@TempDir Path tmp) throws Exception {
     Path onnx = tmp.resolve("mixer.onnx");
-    try (FrozenSavedModel saved = FrozenSavedModel.load(SHIPPED, MlpSavedModelExporter.SIGNATURE)) {
-      OnnxModelFile.write(onnx, SavedModelToOnnx.convert(saved));
+    try (TfModel saved = TfModel.open(SHIPPED, MlpSavedModelExporter.SIGNATURE)) {
+      OnnxModelFile.write(onnx, TfModelToOnnx.convert(saved));
     }
     float[][] viaSavedModel = trainAndSample(TfMixer.load(SHIPPED, MixerSignature.DEFAULT, 4, 2));
     float[][] viaOnnx = trainAndSample(OnnxMixer.load(onnx, 4, 2));
@@ -72,8 +72,8 @@ class OnnxMixerTest {
   @Test
   void aMixerOfTheWrongWidthIsRejectedNamingTheFile(@TempDir Path tmp) throws Exception {
     Path onnx = tmp.resolve("mixer.onnx");
-    try (FrozenSavedModel saved = FrozenSavedModel.load(SHIPPED, MlpSavedModelExporter.SIGNATURE)) {
-      OnnxModelFile.write(onnx, SavedModelToOnnx.convert(saved));
+    try (TfModel saved = TfModel.open(SHIPPED, MlpSavedModelExporter.SIGNATURE)) {
+      OnnxModelFile.write(onnx, TfModelToOnnx.convert(saved));
     }
     OnnxFormatException e = assertThrows(OnnxFormatException.class, () -> OnnxMixer.load(onnx, 6, 2));
     assertTrue(e.getMessage().contains("mixer.onnx") && e.getMessage().contains("width 4"), e.getMessage());

@@ -17,6 +17,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.mgm.onnx.OnnxFixtures;
 import org.mgm.onnx.check.ImportedSession;
+import org.mgm.onnx.export.TfModelToOnnx;
+import org.mgm.onnx.io.OnnxModelFile;
+import org.mgm.onnx.runtime.OrtModel;
 import org.mgm.onnx.importer.ImportOptions;
 import org.mgm.tensor.HostTensor;
 
@@ -64,6 +67,26 @@ class TfFormatsParityTest {
         double err = OnnxFixtures.relativeError(grad, c.gradient());
         System.out.printf(Locale.ROOT, "%s d sum(%s · v)/d %s: max relative error %.2e%n", name, c.output(), c.input(), err);
         assertTrue(err <= TOLERANCE, name + " gradient of " + c.output() + " w.r.t. " + c.input() + ": " + err);
+      }
+    }
+  }
+
+  /** The same model frozen and exported to ONNX runs in ONNX Runtime with TF's outputs. */
+  @ParameterizedTest
+  @MethodSource("fixtureNames")
+  void exportedToOnnxRunsInOrtWithTensorFlowsOutputs(String name, @TempDir Path tmp) throws Exception {
+    TfFixture f = TfFixture.read(fixtures.resolve(name));
+    Map<String, HostTensor> tfOutputs = f.outputs();
+    Path onnx = tmp.resolve(name + ".onnx");
+    try (TfModel model = TfModel.open(f.model(), TfModel.DEFAULT_SIGNATURE)) {
+      OnnxModelFile.write(onnx, TfModelToOnnx.convert(model, new ArrayList<>(tfOutputs.keySet())));
+    }
+    try (OrtModel ort = OrtModel.open(onnx, OrtModel.Device.CPU)) {
+      Map<String, HostTensor> ours = ort.run(f.inputs());
+      for (Map.Entry<String, HostTensor> e : tfOutputs.entrySet()) {
+        double err = OnnxFixtures.relativeError(ours.get(TfFixture.loaderName(e.getKey())), e.getValue());
+        System.out.printf(Locale.ROOT, "%s exported, ONNX Runtime %s: max relative error %.2e%n", name, e.getKey(), err);
+        assertTrue(err <= TOLERANCE, name + " ONNX output " + e.getKey() + ": " + err);
       }
     }
   }

@@ -18,9 +18,9 @@ import org.mgm.runtime.Progress;
 import org.mgm.runtime.RunDirectory;
 import org.mgm.savedmodel.MlpSavedModelExporter;
 import org.mgm.mgm.FrozenMixer;
-import org.mgm.onnx.export.SavedModelToOnnx;
+import org.mgm.onnx.export.TfModelToOnnx;
 import org.mgm.onnx.io.OnnxModelFile;
-import org.mgm.savedmodel.FrozenSavedModel;
+import org.mgm.tf.TfModel;
 
 /**
  * One agent training, baseline or MGM, written to its run directory: the resolved config, a log,
@@ -92,8 +92,8 @@ public final class AgentRun {
       inputs.put("z", setup.latent());
       MlpSavedModelExporter.export(dir.resolve("generator"), trainer.generatorWeights(), inputs, "x");
       // The same generator as ONNX, for serving with ONNX Runtime (mgm sample).
-      try (FrozenSavedModel saved = FrozenSavedModel.load(dir.resolve("generator"), MlpSavedModelExporter.SIGNATURE)) {
-        OnnxModelFile.write(dir.resolve("generator.onnx"), SavedModelToOnnx.convert(saved));
+      try (TfModel saved = TfModel.open(dir.resolve("generator"), MlpSavedModelExporter.SIGNATURE)) {
+        OnnxModelFile.write(dir.resolve("generator.onnx"), TfModelToOnnx.convert(saved));
       }
       Plots.scatter(dir.resolve("scatter.png"),
           spec.label() + " " + spec.scenario() + " beta=" + spec.beta() + " W1=" + w1.exact().format(),

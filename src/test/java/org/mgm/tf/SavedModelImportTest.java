@@ -1,4 +1,4 @@
-package org.mgm.savedmodel;
+package org.mgm.tf;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -15,6 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mgm.model.Mlp;
 import org.mgm.model.MlpSpec;
 import org.mgm.model.MlpWeights;
+import org.mgm.onnx.importer.ImportOptions;
+import org.mgm.savedmodel.MlpSavedModelExporter;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Session;
@@ -24,7 +26,7 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 
-class FrozenSavedModelTest {
+class SavedModelImportTest {
   private static final MlpSpec MIXER = MlpSpec.of(6, 32, 3, 2, 0.2f);
 
   private static LinkedHashMap<String, Integer> mixerInputs() {
@@ -35,7 +37,7 @@ class FrozenSavedModelTest {
   }
 
   @Test
-  void saveReloadAndGraftGivesIdenticalOutputs(@TempDir Path tmp) throws Exception {
+  void saveReloadAndImportGivesIdenticalOutputs(@TempDir Path tmp) throws Exception {
     MlpWeights weights = MlpWeights.pytorchDefault(MIXER, 11);
     Path dir = tmp.resolve("mixer");
     MlpSavedModelExporter.export(dir, weights, mixerInputs(), "y");
@@ -52,13 +54,15 @@ class FrozenSavedModelTest {
       for (int j = 0; j < 2; j++) noise[i][j] = (float) r.nextGaussian();
     }
     try (Graph g = new Graph(); Session s = new Session(g);
-        FrozenSavedModel model = FrozenSavedModel.load(dir, MlpSavedModelExporter.SIGNATURE)) {
+        TfModel model = TfModel.open(dir, MlpSavedModelExporter.SIGNATURE)) {
       Ops tf = Ops.create(g);
       // The agent side: an operand computed in this graph, bound to the mixer's input.
       Placeholder<TFloat32> c = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(7, 4)));
       Operand<TFloat32> agentOut = tf.math.mul(c, tf.constant(1f));
       Placeholder<TFloat32> z = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(7, 2)));
-      Operand<TFloat32> y = model.graft(tf, "mixer", Map.of("condition", agentOut, "noise", z)).get("y");
+      @SuppressWarnings("unchecked")
+      Operand<TFloat32> y = (Operand<TFloat32>) TfGraphImporter.importModel(g, model, ImportOptions.frozen("mixer")
+          .withBindings(Map.of("condition", agentOut, "noise", z))).output("y");
       // Reference: the same weights built directly as a frozen Java MLP.
       Operand<TFloat32> expected = Mlp.frozen(tf, "ref", MIXER, weights)
           .apply(tf.concat(List.of(c, z), tf.constant(1)));
@@ -85,19 +89,18 @@ class FrozenSavedModelTest {
   void mismatchedWidthAndMissingModelAreNamed(@TempDir Path tmp) throws Exception {
     Path dir = tmp.resolve("mixer");
     MlpSavedModelExporter.export(dir, MlpWeights.pytorchDefault(MIXER, 1), mixerInputs(), "y");
-    try (Graph g = new Graph(); FrozenSavedModel model = FrozenSavedModel.load(dir, "serving_default")) {
+    try (Graph g = new Graph(); TfModel model = TfModel.open(dir, "serving_default")) {
       Ops tf = Ops.create(g);
       Operand<TFloat32> wrong = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(3, 5)));
       Operand<TFloat32> z = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(3, 2)));
-      var e = assertThrows(SavedModelLoadException.class,
-          () -> model.graft(tf, "m", Map.of("condition", wrong, "noise", z)));
+      var e = assertThrows(TfModelException.class, () -> TfGraphImporter.importModel(g, model,
+          ImportOptions.frozen("m").withBindings(Map.of("condition", wrong, "noise", z))));
       assertTrue(e.getMessage().contains("condition") && e.getMessage().contains("[-1, 4]")
           && e.getMessage().contains("[3, 5]"), e.getMessage());
     }
-    var missing = assertThrows(SavedModelLoadException.class,
-        () -> FrozenSavedModel.load(tmp.resolve("nope"), "serving_default"));
+    var missing = assertThrows(TfModelException.class, () -> TfModel.open(tmp.resolve("nope"), "serving_default"));
     assertTrue(missing.getMessage().contains("nope"));
-    var badSig = assertThrows(SavedModelLoadException.class, () -> FrozenSavedModel.load(dir, "other"));
+    var badSig = assertThrows(TfModelException.class, () -> TfModel.open(dir, "other"));
     assertTrue(badSig.getMessage().contains("serving_default"), badSig.getMessage());
   }
 }

@@ -20,7 +20,7 @@ import org.mgm.onnx.proto.OnnxModelProto.ModelProto;
 import org.mgm.onnx.proto.OnnxModelProto.TensorProto;
 import org.mgm.onnx.runtime.OrtModel;
 import org.mgm.runtime.Json;
-import org.mgm.savedmodel.FrozenSavedModel;
+import org.mgm.tf.TfModel;
 import org.mgm.savedmodel.MlpSavedModelExporter;
 import org.mgm.tensor.HostTensor;
 import org.mgm.tensor.Npy;
@@ -32,7 +32,7 @@ import org.tensorflow.proto.NodeDef;
  * TF1 SavedModel with resource variables made by real TensorFlow. Initializers are named after
  * the variables, and the declared output shape is TF's.
  */
-class SavedModelToOnnxTest {
+class TfModelToOnnxTest {
   @Test
   void javaBuiltMlpDeclaresTfShapesAndKeepsTheWeightNames(@TempDir Path tmp) throws Exception {
     MlpSpec spec = MlpSpec.of(5, 16, 3, 2, 0.2f);
@@ -41,8 +41,8 @@ class SavedModelToOnnxTest {
     inputs.put("noise", 2);
     Path dir = tmp.resolve("mixer");
     MlpSavedModelExporter.export(dir, MlpWeights.pytorchDefault(spec, 4), inputs, "y");
-    try (FrozenSavedModel saved = FrozenSavedModel.load(dir, MlpSavedModelExporter.SIGNATURE)) {
-      ModelProto m = SavedModelToOnnx.convert(saved);
+    try (TfModel saved = TfModel.open(dir, MlpSavedModelExporter.SIGNATURE)) {
+      ModelProto m = TfModelToOnnx.convert(saved);
       TfGraphToOnnxTest.assertDims(output(m, "y"), "batch", (int) spec.out());
       Set<String> weights = new TreeSet<>();
       for (NodeDef n : saved.graphDef().getNodeList()) {
@@ -60,8 +60,8 @@ class SavedModelToOnnxTest {
     TfExportFixtures.make(tmp, "savedmodel-mlp");
     Path fixture = tmp.resolve("savedmodel-mlp");
     ModelProto m;
-    try (FrozenSavedModel saved = FrozenSavedModel.load(fixture.resolve("model"), "serving_default")) {
-      m = SavedModelToOnnx.convert(saved);
+    try (TfModel saved = TfModel.open(fixture.resolve("model"), "serving_default")) {
+      m = TfModelToOnnx.convert(saved);
     }
     String names = (String) Json.parseFlat(java.nio.file.Files.readString(fixture.resolve("variables.json"))).get("names");
     assertEquals(new TreeSet<>(Arrays.asList(names.split(" "))), initializerNames(m));
