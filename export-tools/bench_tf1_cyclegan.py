@@ -25,6 +25,9 @@ import time
 
 import numpy as np
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench_timing import median_ms  # noqa: E402
+
 tf = v1 = None  # imported in main(), after --onednn has set the environment
 
 
@@ -33,18 +36,6 @@ def resolve_prefix(path):
         latest = tf.train.latest_checkpoint(path)
         return latest if latest else os.path.join(path, "cyclegan")
     return path[:-len(".meta")] if path.endswith(".meta") else path
-
-
-def median_ms(fn, iterations, warmup):
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(iterations):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    times.sort()
-    return times[len(times) // 2]
 
 
 def main():

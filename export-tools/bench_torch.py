@@ -10,24 +10,12 @@ import json
 import os
 import resource
 import sys
-import time
 
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench_timing import median_ms  # noqa: E402
 from make_fixtures import fixtures  # noqa: E402
-
-
-def median_ms(fn, iterations, warmup):
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(iterations):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    times.sort()
-    return times[len(times) // 2]
 
 
 def main():

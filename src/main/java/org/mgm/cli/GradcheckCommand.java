@@ -86,7 +86,7 @@ final class GradcheckCommand extends Command {
         options = options.withOutputs(List.of(cmd.getOptionValue("output")));
       }
       try (ImportedSession s = new ImportedSession(model.importer(), options)) {
-        Map<String, HostTensor> inputs = model.isTf() ? ModelArg.complete(s.imported().inputs(), given, batch, seed) : onnxInputs;
+        Map<String, HostTensor> inputs = model.isTf() ? TensorArgs.completeWithRandom(s.imported().inputs(), given, batch, seed) : onnxInputs;
         return check(cmd, s, inputs, cotangent, wrtMode, secondOrder, seed);
       }
     }

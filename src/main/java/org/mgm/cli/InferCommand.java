@@ -79,12 +79,13 @@ final class InferCommand extends Command {
         try (ImportedSession s = new ImportedSession(model.importer(), options)) {
           Map<String, HostTensor> given = inputs;
           if (model.isTf()) {
-            given = ModelArg.complete(s.imported().inputs(), inputs, 1, 0);
+            // infer runs on the user's values only: every input the outputs need must be given.
             for (String n : s.imported().inputs().keySet()) {
               if (!inputs.containsKey(n) && !inputs.containsKey(n + ":0")) {
                 throw new UsageException("--input: no value for model input '" + n + "'");
               }
             }
+            given = TensorArgs.completeWithRandom(s.imported().inputs(), inputs, 1, 0);
           }
           outputs = s.infer(given);
         }

@@ -12,6 +12,7 @@ import org.mgm.onnx.proto.OnnxModelProto.ValueInfoProto;
 import org.mgm.tensor.ElementType;
 import org.mgm.tensor.HostTensor;
 import org.mgm.tensor.Npy;
+import org.tensorflow.Output;
 
 /** {@code --input NAME=FILE.npy} values, and random stand-ins for inputs that are not given. */
 final class TensorArgs {
@@ -61,11 +62,46 @@ final class TensorArgs {
       }
       List<TensorShapeProto.Dimension> dims = v.getType().getTensorType().getShape().getDimList();
       long[] shape = dims.stream().mapToLong(d -> d.hasDimValue() ? d.getDimValue() : symbolicSize).toArray();
-      float[] data = new float[Math.toIntExact(HostTensor.elementCount(shape))];
-      for (int i = 0; i < data.length; i++) {
-        data[i] = (float) r.nextGaussian();
+      all.put(v.getName(), HostTensor.standardNormal(shape, r));
+    }
+    return all;
+  }
+
+  /**
+   * The values for an imported graph's inputs: the given ones (placeholder names may carry TF's
+   * {@code :0}), standard-normal floats for the rest with unknown dimensions set to
+   * {@code symbolicSize}.
+   */
+  static Map<String, HostTensor> completeWithRandom(Map<String, Output<?>> placeholders, Map<String, HostTensor> given,
+      long symbolicSize, long seed) {
+    Map<String, HostTensor> byName = new LinkedHashMap<>();
+    given.forEach((k, v) -> byName.put(k.endsWith(":0") && !placeholders.containsKey(k) ? k.substring(0, k.length() - 2) : k, v));
+    for (String name : byName.keySet()) {
+      if (!placeholders.containsKey(name)) {
+        throw new UsageException("--input: the model has no input '" + name + "' that the outputs need (inputs: "
+            + placeholders.keySet() + ")");
       }
-      all.put(v.getName(), HostTensor.of(data, shape));
+    }
+    Map<String, HostTensor> all = new LinkedHashMap<>();
+    Random r = new Random(seed);
+    for (Map.Entry<String, Output<?>> p : placeholders.entrySet()) {
+      if (byName.containsKey(p.getKey())) {
+        all.put(p.getKey(), byName.get(p.getKey()));
+        continue;
+      }
+      var type = p.getValue().dataType();
+      if (type != org.tensorflow.proto.DataType.DT_FLOAT && type != org.tensorflow.proto.DataType.DT_DOUBLE) {
+        throw new UsageException("input '" + p.getKey() + "' is not a float tensor; give it with --input");
+      }
+      var shape = p.getValue().shape();
+      if (shape.isUnknown()) {
+        throw new UsageException("input '" + p.getKey() + "' has no declared shape; give it with --input");
+      }
+      long[] dims = new long[shape.numDimensions()];
+      for (int i = 0; i < dims.length; i++) {
+        dims[i] = shape.get(i) < 0 ? symbolicSize : shape.get(i);
+      }
+      all.put(p.getKey(), HostTensor.standardNormal(dims, r));
     }
     return all;
   }

@@ -8,7 +8,7 @@ import org.tensorflow.types.TFloat32;
  * One trainable tensor held as a TF resource variable.
  *
  * <p>Resource variables (VarHandleOp + ReadVariableOp) rather than legacy VariableV2: gradients of
- * ops applied directly to a VariableV2 output crash the JVM in TF 2.18 (see DEVELOPERS.md), while
+ * ops applied directly to a VariableV2 output crash the JVM in TF 2.18 (measured; see docs/tf-interop.md), while
  * ReadVariableOp's gradient is a plain pass-through.
  *
  * @param name fully qualified name, unique in the graph (e.g. {@code agent_g/dense0/kernel})

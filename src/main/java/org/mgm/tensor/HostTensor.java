@@ -56,6 +56,15 @@ public final class HostTensor {
     return new HostTensor(ElementType.BOOL, shape, data);
   }
 
+  /** float32 standard-normal values of the given shape, drawn in order from {@code r}. */
+  public static HostTensor standardNormal(long[] shape, java.util.Random r) {
+    float[] v = new float[Math.toIntExact(elementCount(shape))];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (float) r.nextGaussian();
+    }
+    return of(v, shape);
+  }
+
   /** Decodes little-endian bytes (.npy bodies, ONNX raw_data). */
   public static HostTensor fromLittleEndian(ElementType type, long[] shape, ByteBuffer bytes) {
     ByteBuffer b = bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN);

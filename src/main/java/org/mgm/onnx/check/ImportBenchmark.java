@@ -60,12 +60,7 @@ public final class ImportBenchmark {
       org.tensorflow.ndarray.Shape shape = s.imported().inputs().get(input).shape();
       long[] dims = shape.asArray();
       dims[0] = batch;
-      Random rnd = new Random(0);
-      float[] v = new float[Math.toIntExact(HostTensor.elementCount(dims))];
-      for (int i = 0; i < v.length; i++) {
-        v[i] = (float) rnd.nextGaussian();
-      }
-      Map<String, HostTensor> in = Map.of(input, HostTensor.of(v, dims));
+      Map<String, HostTensor> in = Map.of(input, HostTensor.standardNormal(dims, new Random(0)));
       r.put("forward_ms", medianMs(() -> s.infer(in), iterations, warmup));
       var vj = s.vectorJacobian(output, List.of(input));
       HostTensor ones = ones(s.infer(in).get(output).shape());
@@ -93,12 +88,7 @@ public final class ImportBenchmark {
     var dims = m.getGraph().getInput(0).getType().getTensorType().getShape().getDimList();
     long[] shape = dims.stream().mapToLong(d -> d.hasDimValue() ? d.getDimValue() : batch).toArray();
     shape[0] = batch;
-    Random r = new Random(0);
-    float[] v = new float[Math.toIntExact(HostTensor.elementCount(shape))];
-    for (int i = 0; i < v.length; i++) {
-      v[i] = (float) r.nextGaussian();
-    }
-    return HostTensor.of(v, shape);
+    return HostTensor.standardNormal(shape, new Random(0));
   }
 
   private static HostTensor ones(long[] shape) {

@@ -12,18 +12,18 @@ import java.util.concurrent.TimeUnit;
 import org.mgm.runtime.Json;
 
 /**
- * The graphs export-tools/make_tf_export_fixtures.py builds with real TensorFlow (python at
- * -Dmgm.tf.python, default /work/tfvenv/bin/python): tests that need them are skipped, with the
- * reason, where that python is missing.
+ * The graphs export-tools/make_tf_export_fixtures.py builds with real TensorFlow (the venv
+ * {@code .ci/run} makes, see {@link org.mgm.runtime.TfPythonEnv}): tests that need them are
+ * skipped, with the reason, where that python is missing.
  */
 final class TfExportFixtures {
-  static final String PYTHON = System.getProperty("mgm.tf.python", "/work/tfvenv/bin/python");
+  static final String PYTHON = org.mgm.runtime.TfPythonEnv.interpreter().toString();
 
   private TfExportFixtures() {}
 
   /** Runs the script into {@code dir}; skips the calling test when TensorFlow's python is missing. */
   static void make(Path dir, String... only) throws Exception {
-    assumeTrue(Files.isExecutable(Path.of(PYTHON)), "needs TensorFlow's python at " + PYTHON + " (-Dmgm.tf.python)");
+    assumeTrue(Files.isExecutable(Path.of(PYTHON)), "needs TensorFlow's python at " + PYTHON + " (MGM_TF_PYTHON; .ci/run makes it)");
     java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(PYTHON,
         "export-tools/make_tf_export_fixtures.py", "--out", dir.toString()));
     if (only.length > 0) {
