@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Converts rosinality/stylegan2-pytorch checkpoints (.pt with 'g_ema' and 'd'; the usual route from
-NVIDIA's .pkl) to ONNX: the generator (z -> image, or w -> image with --input w, optionally with the
-per-layer noise as inputs) and the discriminator (image -> logit).
+"""Converts rosinality/stylegan2-pytorch checkpoints (.pt with 'g_ema' and 'd'; NVIDIA's .pkl
+converts directly with convert_stylegan2_pkl.py) to ONNX: the generator (z -> image, or w -> image
+with --input w, optionally with the per-layer noise as inputs) and the discriminator (image -> logit).
 
 Usage: /usr/bin/python3 export-tools/convert_stylegan2.py --checkpoint 550000.pt --size 256
            --out-generator G.onnx [--out-discriminator D.onnx] [--input z|w] [--noise-inputs]
@@ -19,26 +19,11 @@ import os
 import sys
 
 import torch
-from torch import nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from mgm_export import stylegan2  # noqa: E402
 from mgm_export.checkpoints import CheckpointError, load_strict, read  # noqa: E402
-from mgm_export.onnx_export import export  # noqa: E402
-
-
-class LatentToImage(nn.Module):
-    """The exported generator's interface: z or w in, optionally the noise maps in, image out."""
-
-    def __init__(self, g, from_w, noise_inputs):
-        super().__init__()
-        self.g, self.from_w, self.noise_inputs = g, from_w, noise_inputs
-
-    def forward(self, latent, *noise):
-        if self.noise_inputs:
-            for i, n in enumerate(noise):
-                setattr(self.g.noises, "noise_%d" % i, n)
-        return self.g(latent, input_is_latent=self.from_w)
+from mgm_export.stylegan2_onnx import export_discriminator, export_generator  # noqa: E402
 
 
 def main():
@@ -81,12 +66,7 @@ def main():
                 if "g_ema" not in ckpt:
                     raise CheckpointError("%s: no 'g_ema' entry (has %s)" % (a.checkpoint, sorted(ckpt)))
                 load_strict(g, ckpt["g_ema"], a.checkpoint + "[g_ema]")
-            wrapper = LatentToImage(g, a.input == "w", a.noise_inputs).eval()
-            latent = torch.randn(a.batch, a.style_dim)
-            noise = [getattr(g.noises, "noise_%d" % i).clone() for i in range(g.num_layers)] if a.noise_inputs else []
-            names = [a.input] + ["noise_%d" % i for i in range(len(noise))]
-            export(wrapper, [latent] + noise, a.out_generator, names, ["image"], a.opset,
-                   dynamic_batch=not a.fused, constant_folding=False, distinct_parameters=True)
+            names = export_generator(g, a.out_generator, a.input, a.noise_inputs, a.fused, a.batch, a.opset)
             print("wrote %s (%d parameters, input %s)" % (a.out_generator, sum(t.numel() for t in g.parameters()), names))
         if a.out_discriminator:
             d = stylegan2.Discriminator(a.size, a.channel_multiplier, channels=channels).eval()
@@ -94,9 +74,7 @@ def main():
                 if "d" not in ckpt:
                     raise CheckpointError("%s: no 'd' entry (has %s)" % (a.checkpoint, sorted(ckpt)))
                 load_strict(d, ckpt["d"], a.checkpoint + "[d]")
-            x = torch.randn(max(a.batch, 4) // 4 * 4, 3, a.size, a.size)
-            export(d, [x], a.out_discriminator, ["image"], ["logit"], a.opset, constant_folding=False,
-                   distinct_parameters=True)
+            export_discriminator(d, a.out_discriminator, a.size, a.batch, a.opset)
             print("wrote %s (%d parameters)" % (a.out_discriminator, sum(t.numel() for t in d.parameters())))
     except CheckpointError as e:
         print("convert_stylegan2: %s" % e, file=sys.stderr)
