@@ -26,6 +26,7 @@ final class TfConversion {
   private final Map<String, NodeDef> nodes;
   private final Map<String, String> onnxNames = new HashMap<>();
   private final Map<String, HostTensor> constantValues = new HashMap<>();
+  private final Set<String> int64Copies = new java.util.HashSet<>();
 
   TfConversion(String source, Map<String, NodeDef> nodes, TfShapes shapes, OnnxGraphBuilder builder) {
     this.source = source;
@@ -82,6 +83,23 @@ final class TfConversion {
         throw new OnnxFormatException(source + ": node '" + c.getName() + "' (Const): " + e.getMessage());
       }
     });
+  }
+
+  /**
+   * A constant integer tensor as int64, which ONNX wants for shapes, pads and axes: the Const's
+   * own initializer when it is int64 already, otherwise one converted copy named "CONST:int64".
+   */
+  String int64Constant(String tensor) {
+    NodeDef c = constantSource(tensor);
+    HostTensor v = constantValue(tensor);
+    if (v.type() == org.mgm.tensor.ElementType.INT64) {
+      return value(tensor);
+    }
+    String name = c.getName() + ":int64";
+    if (int64Copies.add(name)) {
+      builder.initializer(name, HostTensor.of(v.longs(), v.shape()));
+    }
+    return name;
   }
 
   /** The ONNX value for a TF tensor: a translated output, an input, or a Const's initializer. */

@@ -70,8 +70,7 @@ public final class TfNodeContext {
   /** Input {@code i} as an int64 tensor, as ONNX wants shapes, pads and axes. */
   public String int64Input(int i, String suffix) {
     if (isConstant(i)) {
-      HostTensor c = constant(i);
-      return constant(suffix, HostTensor.of(c.longs(), c.shape()));
+      return conversion.int64Constant(inputTensor(i));
     }
     return helperNode(suffix, "Cast", List.of(input(i)), OnnxGraphBuilder.attr("to", (long) ElementType.INT64.onnxCode()));
   }

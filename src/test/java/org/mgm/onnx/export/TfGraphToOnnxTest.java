@@ -57,6 +57,14 @@ class TfGraphToOnnxTest {
     // Every float Const of the frozen graph (the variables) is an initializer of the same name.
     assertEquals(floatConsts(graph("mlp")), floatInitializers(m));
     assertTrue(floatInitializers(m).contains("net/dense0/kernel"), floatInitializers(m).toString());
+    // Integer Consts keep their names too; ONNX's int64 shapes are a converted copy beside them.
+    Set<String> initializers = m.getGraph().getInitializerList().stream().map(TensorProto::getName)
+        .collect(Collectors.toSet());
+    for (NodeDef n : graph("mlp").getNodeList()) {
+      if (n.getOp().equals("Reshape")) {
+        assertTrue(initializers.contains(n.getInput(1) + ":int64"), n.getInput(1) + " in " + initializers);
+      }
+    }
   }
 
   @Test
