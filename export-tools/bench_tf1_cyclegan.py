@@ -86,7 +86,7 @@ def main():
     print(json.dumps({"import_ms": round(import_ms, 3), "forward_ms": round(forward_ms, 3),
                       "fwd_bwd_ms": round(fwd_bwd_ms, 3), "engine": "tensorflow-python " + tf.__version__,
                       "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0, 1),
-                      "input_shape": shape, "iterations": a.iterations, "threads": a.threads,
+                      "input_shape": "x".join(str(d) for d in shape), "iterations": a.iterations, "threads": a.threads,
                       "onednn": os.environ.get("TF_ENABLE_ONEDNN_OPTS", "default")}))
     return 0
 
