@@ -17,8 +17,15 @@ import org.tensorflow.op.Ops;
  * (path-length regularisation, R1 through StyleGAN2's modulated convolutions) differentiates it.
  * With dW = Conv2DBackpropFilter(x, shape(W), dy) and incoming gradient G of dW:
  * d/dx = Conv2DBackpropInput(shape(x), G, dy) and d/d(dy) = Conv2D(x, G), with the op's own
- * strides, padding, layout and dilations. Registration is process-wide and happens once; TF only
- * accepts it for ops that have no gradient yet.
+ * strides, padding, layout and dilations.
+ *
+ * <p>StridedSliceGrad: the gradient of a strided slice scatters dy into zeros of the input's
+ * shape; it is linear in dy, and its adjoint is the same strided slice of the incoming gradient.
+ * R1 through a critic whose input is sliced out of a placeholder (the TF1 CycleGAN's B channels)
+ * differentiates it.
+ *
+ * <p>Registration is process-wide and happens once; TF only accepts it for ops that have no
+ * gradient yet.
  */
 public final class SecondOrderGradients {
   private static boolean installed;
@@ -31,6 +38,19 @@ public final class SecondOrderGradients {
     }
     installed = true;
     TensorFlow.registerCustomGradient("Conv2DBackpropFilter", SecondOrderGradients::conv2dBackpropFilter);
+    TensorFlow.registerCustomGradient("StridedSliceGrad", SecondOrderGradients::stridedSliceGrad);
+  }
+
+  private static List<Operand<?>> stridedSliceGrad(Ops tf, GraphOperation op, List<Output<?>> gradOutputs) {
+    OperationAttributeInspector a = op.attributes();
+    OperationBuilder slice = tf.scope().opBuilder("StridedSlice", "StridedSliceGradGrad")
+        .addInput(gradOutputs.get(0)).addInput(op.input(1)).addInput(op.input(2)).addInput(op.input(3));
+    for (String mask : List.of("begin_mask", "end_mask", "ellipsis_mask", "new_axis_mask", "shrink_axis_mask")) {
+      slice.setAttr(mask, a.getAttrInt(mask));
+    }
+    // shape, begin, end and strides are int tensors: zeros stand for "no gradient".
+    return Arrays.asList(tf.zerosLike(op.input(0)), tf.zerosLike(op.input(1)), tf.zerosLike(op.input(2)),
+        tf.zerosLike(op.input(3)), slice.build().output(0));
   }
 
   private static List<Operand<?>> conv2dBackpropFilter(Ops tf, GraphOperation op, List<Output<?>> gradOutputs) {

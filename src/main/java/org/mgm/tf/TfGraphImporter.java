@@ -16,6 +16,8 @@ import org.mgm.model.ResourceVariables;
 import org.mgm.onnx.importer.ImportOptions;
 import org.mgm.onnx.importer.ImportedGraph;
 import org.mgm.onnx.importer.InitializerPolicy;
+import org.mgm.onnx.importer.SmoothActivations;
+import org.mgm.onnx.importer.TfEmitter;
 import org.mgm.tensor.ElementType;
 import org.mgm.tensor.HostTensor;
 import org.tensorflow.Graph;
@@ -51,11 +53,15 @@ import org.tensorflow.proto.OpDef;
  *       {@code PlaceholderWithDefault} are looked through; {@code OnesLike} becomes
  *       {@code ZerosLike + 1}.
  *   <li>With a FLOAT64 float type (gradient checks) every float32 tensor becomes float64.
+ *   <li>Twice differentiable ({@link ImportOptions#twiceDifferentiable}): Relu, Tanh, Sigmoid,
+ *       Sqrt and Rsqrt become {@link SmoothActivations}, whose gradients have gradients.
  * </ul>
  */
 public final class TfGraphImporter {
   /** Ops whose outputs are their inputs for every purpose the toolkit has. */
   private static final Set<String> LOOK_THROUGH = Set.of("Snapshot", "EnsureShape");
+  /** Ops whose gradients have no gradient in TF 2.18; rewritten when the import is twice differentiable. */
+  private static final Set<String> SMOOTHED = Set.of("Relu", "Tanh", "Sigmoid", "Sqrt", "Rsqrt");
 
   private final TfModel model;
   private final ImportOptions options;
@@ -79,6 +85,8 @@ public final class TfGraphImporter {
     this.scope = options.scope();
     this.ops = Ops.create(target).withSubScope(scope);
     this.toDouble = options.floatType() == ElementType.FLOAT64;
+    // The gradients the C++ registry lacks (second order through convs and strided slices).
+    org.mgm.model.SecondOrderGradients.install();
   }
 
   /** Imports {@code options.outputs()} (all the model's outputs when empty) into {@code target}. */
@@ -287,6 +295,9 @@ public final class TfGraphImporter {
     if (op.equals("Const")) {
       return new Output<?>[] {copyConst(n)};
     }
+    if (options.twiceDifferentiable() && SMOOTHED.contains(op)) {
+      return new Output<?>[] {smoothed(n)};
+    }
     for (AttrValue a : n.getAttrMap().values()) {
       if (a.hasFunc() || a.getList().getFuncCount() > 0) {
         throw new TfModelException(model.source() + ": node '" + n.getName() + "' (" + op
@@ -294,6 +305,22 @@ public final class TfGraphImporter {
       }
     }
     return copyGeneric(n);
+  }
+
+  /**
+   * The activation written with ops TF can differentiate twice (R1 penalties, second-order
+   * checks): the same rewrites as the ONNX importer's, named under the source node.
+   */
+  private Output<?> smoothed(NodeDef n) {
+    Output<?> x = input(n.getInput(0));
+    TfEmitter tf = TfEmitter.named(ops.scope(), name(n.getName()), options.floatType());
+    return switch (n.getOp()) {
+      case "Relu" -> SmoothActivations.relu(tf, x);
+      case "Tanh" -> SmoothActivations.tanh(tf, x);
+      case "Sigmoid" -> SmoothActivations.sigmoid(tf, x);
+      case "Sqrt" -> SmoothActivations.power(tf, x, 0.5);
+      default -> SmoothActivations.power(tf, x, -0.5); // Rsqrt
+    };
   }
 
   private Output<?> bound(NodeDef n) {

@@ -31,6 +31,14 @@ public final class TfEmitter {
     this(scope, null, floatType);
   }
 
+  /**
+   * Ops named {@code prefix/Type}, {@code prefix/Type_1}, … in {@code scope}'s graph: the TF graph
+   * importer's rewrites of one node, named after that node.
+   */
+  public static TfEmitter named(Scope scope, String prefix, ElementType floatType) {
+    return new TfEmitter(scope, prefix, floatType);
+  }
+
   TfEmitter(Scope scope, String prefix, ElementType floatType) {
     this.scope = scope;
     this.prefix = prefix;

@@ -4,7 +4,7 @@ import static org.mgm.onnx.importer.ops.ElementwiseOps.one;
 
 import org.mgm.onnx.importer.NodeContext;
 import org.mgm.onnx.importer.OpRegistry;
-import org.mgm.onnx.importer.TfEmitter;
+import org.mgm.onnx.importer.SmoothActivations;
 import org.tensorflow.Output;
 
 /** Pointwise nonlinearities. */
@@ -25,26 +25,13 @@ public final class ActivationOps {
   /** Maximum(x, 0) when gradients are differentiated twice: ReluGrad has no gradient in TF 2.18. */
   private static Output<?>[] relu(NodeContext n) {
     Output<?> x = n.input(0);
-    if (n.options().twiceDifferentiable()) {
-      return one(n.tf().op("Maximum", x, n.tf().scalarLike(x, 0)));
-    }
-    return one(n.tf().op("Relu", x));
+    return one(n.options().twiceDifferentiable() ? SmoothActivations.relu(n.tf(), x) : n.tf().op("Relu", x));
   }
 
-  /**
-   * tanh(x) = 1 − 2 / (exp(2x) + 1) on x clipped to ±20 when differentiated twice (TanhGrad has no
-   * gradient); the clip keeps exp finite, and tanh is flat to 1e-17 beyond it.
-   */
+  /** Through Exp when differentiated twice (TanhGrad has no gradient), see {@link SmoothActivations#tanh}. */
   private static Output<?>[] tanh(NodeContext n) {
     Output<?> x = n.input(0);
-    TfEmitter tf = n.tf();
-    if (!n.options().twiceDifferentiable()) {
-      return one(tf.op("Tanh", x));
-    }
-    Output<?> clipped = tf.op("Minimum", tf.op("Maximum", x, tf.scalarLike(x, -20)), tf.scalarLike(x, 20));
-    Output<?> e = tf.op("Exp", tf.op("Mul", clipped, tf.scalarLike(x, 2)));
-    Output<?> frac = tf.op("RealDiv", tf.scalarLike(x, 2), tf.op("AddV2", e, tf.scalarLike(x, 1)));
-    return one(tf.op("Sub", tf.scalarLike(x, 1), frac));
+    return one(n.options().twiceDifferentiable() ? SmoothActivations.tanh(n.tf(), x) : n.tf().op("Tanh", x));
   }
 
   private static Output<?>[] softmax(NodeContext n) {

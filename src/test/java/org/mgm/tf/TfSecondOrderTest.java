@@ -1,0 +1,60 @@
+package org.mgm.tf;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.mgm.onnx.check.GradientCheck;
+import org.mgm.onnx.check.ImportedSession;
+import org.mgm.onnx.importer.ImportOptions;
+import org.mgm.onnx.importer.InitializerPolicy;
+import org.mgm.tensor.ElementType;
+import org.mgm.tensor.HostTensor;
+
+/**
+ * R1 through imported TF graphs: the gradient of ‖∂y/∂x‖² w.r.t. every variable (a second-order
+ * gradient through Relu, Tanh, Sigmoid, LeakyRelu, Conv2D and Conv2DBackpropInput, imported
+ * twice-differentiable) against finite differences of the penalty, in float64.
+ */
+class TfSecondOrderTest {
+  @TempDir static Path fixtures;
+
+  @BeforeAll
+  static void makeFixtures() throws Exception {
+    assumeTrue(TfPython.available(), "no TensorFlow venv at " + TfPython.interpreter() + " (.ci/run makes it)");
+    TfPython.Run r = TfPython.run("export-tools/make_tf_fixtures.py", "--out", fixtures.toString(), "--only",
+        "keras3-mlp", "keras3-conv", "tf1-savedmodel-variablev2");
+    assertEquals(0, r.code(), r.output());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"keras3-mlp", "keras3-conv", "tf1-savedmodel-variablev2"})
+  void penaltyGradientEqualsFiniteDifferences(String name) throws Exception {
+    TfFixture f = TfFixture.read(fixtures.resolve(name));
+    ImportOptions o = ImportOptions.frozen("d").withFloatType(ElementType.FLOAT64)
+        .withInitializers(InitializerPolicy.allFed()).withTwiceDifferentiable(true);
+    try (TfModel model = TfModel.open(f.model(), TfModel.DEFAULT_SIGNATURE);
+        ImportedSession s = new ImportedSession((g, opt) -> TfGraphImporter.importModel(g, model, opt), o)) {
+      Map<String, HostTensor> inputs = f.inputs();
+      String input = inputs.keySet().iterator().next();
+      var penalty = s.inputGradientPenalty(f.outputs().keySet().iterator().next(), input);
+      List<String> params = new ArrayList<>(s.imported().fed().keySet());
+      assertFalse(params.isEmpty());
+      for (GradientCheck.Result r : GradientCheck.run(s, penalty, inputs, params, HostTensor.of(new double[] {1.0}), 6,
+          1e-6, 11)) {
+        System.out.printf(Locale.ROOT, "%s d(R1)/d %s: relative error %.2e%n", name, r.name(), r.relativeError());
+        assertTrue(r.relativeError() < 1e-5, name + " d(R1)/d" + r.name() + " relative error " + r.relativeError());
+      }
+    }
+  }
+}
