@@ -18,3 +18,7 @@ $py export-tools/convert_cyclegan.py --random --ngf 16 --n-blocks 3 --ndf 16 --n
   --out-g $out/mixer-g.onnx --out-d $out/mixer-d.onnx
 ./mgm fewshot pretrain-agent --g-init "$init/agent-g.onnx" --d-init "$init/agent-d.onnx" \
   --out-g $out/agent-g.onnx --out-d $out/agent-d.onnx
+# The same mixer as a TF1 CycleGAN Saver checkpoint + .meta in the reference code's layout
+# (mixer.format: tf1-cyclegan); only G_AB and D_B are saved. Needs the TensorFlow venv .ci/run makes.
+"${MGM_TF_PYTHON:-$HOME/.cache/mgm/tf-venv/bin/python}" export-tools/tf1_cyclegan.py \
+  --from-onnx $out/mixer-g.onnx --from-onnx-d $out/mixer-d.onnx --saver-vars key --check --out $out/mixer-tf1

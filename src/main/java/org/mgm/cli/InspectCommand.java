@@ -81,6 +81,7 @@ final class InspectCommand extends Command {
       List<String> extra = new ArrayList<>(List.of("--signature", signature));
       outs.keySet().stream().findFirst().ifPresent(o -> extra.addAll(List.of("--output", o)));
       r.put("gradients_first_order", probe(file, false, extra));
+      r.put("gradients_second_order", probe(file, true, extra));
     }
     if (cmd.hasOption("json")) {
       System.out.println(Json.write(r));
@@ -109,6 +110,7 @@ final class InspectCommand extends Command {
     }
     if (r.containsKey("gradients_first_order")) {
       System.out.println("  gradients:   first order (inputs, variables): " + r.get("gradients_first_order"));
+      System.out.println("               second order (R1 penalty w.r.t. variables): " + r.get("gradients_second_order"));
     }
     return 0;
   }
