@@ -422,11 +422,12 @@ def make_frozen_graphdef(out, seed):
                   "Frozen binary GraphDef: variables are Const nodes, no function library.")
 
 
-def make_bad_checkpoints(out, seed):
+def make_bad_inputs(out, seed):
     """Bad input for the loader: one TF1 checkpoint (w [3, 4], b [4]) and two MetaGraphs that
     point at it, one whose w is [3, 5] (a shape mismatch) and one with a variable v the
-    checkpoint lacks. No manifest: these exist only to be refused."""
-    rng = rng_for(seed, "bad-checkpoints")
+    checkpoint lacks; and no-gradient.pb, a frozen graph through Cumprod, which TF's C++ gradient
+    registry lacks. No manifest: these exist only to be refused."""
+    rng = rng_for(seed, "bad-inputs")
     v1 = tf.compat.v1
 
     def graph_with(w_shape, extra):
@@ -452,10 +453,16 @@ def make_bad_checkpoints(out, seed):
             saver.export_meta_graph(os.path.join(out, name + ".meta"))
         for ext in (".index", ".data-00000-of-00001"):
             shutil.copy(os.path.join(out, "good" + ext), os.path.join(out, name + ext))
+    graph = tf.Graph()
+    with graph.as_default():
+        x = v1.placeholder(tf.float32, [None, 3], name="x")
+        tf.identity(tf.math.cumprod(tf.tanh(x), axis=1, name="running_product"), name="y")
+    with open(os.path.join(out, "no-gradient.pb"), "wb") as f:
+        f.write(graph.as_graph_def().SerializeToString(deterministic=True))
 
 
 FIXTURES = {
-    "bad-checkpoints": make_bad_checkpoints,
+    "bad-inputs": make_bad_inputs,
     "keras3-mlp": make_keras3_mlp,
     "keras3-conv": make_keras3_conv,
     "tfmodule-mixer": make_tfmodule_mixer,

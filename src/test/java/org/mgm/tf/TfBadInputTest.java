@@ -22,7 +22,7 @@ class TfBadInputTest {
   static void makeFixtures() throws Exception {
     assumeTrue(TfPython.available(), "no TensorFlow venv at " + TfPython.interpreter() + " (.ci/run makes it)");
     TfPython.Run r = TfPython.run("export-tools/make_tf_fixtures.py", "--out", fixtures.toString(), "--only",
-        "bad-checkpoints", "keras3-mlp", "tfmodule-mixer");
+        "bad-inputs", "keras3-mlp", "tfmodule-mixer");
     assertEquals(0, r.code(), r.output());
   }
 
@@ -53,13 +53,19 @@ class TfBadInputTest {
   @Test
   void aCheckpointMissingAVariableOrWithAnotherShapeNamesIt(@TempDir Path tmp) {
     Path out = tmp.resolve("y.npy");
-    Path dir = fixtures.resolve("bad-checkpoints");
+    Path dir = fixtures.resolve("bad-inputs");
     String x = "x=" + fixtures.resolve("keras3-mlp/in_x.npy");
     CliRunner.assertUsageError(CliRunner.run("infer", dir.resolve("missing-variable.meta").toString(), "--output-name",
         "y", "--input", x, "--output", out.toString()), "missing-variable", "no variable 'v'");
     CliRunner.assertUsageError(CliRunner.run("infer", dir.resolve("shape-mismatch.meta").toString(), "--output-name",
         "y", "--input", x, "--output", out.toString()), "shape-mismatch.meta", "variable 'b'", "[4]", "[5]");
     assertFalse(Files.exists(out));
+  }
+
+  @Test
+  void anOpWithoutAGradientIsNamedWhereTheGradientIsNeeded() {
+    CliRunner.assertUsageError(CliRunner.run("gradcheck", fixtures.resolve("bad-inputs/no-gradient.pb").toString(),
+        "--wrt", "inputs"), "no gradient for op Cumprod", "running_product");
   }
 
   @Test

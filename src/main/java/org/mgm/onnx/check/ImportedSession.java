@@ -144,7 +144,8 @@ public final class ImportedSession implements AutoCloseable {
     }
     Output<?> seed = constantLike(loss, 1.0);
     // addGradients rejects an x the loss does not depend on; those get zeros.
-    java.util.Set<String> upstream = upstreamOps(loss);
+    java.util.Set<String> upstream = new java.util.HashSet<>();
+    org.mgm.model.Gradients.upstream(loss).forEach(op -> upstream.add(op.name()));
     List<Output<?>> reachable = new ArrayList<>();
     for (Output<?> x : xs) {
       if (upstream.contains(x.op().name())) {
@@ -152,8 +153,8 @@ public final class ImportedSession implements AutoCloseable {
       }
     }
     Output<?>[] partial = reachable.isEmpty() ? new Output<?>[0]
-        : graph.addGradients(unique("vjp"),
-            new Output<?>[] {loss}, reachable.toArray(new Output<?>[0]), new Output<?>[] {seed});
+        : org.mgm.model.Gradients.add(graph, unique("vjp"), loss, reachable.toArray(new Output<?>[0]),
+            new Output<?>[] {seed});
     Output<?>[] grads = new Output<?>[xs.length];
     for (int i = 0, k = 0; i < xs.length; i++) {
       grads[i] = upstream.contains(xs[i].op().name()) ? realOrZeros(partial[k++], xs[i]) : zerosLike(xs[i]);
@@ -193,22 +194,6 @@ public final class ImportedSession implements AutoCloseable {
         .addInput(x).build().output(0);
   }
 
-  /** Names of every op the given output depends on (data inputs, transitively). */
-  static java.util.Set<String> upstreamOps(Output<?> y) {
-    java.util.Set<String> seen = new java.util.HashSet<>();
-    java.util.ArrayDeque<org.tensorflow.GraphOperation> todo = new java.util.ArrayDeque<>();
-    todo.add((org.tensorflow.GraphOperation) y.op());
-    while (!todo.isEmpty()) {
-      org.tensorflow.GraphOperation op = todo.pop();
-      if (seen.add(op.name())) {
-        for (int i = 0; i < op.numInputs(); i++) {
-          todo.add((org.tensorflow.GraphOperation) op.input(i).op());
-        }
-      }
-    }
-    return seen;
-  }
-
   /**
    * The R1-style penalty sum((∂ sum(output) / ∂ input)²), a scalar whose gradient w.r.t. the
    * parameters is a second-order gradient of the imported graph. Import with
@@ -218,7 +203,7 @@ public final class ImportedSession implements AutoCloseable {
     Output<?> y = imported.output(output);
     Output<?> sum = graph.opBuilder("Sum", unique("r1_sum"), graph.baseScope()).addInput(y).addInput(allAxes(y))
         .build().output(0);
-    Output<?> g = graph.addGradients(unique("r1"), new Output<?>[] {sum}, new Output<?>[] {imported.input(input)},
+    Output<?> g = org.mgm.model.Gradients.add(graph, unique("r1"), sum, new Output<?>[] {imported.input(input)},
         new Output<?>[] {constantLike(sum, 1.0)})[0];
     Output<?> sq = graph.opBuilder("Mul", unique("r1_sq"), graph.baseScope()).addInput(g).addInput(g).build().output(0);
     return graph.opBuilder("Sum", unique("r1_penalty"), graph.baseScope()).addInput(sq).addInput(allAxes(sq))
