@@ -94,7 +94,7 @@ final class BenchImportCommand extends Command {
       return 0;
     } finally {
       if (tmp != null) {
-        org.mgm.savedmodel.MlpSavedModelExporter.deleteTree(tmp);
+        org.mgm.tf.MlpSavedModelExporter.deleteTree(tmp);
       }
     }
   }

@@ -93,7 +93,7 @@ final class BenchTfImportCommand extends Command {
       return 0;
     } finally {
       if (tmp != null) {
-        org.mgm.savedmodel.MlpSavedModelExporter.deleteTree(tmp);
+        org.mgm.tf.MlpSavedModelExporter.deleteTree(tmp);
       }
     }
   }

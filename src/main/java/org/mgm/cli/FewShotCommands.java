@@ -80,7 +80,7 @@ public final class FewShotCommands extends CommandGroup {
       }
       if (tf1) {
         // Opened once here so that a wrong checkpoint, name or shape is reported before any work.
-        try (var mixer = (org.mgm.fewshot.Tf1CycleGanMixer) e.openMixer()) {
+        try (var mixer = (org.mgm.feedback.Tf1CycleGanMixer) e.openMixer()) {
           System.out.println("mixer: TF1 CycleGAN checkpoint " + c.getString("mixer.checkpoint"));
         }
       }
@@ -321,7 +321,7 @@ public final class FewShotCommands extends CommandGroup {
         }
         return 0;
       } finally {
-        org.mgm.savedmodel.MlpSavedModelExporter.deleteTree(tmp);
+        org.mgm.tf.MlpSavedModelExporter.deleteTree(tmp);
       }
     }
   }

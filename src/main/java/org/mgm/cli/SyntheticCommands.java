@@ -17,10 +17,10 @@ import org.mgm.experiments.synthetic.Scenario;
 import org.mgm.experiments.synthetic.SweepTable;
 import org.mgm.experiments.synthetic.SyntheticBenchmark;
 import org.mgm.experiments.synthetic.SyntheticSetup;
-import org.mgm.mgm.UpdateMode;
+import org.mgm.feedback.UpdateMode;
 import org.mgm.runtime.Json;
 import org.mgm.runtime.RunDirectory;
-import org.mgm.experiments.synthetic.MixerFiles;
+import org.mgm.feedback.FrozenMixer;
 
 /** {@code mgm synthetic ...}: the paper's Swiss roll / Gaussian experiment (Tables 1 and 4). */
 public final class SyntheticCommands extends CommandGroup {
@@ -87,7 +87,7 @@ public final class SyntheticCommands extends CommandGroup {
       throw new UsageException("no pretrained mixer for beta=" + beta + " at " + path
           + " (run: mgm synthetic pretrain-mixer --beta " + beta + ")");
     }
-    MixerFiles.open(path, setup.mixerSignature()).close();
+    FrozenMixer.open(path, setup.mixerSignature(), 2 * SyntheticSetup.DIM, SyntheticSetup.DIM).close();
   }
 
   static RunDirectory runDirectory(CommandLine cmd, SyntheticSetup setup, String name) throws Exception {

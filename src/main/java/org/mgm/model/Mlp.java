@@ -112,16 +112,14 @@ public final class Mlp implements Module {
   }
 
   @Override
-  public ParameterList trainable() {
+  public ParameterList parameters() {
     return trainable;
   }
 
-  @Override
   public long inputWidth() {
     return spec.in();
   }
 
-  @Override
   public long outputWidth() {
     return spec.out();
   }

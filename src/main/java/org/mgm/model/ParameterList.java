@@ -14,16 +14,40 @@ import org.tensorflow.types.TFloat32;
  * filtered explicitly when a loss should move several networks or only part of one.
  */
 public final class ParameterList {
+  /** How a module's weights are held and what its list stands for. */
+  public enum Policy {
+    /** Constants, or variables no optimizer sees: the list is empty (a pretrained mixer). */
+    FROZEN,
+    /** The weights themselves are variables (agents and critics; FreezeD's trained layers). */
+    TRAINABLE,
+    /** A frozen base with small trainable factors in the list (FSGAN's singular values). */
+    ADAPTED
+  }
+
   private final String name;
   private final List<Parameter> parameters;
+  private final Policy policy;
 
-  public ParameterList(String name, List<Parameter> parameters) {
+  public ParameterList(String name, List<Parameter> parameters, Policy policy) {
+    if (parameters.isEmpty() != (policy == Policy.FROZEN)) {
+      throw new IllegalArgumentException(name + ": a " + policy + " list with " + parameters.size() + " parameters");
+    }
     this.name = name;
     this.parameters = List.copyOf(parameters);
+    this.policy = policy;
+  }
+
+  /** Trainable weights, or frozen when there are none. */
+  public ParameterList(String name, List<Parameter> parameters) {
+    this(name, parameters, parameters.isEmpty() ? Policy.FROZEN : Policy.TRAINABLE);
   }
 
   public static ParameterList empty(String name) {
     return new ParameterList(name, Collections.emptyList());
+  }
+
+  public Policy policy() {
+    return policy;
   }
 
   public String name() {
@@ -64,6 +88,8 @@ public final class ParameterList {
   public ParameterList concat(String newName, ParameterList other) {
     List<Parameter> joined = new ArrayList<>(parameters);
     joined.addAll(other.parameters);
-    return new ParameterList(newName, joined);
+    Policy p = joined.isEmpty() ? Policy.FROZEN
+        : policy == Policy.ADAPTED || other.policy == Policy.ADAPTED ? Policy.ADAPTED : Policy.TRAINABLE;
+    return new ParameterList(newName, joined, p);
   }
 }

@@ -57,6 +57,11 @@ public final class HostTensor {
   }
 
   /** float32 standard-normal values of the given shape, drawn in order from {@code r}. */
+  /** Seeded N(0, 1) latents, as every sampler and evaluation of the toolkit draws them. */
+  public static HostTensor standardNormal(long seed, long... shape) {
+    return standardNormal(shape, new java.util.Random(seed));
+  }
+
   public static HostTensor standardNormal(long[] shape, java.util.Random r) {
     float[] v = new float[Math.toIntExact(elementCount(shape))];
     for (int i = 0; i < v.length; i++) {

@@ -90,6 +90,12 @@ public final class TfGraphImporter {
   }
 
   /** Imports {@code options.outputs()} (all the model's outputs when empty) into {@code target}. */
+  /** The model as a module bound through {@code input}: applications share its variables. */
+  public static org.mgm.onnx.importer.ImportedModule module(Graph target, TfModel model, ImportOptions options,
+      String input) {
+    return new org.mgm.onnx.importer.ImportedModule(options, input, o -> importModel(target, model, o));
+  }
+
   public static ImportedGraph importModel(Graph target, TfModel model, ImportOptions options) {
     return new TfGraphImporter(target, model, options).run();
   }

@@ -24,7 +24,7 @@ import org.mgm.onnx.runtime.OrtModel;
 import org.mgm.onnx.importer.ImportOptions;
 import org.mgm.tf.TfGraphImporter;
 import org.mgm.tf.TfModel;
-import org.mgm.savedmodel.MlpSavedModelExporter;
+import org.mgm.tf.MlpSavedModelExporter;
 import org.mgm.tensor.ElementType;
 import org.mgm.tensor.HostTensor;
 import org.mgm.tensor.Npy;

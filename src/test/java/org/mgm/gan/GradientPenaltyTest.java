@@ -81,7 +81,7 @@ class GradientPenaltyTest {
         gp = GradientPenalty.unconditional(tf, random, critic, in, in);
       }
       Operand<TFloat32> sum = tf.sum(critic.apply(in), tf.constant(new int[] {0, 1}));
-      Parameter kernel0 = critic.trainable().parameters().get(0);
+      Parameter kernel0 = critic.parameters().parameters().get(0);
       Operand<TFloat32> dGpDKernel = Gradients.of(tf, gp, List.of(kernel0.value())).get(0);
       Placeholder<TFloat32> newKernel = tf.placeholder(TFloat32.class, Placeholder.shape(kernel0.shape()));
       var assign = tf.assignVariableOp(kernel0.handle(), newKernel);

@@ -16,7 +16,6 @@ import org.mgm.model.Mlp;
 import org.mgm.model.MlpSpec;
 import org.mgm.model.MlpWeights;
 import org.mgm.onnx.importer.ImportOptions;
-import org.mgm.savedmodel.MlpSavedModelExporter;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Session;

@@ -3,14 +3,11 @@ package org.mgm.experiments.fewshot;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.mgm.experiments.fewshot.DemoDomains.Domain;
-import org.mgm.fewshot.AdaptationMethod;
-import org.mgm.fewshot.FewShotModels;
-import org.mgm.fewshot.FewShotSettings;
-import org.mgm.fewshot.FewShotTrainer;
-import org.mgm.mgm.UpdateMode;
+import org.mgm.adapt.AdaptationMethod;
 import org.mgm.onnx.io.OnnxModelFile;
 import org.mgm.runtime.ImageGrid;
 import org.mgm.runtime.Progress;
@@ -37,16 +34,18 @@ public final class DemoModels {
   public static void pretrainAgent(Path gInit, Path dInit, Budget b, Path gOut, Path dOut) throws IOException {
     HostTensor source = DemoDomains.sample(Domain.SOURCE, b.poolSize(), SOURCE_SEED, null);
     FewShotModels models = new FewShotModels(OnnxModelFile.read(gInit), OnnxModelFile.read(dInit), null, null);
-    FewShotSettings s = new FewShotSettings(b.batch(), 2e-3f, 1f, 2e-4f, 1f, 16, 0.995f, false, UpdateMode.ALTERNATE,
-        1, 1, 0, 0, false, b.seed());
-    try (FewShotTrainer t = new FewShotTrainer(s, AdaptationMethod.PRETRAIN, models, source, source);
+    // Pretraining from scratch: no mixer, R1 γ 1 at 32×32, a slower EMA than adaptation's.
+    AdaptationSettings s = AdaptationSettings.builder().batch(b.batch()).r1(1f, 16).emaBeta(0.995f).feedback(null)
+        .frozenBlocks(0).seed(b.seed()).build();
+    try (AdaptationTraining t = new AdaptationTraining(s, AdaptationMethod.PRETRAIN, models, source, source);
         Progress p = Progress.start("pretrain agent", b.iterations())) {
       long start = System.nanoTime();
       for (int i = 0; i < b.iterations(); i++) {
         t.iterate();
         if ((i + 1) % Math.max(1, b.iterations() / 10) == 0) {
-          double[] m = t.monitor();
-          p.setExtra(String.format(Locale.ROOT, "La %.3f Ld %.3f", m[0], m[1]));
+          Map<String, Double> m = t.metrics();
+          p.setExtra(String.format(Locale.ROOT, "La %.3f Ld %.3f", m.get(AdaptationTraining.LOSS_AGENT),
+              m.get(AdaptationTraining.LOSS_CRITIC)));
         }
         p.step();
       }
@@ -54,7 +53,7 @@ public final class DemoModels {
           / b.iterations()));
       OnnxModelFile.write(gOut, t.exportGenerator());
       OnnxModelFile.write(dOut, t.exportDiscriminator());
-      ImageGrid.write(siblingPng(gOut), t.sample(latents(64, zDim(models), 7)), 8);
+      ImageGrid.write(siblingPng(gOut), t.sample(models.latents(64, 7)), 8);
     }
   }
 
@@ -66,8 +65,9 @@ public final class DemoModels {
       for (int i = 0; i < b.iterations(); i++) {
         t.iterate();
         if ((i + 1) % Math.max(1, b.iterations() / 10) == 0) {
-          double[] m = t.monitor();
-          p.setExtra(String.format(Locale.ROOT, "G %.3f L1 %.3f D_B %.3f", m[0], m[1], m[2]));
+          Map<String, Double> m = t.metrics();
+          p.setExtra(String.format(Locale.ROOT, "G %.3f L1 %.3f D_B %.3f", m.get(PairedMixerTrainer.LOSS_G),
+              m.get(PairedMixerTrainer.L1), m.get(PairedMixerTrainer.LOSS_D)));
         }
         p.step();
       }
@@ -120,20 +120,6 @@ public final class DemoModels {
     }
     long[] shape = {n, 3, DemoDomains.SIZE, DemoDomains.SIZE};
     return new HostTensor[] {HostTensor.of(a, shape), HostTensor.of(b, shape)};
-  }
-
-  static long zDim(FewShotModels m) {
-    long[] s = FewShotModels.inputShape(m.agentG());
-    return s[s.length - 1];
-  }
-
-  static HostTensor latents(int n, long dim, long seed) {
-    java.util.Random r = new java.util.Random(seed);
-    float[] z = new float[(int) (n * dim)];
-    for (int i = 0; i < z.length; i++) {
-      z[i] = (float) r.nextGaussian();
-    }
-    return HostTensor.of(z, n, dim);
   }
 
   private static Path siblingPng(Path onnx) {

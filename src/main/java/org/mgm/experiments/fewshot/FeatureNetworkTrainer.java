@@ -6,15 +6,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.mgm.fewshot.ImageBatches;
+import org.mgm.data.ImageBatches;
 import org.mgm.model.AdamOptimizer;
 import org.mgm.model.GraphRandom;
 import org.mgm.onnx.export.OnnxGraphBuilder;
 import org.mgm.onnx.export.OnnxWriteBack;
 import org.mgm.onnx.importer.ImportOptions;
-import org.mgm.onnx.importer.ImportedGraph;
+import org.mgm.onnx.importer.ImportedModule;
 import org.mgm.onnx.importer.InitializerPolicy;
-import org.mgm.onnx.importer.OnnxImporter;
 import org.mgm.onnx.io.OnnxTensors;
 import org.mgm.onnx.proto.OnnxModelProto.ModelProto;
 import org.mgm.onnx.proto.OnnxModelProto.TensorProto;
@@ -24,7 +23,10 @@ import org.mgm.tensor.HostTensor;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Session;
-import org.tensorflow.op.Op;
+import org.mgm.train.Metrics;
+import org.mgm.train.Phase;
+import org.mgm.train.Schedule;
+import org.mgm.train.Training;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
@@ -42,45 +44,44 @@ public final class FeatureNetworkTrainer implements AutoCloseable {
   public static final int FEATURES = 64;
   private static final int[] CHANNELS = {3, 16, 32, 64};
 
-  private final Graph graph = new Graph();
-  private final Session session;
-  private final ModelProto trainModel;
-  private final ImportedGraph imported;
-  private final Op step;
-  private final Operand<TFloat32> loss;
+  private static final String MSE = "mse";
 
-  @SuppressWarnings("unchecked")
+  private final ModelProto trainModel;
+  private final ImportedModule network;
+  private final Training training;
+
   public FeatureNetworkTrainer(HostTensor images, HostTensor factors, int batch, long seed) {
     trainModel = network(true, initialWeights(seed));
+    Graph graph = new Graph();
     Ops tf = Ops.create(graph);
     GraphRandom random = new GraphRandom(tf, seed);
     Operand<TInt32> pick = random.indices(batch, (int) images.shape()[0]);
     Operand<TFloat32> x = ImageBatches.gather(tf, ImageBatches.pool(tf, images), pick);
     Operand<TFloat32> y = ImageBatches.gather(tf, ImageBatches.pool(tf, factors), pick);
-    imported = new OnnxImporter().importModel(graph, trainModel, ImportOptions.frozen("features")
-        .withInitializers(InitializerPolicy.allTrainable()).withBindings(Map.of("image", x)), "feature network");
-    Operand<TFloat32> err = tf.math.sub((Operand<TFloat32>) imported.output(), y);
-    loss = tf.math.mean(tf.math.mul(err, err), tf.constant(new int[] {0, 1}));
-    step = new AdamOptimizer(tf, "features_adam", imported.trainable(), 1e-3f, 0.9f, 0.999f, 1e-8f).minimize(loss);
-    session = Sessions.unoptimized(graph);
+    network = ImportedModule.onnx(graph, trainModel, ImportOptions.frozen("features")
+        .withInitializers(InitializerPolicy.allTrainable()), "feature network");
+    Operand<TFloat32> err = tf.math.sub(network.apply(x), y);
+    Operand<TFloat32> loss = tf.math.mean(tf.math.mul(err, err), tf.constant(new int[] {0, 1}));
+    Phase step = Phase.minimize("features", new AdamOptimizer(tf, "features_adam", network.parameters(), 1e-3f, 0.9f,
+        0.999f, 1e-8f), loss);
+    Session session = Sessions.unoptimized(graph);
     session.initialize();
+    training = new Training(graph, session, Schedule.of(step), new Metrics().add(MSE, loss));
   }
 
   public void iterate() {
-    session.runner().addTarget(step).run();
+    training.iterate();
   }
 
   /** Mean squared error of the factor read-out on a fresh batch. */
   public double loss() {
-    try (var r = session.runner().fetch(loss).run()) {
-      return ((TFloat32) r.get(0)).getFloat();
-    }
+    return training.metrics().get(MSE);
   }
 
   /** The trained network without its read-out head: images in, 64-d features out. */
   public ModelProto exportFeatures() {
     Map<String, HostTensor> values = new LinkedHashMap<>();
-    for (TensorProto t : OnnxWriteBack.fromSession(trainModel, imported, session).getGraph().getInitializerList()) {
+    for (TensorProto t : OnnxWriteBack.fromSession(trainModel, network.variables(), training.session()).getGraph().getInitializerList()) {
       if (!t.getName().startsWith("head.")) {
         values.put(t.getName(), OnnxTensors.decode(t, "feature network"));
       }
@@ -145,7 +146,6 @@ public final class FeatureNetworkTrainer implements AutoCloseable {
 
   @Override
   public void close() {
-    session.close();
-    graph.close();
+    training.close();
   }
 }

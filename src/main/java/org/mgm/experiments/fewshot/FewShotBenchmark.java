@@ -6,12 +6,10 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
-import org.mgm.fewshot.AdaptationMethod;
-import org.mgm.fewshot.FewShotModels;
-import org.mgm.fewshot.FewShotSettings;
-import org.mgm.fewshot.FewShotTrainer;
-import org.mgm.mgm.UpdateMode;
+import org.mgm.adapt.AdaptationMethod;
+import org.mgm.feedback.FeedbackUpdate;
 import org.mgm.onnx.check.ImportBenchmark;
+import org.mgm.onnx.io.OnnxInputs;
 import org.mgm.onnx.io.OnnxModelFile;
 import org.mgm.tensor.HostTensor;
 
@@ -27,11 +25,12 @@ public final class FewShotBenchmark {
   public static Map<String, Object> tf(Path[] models, int batch, int iterations, int warmup) throws IOException {
     FewShotModels m = new FewShotModels(OnnxModelFile.read(models[0]), OnnxModelFile.read(models[1]),
         OnnxModelFile.read(models[2]), OnnxModelFile.read(models[3]));
-    int size = (int) FewShotModels.inputShape(m.agentD())[2];
-    FewShotSettings s = new FewShotSettings(batch, 2e-3f, 1f, 2e-4f, 10f, Integer.MAX_VALUE, 0.99f, true,
-        UpdateMode.ALTERNATE, 1, 1, 0, 1, false, 1);
+    int size = (int) OnnxInputs.firstShape(m.agentD())[2];
+    // FreezeD-A with R1 off: the timed step is La, Lf, D_B, agent-D and EMA, as in the PyTorch twin.
+    AdaptationSettings s = AdaptationSettings.builder().batch(batch).r1(10f, 0)
+        .feedback(FeedbackUpdate.alternate(1, 1)).frozenBlocks(1).seed(1).build();
     long setupStart = System.nanoTime();
-    try (FewShotTrainer t = new FewShotTrainer(s, AdaptationMethod.FREEZED, m, noise(16, size, 1), noise(16, size, 2))) {
+    try (AdaptationTraining t = new AdaptationTraining(s, AdaptationMethod.FREEZED, m, noise(16, size, 1), noise(16, size, 2))) {
       double setupMs = (System.nanoTime() - setupStart) / 1e6;
       for (int i = 0; i < warmup; i++) {
         t.iterate();

@@ -18,11 +18,10 @@ import org.mgm.eval.FeatureNetwork;
 import org.mgm.eval.FeatureStatistics;
 import org.mgm.eval.FrechetDistance;
 import org.mgm.eval.KernelInceptionDistance;
-import org.mgm.fewshot.AdaptationMethod;
-import org.mgm.fewshot.FewShotModels;
-import org.mgm.fewshot.FewShotSettings;
-import org.mgm.fewshot.FewShotTrainer;
-import org.mgm.mgm.UpdateMode;
+import org.mgm.adapt.AdaptationMethod;
+import org.mgm.feedback.FeedbackUpdate;
+import org.mgm.feedback.UpdateMode;
+import org.mgm.onnx.io.OnnxInputs;
 import org.mgm.onnx.io.OnnxModelFile;
 import org.mgm.onnx.proto.OnnxModelProto.ModelProto;
 import org.mgm.runtime.AtomicFiles;
@@ -69,12 +68,33 @@ public final class FewShotExperiment {
   private final Path mixerG;
   private final Path mixerD;
   private final Path mixerCheckpoint;
-  private final org.mgm.fewshot.Tf1CycleGanMixer.Settings tf1Mixer;
+  private final org.mgm.feedback.Tf1CycleGanMixer.Settings tf1Mixer;
   private final Path features;
   private final Path trainDir;
   private final Path testDir;
   private final Path mixerRealDir;
+  private final boolean skipUnreadable;
+  private final List<Variant> variants;
+  private final List<Integer> shots;
+  private final int runs;
+  private final int iterations;
+  private final long seed;
+  private final AdaptationSettings adaptation;
+  private final FeedbackUpdate combined;
+  private final FeedbackUpdate alternate;
+  private final Evaluation eval;
+  private final boolean renderDemo;
+  private final int[] renderCounts;
 
+  /**
+   * How adapted agents are scored.
+   *
+   * @param samples generated images per run, against the test folder
+   * @param gridEvery iterations between sample grids of a cell's first run (0: only at the end)
+   */
+  public record Evaluation(int samples, int gridEvery, int kidSubsets, int kidSubsetSize) {}
+
+  /** Reads and checks every key the experiment uses, so a bad one fails before any training. */
   public FewShotExperiment(Config config) {
     this.c = config;
     agentG = Path.of(c.getString("agent.generator"));
@@ -90,21 +110,42 @@ public final class FewShotExperiment {
     if (range.size() != 2 || !(range.get(0) < range.get(1))) {
       throw new ConfigException(c.source() + ": key 'mixer.tf1_range': expected [low, high] with low < high, got " + range);
     }
-    tf1Mixer = org.mgm.fewshot.Tf1CycleGanMixer.Settings.builder().criticScope(c.getString("mixer.tf1_critic_scope"))
+    tf1Mixer = org.mgm.feedback.Tf1CycleGanMixer.Settings.builder().criticScope(c.getString("mixer.tf1_critic_scope"))
         .range(range.get(0), range.get(1)).build();
     features = Path.of(c.getString("eval.features"));
     trainDir = Path.of(c.getString("data.train"));
     testDir = Path.of(c.getString("data.test"));
     mixerRealDir = Path.of(c.getString("data.mixer_real"));
-    for (String m : c.getStringList("methods")) {
-      if (AdaptationMethod.parse(m) == AdaptationMethod.PRETRAIN) {
-        throw new ConfigException(c.source() + ": key 'methods': pretrain is not a few-shot method");
-      }
+    skipUnreadable = c.getBoolean("data.skip_unreadable");
+    renderDemo = c.has("data.render_demo") && c.getBoolean("data.render_demo");
+    renderCounts = renderDemo ? new int[] {c.getInt("data.render_train"), c.getInt("data.render_test"),
+        c.getInt("data.render_mixer_real")} : null;
+    variants = readVariants();
+    shots = c.getDoubleList("shots").stream().map(Double::intValue).toList();
+    runs = c.getInt("runs");
+    iterations = c.getInt("iterations");
+    seed = c.getLong("seed");
+    eval = new Evaluation(c.getInt("eval.samples"), c.getInt("eval.grid_every"), c.getInt("eval.kid_subsets"),
+        c.getInt("eval.kid_subset_size"));
+    try {
+      adaptation = AdaptationSettings.builder().batch(c.getInt("batch")).learningRate((float) c.getDouble("lr"))
+          .feedbackLrFactor((float) c.getDouble("feedback_lr_factor"))
+          .mixerCriticLr((float) c.getDouble("mixer_critic_lr"))
+          .r1((float) c.getDouble("r1_gamma"), c.getInt("r1_every")).emaBeta((float) c.getDouble("ema_beta"))
+          .feedbackLayers(c.getInt("feedback_layers")).frozenBlocks(c.getInt("freezed_frozen_blocks"))
+          .resizeForMixer(c.getBoolean("mixer.resize")).build();
+      combined = FeedbackUpdate.combined(c.getDouble("alpha"));
+      alternate = FeedbackUpdate.alternate(1, c.getInt("feedback_steps"));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(c.source() + ": " + e.getMessage());
     }
-    variants();
   }
 
   public List<Variant> variants() {
+    return variants;
+  }
+
+  private List<Variant> readVariants() {
     List<Variant> out = new ArrayList<>();
     for (String m : c.getStringList("methods")) {
       AdaptationMethod method;
@@ -112,6 +153,9 @@ public final class FewShotExperiment {
         method = AdaptationMethod.parse(m);
       } catch (IllegalArgumentException e) {
         throw new ConfigException(c.source() + ": key 'methods': " + e.getMessage());
+      }
+      if (method == AdaptationMethod.PRETRAIN) {
+        throw new ConfigException(c.source() + ": key 'methods': pretrain is not a few-shot method");
       }
       for (String v : c.getStringList("variants")) {
         out.add(Variant.parse(method, v, c.source() + ": key 'variants'"));
@@ -121,12 +165,12 @@ public final class FewShotExperiment {
   }
 
   public List<Integer> shots() {
-    return c.getDoubleList("shots").stream().map(Double::intValue).toList();
+    return shots;
   }
 
   /** Renders the demo folders when the config asks for it and they are missing. */
   public void prepareData() throws IOException {
-    if (c.has("data.render_demo") && c.getBoolean("data.render_demo")) {
+    if (renderDemo) {
       Path root = trainDir.getParent();
       if (!root.equals(testDir.getParent()) || !root.equals(mixerRealDir.getParent())
           || !trainDir.getFileName().toString().equals(DemoData.TRAIN)
@@ -135,17 +179,16 @@ public final class FewShotExperiment {
         throw new ConfigException(c.source() + ": data.render_demo needs data.train/test/mixer_real to be "
             + "<dir>/" + DemoData.TRAIN + ", <dir>/" + DemoData.TEST + " and <dir>/" + DemoData.MIXER_REAL);
       }
-      DemoData.ensure(root, c.getInt("data.render_train"), c.getInt("data.render_test"),
-          c.getInt("data.render_mixer_real"));
+      DemoData.ensure(root, renderCounts[0], renderCounts[1], renderCounts[2]);
     }
   }
 
   /** The mixer pair: two ONNX files, or the G_AB / D_B of one TF1 CycleGAN checkpoint. */
-  public org.mgm.fewshot.ImageMixer openMixer() throws IOException {
+  public org.mgm.feedback.ImageMixer openMixer() throws IOException {
     if (mixerFormat.equals("tf1-cyclegan")) {
-      return org.mgm.fewshot.Tf1CycleGanMixer.open(mixerCheckpoint, tf1Mixer);
+      return org.mgm.feedback.Tf1CycleGanMixer.open(mixerCheckpoint, tf1Mixer);
     }
-    return new org.mgm.fewshot.OnnxImageMixer(OnnxModelFile.read(mixerG), OnnxModelFile.read(mixerD));
+    return new org.mgm.feedback.OnnxImageMixer(OnnxModelFile.read(mixerG), OnnxModelFile.read(mixerD));
   }
 
   /** Every folder has images and the training pool has enough for the largest shot count. */
@@ -162,23 +205,19 @@ public final class FewShotExperiment {
   }
 
   public List<Cell> run(RunDirectory dir) throws IOException {
-    int resolution = (int) FewShotModels.inputShape(OnnxModelFile.read(agentD))[2];
-    boolean skip = c.getBoolean("data.skip_unreadable");
+    int resolution = (int) OnnxInputs.firstShape(OnnxModelFile.read(agentD))[2];
+    boolean skip = skipUnreadable;
     List<Path> trainFiles = ImageFolder.list(trainDir);
     HostTensor test = ImageFolder.load(testDir, resolution, skip).tensor();
     HostTensor mixerReal = ImageFolder.load(mixerRealDir, resolution, skip).tensor();
     FewShotModels models = new FewShotModels(OnnxModelFile.read(agentG), OnnxModelFile.read(agentD), openMixer());
-    int samples = c.getInt("eval.samples");
-    int iterations = c.getInt("iterations");
-    long seed = c.getLong("seed");
+    int samples = eval.samples();
     Files.createDirectories(dir.resolve("samples"));
     Files.createDirectories(dir.resolve("agents"));
     List<Cell> cells = new ArrayList<>();
     try (FeatureNetwork net = new FeatureNetwork(features)) {
       double[][] testFeatures = net.features(test, 100);
       FeatureStatistics testStats = FeatureStatistics.of(testFeatures);
-      List<Variant> variants = variants();
-      int runs = c.getInt("runs");
       int total = variants.size() * shots().size() * runs;
       try (Progress p = Progress.start("few-shot runs", total)) {
         for (int shots : shots()) {
@@ -191,10 +230,10 @@ public final class FewShotExperiment {
               FewShotSubset.save(dir.resolve("subsets").resolve(shots + "shot-run" + r + ".txt"), chosen);
               HostTensor shotImages = ImageFolder.load(chosen, resolution, skip).tensor();
               long start = System.nanoTime();
-              try (FewShotTrainer t = new FewShotTrainer(settings(v, seed + 1000L * r + shots), v.method(), models,
+              try (AdaptationTraining t = new AdaptationTraining(settings(v, seed + 1000L * r + shots), v.method(), models,
                   shotImages, mixerReal)) {
-                int gridEvery = c.getInt("eval.grid_every");
-                HostTensor gridLatents = DemoModels.latents(32, DemoModels.zDim(models), seed);
+                int gridEvery = eval.gridEvery();
+                HostTensor gridLatents = models.latents(32, seed);
                 for (int i = 0; i < iterations; i++) {
                   t.iterate();
                   if (r == 0 && gridEvery > 0 && (i + 1) % gridEvery == 0 && i + 1 < iterations) {
@@ -202,11 +241,11 @@ public final class FewShotExperiment {
                         v.label(), shots, i + 1)), t.sample(gridLatents), 8);
                   }
                 }
-                HostTensor generated = t.sample(DemoModels.latents(samples, DemoModels.zDim(models), seed + r));
+                HostTensor generated = t.sample(models.latents(samples, seed + r));
                 double[][] f = net.features(generated, 100);
                 fid.add(FrechetDistance.of(FeatureStatistics.of(f), testStats));
-                kid.add(KernelInceptionDistance.of(f, testFeatures, c.getInt("eval.kid_subsets"),
-                    c.getInt("eval.kid_subset_size"), seed).mean());
+                kid.add(KernelInceptionDistance.of(f, testFeatures, eval.kidSubsets(), eval.kidSubsetSize(), seed)
+                    .mean());
                 if (r == 0) {
                   ImageGrid.write(dir.resolve("samples").resolve(v.label() + "-" + shots + "shot.png"),
                       t.sample(gridLatents), 8);
@@ -227,23 +266,21 @@ public final class FewShotExperiment {
     return cells;
   }
 
-  private FewShotSettings settings(Variant v, long seed) {
-    return new FewShotSettings(c.getInt("batch"), (float) c.getDouble("lr"), (float) c.getDouble("feedback_lr_factor"),
-        (float) c.getDouble("mixer_critic_lr"), (float) c.getDouble("r1_gamma"), c.getInt("r1_every"),
-        (float) c.getDouble("ema_beta"), v.feedback(), v.mode(), c.getDouble("alpha"), c.getInt("feedback_steps"),
-        c.getInt("feedback_layers"), c.getInt("freezed_frozen_blocks"), c.getBoolean("mixer.resize"), seed);
+  /** One run's settings: the config's, with the variant's feedback and the run's seed. */
+  private AdaptationSettings settings(Variant v, long runSeed) {
+    FeedbackUpdate feedback = !v.feedback() ? null : v.mode() == UpdateMode.COMBINED ? combined : alternate;
+    return adaptation.toBuilder().feedback(feedback).seed(runSeed).build();
   }
 
   /** FID / KID of the unadapted agent: how far the target is from where adaptation starts. */
   private double[] pretrainedScore(FeatureNetwork net, FewShotModels models, int samples, long seed,
       double[][] testFeatures, FeatureStatistics testStats) throws IOException {
     try (var ort = org.mgm.onnx.runtime.OrtModel.open(agentG, org.mgm.onnx.runtime.OrtModel.Device.CPU)) {
-      HostTensor z = DemoModels.latents(samples, DemoModels.zDim(models), seed);
-      HostTensor images = ort.run(Map.of(FewShotModels.firstInput(models.agentG()), z)).values().iterator().next();
+      HostTensor z = models.latents(samples, seed);
+      HostTensor images = ort.run(Map.of(OnnxInputs.first(models.agentG()), z)).values().iterator().next();
       double[][] f = net.features(images, 100);
       return new double[] {FrechetDistance.of(FeatureStatistics.of(f), testStats),
-          KernelInceptionDistance.of(f, testFeatures, c.getInt("eval.kid_subsets"), c.getInt("eval.kid_subset_size"),
-              seed).mean()};
+          KernelInceptionDistance.of(f, testFeatures, eval.kidSubsets(), eval.kidSubsetSize(), seed).mean()};
     }
   }
 
@@ -289,7 +326,7 @@ public final class FewShotExperiment {
     }
     md.append(String.format(Locale.ROOT, "%nUnadapted agent: FID %.2f, KID×10³ %.2f. Mean (std) over %d runs of "
         + "%d iterations; each scored with %d generated images against the test folder.%n", pretrained[0],
-        pretrained[1] * 1e3, c.getInt("runs"), c.getInt("iterations"), c.getInt("eval.samples")));
+        pretrained[1] * 1e3, runs, iterations, eval.samples()));
     AtomicFiles.writeString(dir.resolve("table-fewshot.md"), md.toString());
     AtomicFiles.writeString(dir.resolve("table-fewshot.csv"), csv.toString());
     Map<String, Object> all = new LinkedHashMap<>();

@@ -1,24 +1,25 @@
 package org.mgm.experiments.fewshot;
 
-import static org.mgm.fewshot.FewShotModels.firstInput;
 
 import java.util.Map;
-import org.mgm.fewshot.ImageBatches;
+import org.mgm.data.ImageBatches;
 import org.mgm.gan.LeastSquaresLosses;
 import org.mgm.model.AdamOptimizer;
 import org.mgm.model.GraphRandom;
 import org.mgm.onnx.export.OnnxWriteBack;
 import org.mgm.onnx.importer.ImportOptions;
-import org.mgm.onnx.importer.ImportedGraph;
+import org.mgm.onnx.importer.ImportedModule;
 import org.mgm.onnx.importer.InitializerPolicy;
-import org.mgm.onnx.importer.OnnxImporter;
 import org.mgm.onnx.proto.OnnxModelProto.ModelProto;
 import org.mgm.runtime.Sessions;
 import org.mgm.tensor.HostTensor;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Session;
-import org.tensorflow.op.Op;
+import org.mgm.train.Metrics;
+import org.mgm.train.Phase;
+import org.mgm.train.Schedule;
+import org.mgm.train.Training;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
@@ -34,19 +35,17 @@ import org.tensorflow.types.TInt32;
  * adaptation uses from the mixer is the same: a frozen G_AB and a D_B that knows striped animals.
  */
 public final class PairedMixerTrainer implements AutoCloseable {
-  private final Graph graph = new Graph();
-  private final Session session;
+  /** Metric names. */
+  public static final String LOSS_G = "loss_generator";
+  public static final String L1 = "l1_to_pair";
+  public static final String LOSS_D = "loss_critic";
+
   private final ModelProto gModel;
   private final ModelProto dModel;
-  private final ImportedGraph g;
-  private final ImportedGraph dFake;
-  private final Op generatorStep;
-  private final Op criticStep;
-  private final Operand<TFloat32> generatorLoss;
-  private final Operand<TFloat32> criticLoss;
-  private final Operand<TFloat32> l1;
+  private final ImportedModule g;
+  private final ImportedModule d;
+  private final Training training;
 
-  @SuppressWarnings("unchecked")
   public PairedMixerTrainer(ModelProto gModel, ModelProto dModel, HostTensor source, HostTensor striped, int batch,
       float l1Weight, long seed) {
     if (!java.util.Arrays.equals(source.shape(), striped.shape())) {
@@ -55,6 +54,7 @@ public final class PairedMixerTrainer implements AutoCloseable {
     }
     this.gModel = gModel;
     this.dModel = dModel;
+    Graph graph = new Graph();
     Ops tf = Ops.create(graph);
     GraphRandom random = new GraphRandom(tf, seed);
     Operand<TInt32> pick = random.indices(batch, (int) source.shape()[0]);
@@ -62,53 +62,48 @@ public final class PairedMixerTrainer implements AutoCloseable {
     Operand<TFloat32> a = ImageBatches.mirrored(tf, ImageBatches.gather(tf, ImageBatches.pool(tf, source), pick), flip);
     Operand<TFloat32> b = ImageBatches.mirrored(tf, ImageBatches.gather(tf, ImageBatches.pool(tf, striped), pick), flip);
 
-    OnnxImporter importer = new OnnxImporter();
-    ImportOptions trainable = ImportOptions.frozen("mixer_g").withInitializers(InitializerPolicy.allTrainable());
-    g = importer.importModel(graph, gModel, trainable.withBindings(Map.of(firstInput(gModel), a)), "mixer G_AB");
-    Operand<TFloat32> fake = (Operand<TFloat32>) g.output();
-    ImportOptions dOptions = ImportOptions.frozen("mixer_d").withInitializers(InitializerPolicy.allTrainable());
-    dFake = importer.importModel(graph, dModel, dOptions.withBindings(Map.of(firstInput(dModel), fake)), "mixer D_B");
-    ImportedGraph dReal = importer.importModel(graph, dModel, dOptions.withScope("mixer_d_real")
-        .withBindings(Map.of(firstInput(dModel), b)).withShared(dFake.parameterOperands()), "mixer D_B");
-    l1 = tf.math.mean(tf.math.abs(tf.math.sub(fake, b)), tf.constant(new int[] {0, 1, 2, 3}));
-    generatorLoss = tf.math.add(LeastSquaresLosses.generator(tf, (Operand<TFloat32>) dFake.output()),
+    g = ImportedModule.onnx(graph, gModel,
+        ImportOptions.frozen("mixer_g").withInitializers(InitializerPolicy.allTrainable()), "mixer G_AB");
+    d = ImportedModule.onnx(graph, dModel,
+        ImportOptions.frozen("mixer_d").withInitializers(InitializerPolicy.allTrainable()), "mixer D_B");
+    Operand<TFloat32> fake = g.apply(a);
+    Operand<TFloat32> criticOfFake = d.apply(fake);
+    Operand<TFloat32> criticOfReal = d.apply(b);
+    Operand<TFloat32> l1 = tf.math.mean(tf.math.abs(tf.math.sub(fake, b)), tf.constant(new int[] {0, 1, 2, 3}));
+    Operand<TFloat32> generatorLoss = tf.math.add(LeastSquaresLosses.generator(tf, criticOfFake),
         tf.math.mul(tf.constant(l1Weight), l1));
     // The critic's Adam differentiates w.r.t. D_B's list only, so this step cannot move G_AB.
-    criticLoss = LeastSquaresLosses.critic(tf, (Operand<TFloat32>) dReal.output(),
-        (Operand<TFloat32>) dFake.output());
-    generatorStep = new AdamOptimizer(tf, "mixer_g_adam", g.trainable(), 2e-4f, 0.5f, 0.999f, 1e-8f)
-        .minimize(generatorLoss);
-    criticStep = new AdamOptimizer(tf, "mixer_d_adam", dFake.trainable(), 2e-4f, 0.5f, 0.999f, 1e-8f)
-        .minimize(criticLoss);
-    session = Sessions.unoptimized(graph);
+    Operand<TFloat32> criticLoss = LeastSquaresLosses.critic(tf, criticOfReal, criticOfFake);
+    Phase generatorPhase = Phase.minimize("mixer-G",
+        new AdamOptimizer(tf, "mixer_g_adam", g.parameters(), 2e-4f, 0.5f, 0.999f, 1e-8f), generatorLoss);
+    Phase criticPhase = Phase.minimize("mixer-D",
+        new AdamOptimizer(tf, "mixer_d_adam", d.parameters(), 2e-4f, 0.5f, 0.999f, 1e-8f), criticLoss);
+    Metrics metrics = new Metrics().add(LOSS_G, generatorLoss).add(L1, l1).add(LOSS_D, criticLoss);
+    Session session = Sessions.unoptimized(graph);
     session.initialize();
+    training = new Training(graph, session, Schedule.of(generatorPhase, criticPhase), metrics);
   }
 
   /** One generator step, then one critic step. */
   public void iterate() {
-    session.runner().addTarget(generatorStep).run();
-    session.runner().addTarget(criticStep).run();
+    training.iterate();
   }
 
-  /** [G loss, L1 to the pair, D_B loss] on a fresh batch. */
-  public double[] monitor() {
-    try (var r = session.runner().fetch(generatorLoss).fetch(l1).fetch(criticLoss).run()) {
-      return new double[] {((TFloat32) r.get(0)).getFloat(), ((TFloat32) r.get(1)).getFloat(),
-          ((TFloat32) r.get(2)).getFloat()};
-    }
+  /** G loss, L1 to the pair and D_B loss on a fresh batch, by name. */
+  public Map<String, Double> metrics() {
+    return training.metrics();
   }
 
   public ModelProto exportGenerator() {
-    return OnnxWriteBack.fromSession(gModel, g, session);
+    return OnnxWriteBack.fromSession(gModel, g.variables(), training.session());
   }
 
   public ModelProto exportCritic() {
-    return OnnxWriteBack.fromSession(dModel, dFake, session);
+    return OnnxWriteBack.fromSession(dModel, d.variables(), training.session());
   }
 
   @Override
   public void close() {
-    session.close();
-    graph.close();
+    training.close();
   }
 }

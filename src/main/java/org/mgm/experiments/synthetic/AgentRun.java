@@ -9,17 +9,15 @@ import java.util.List;
 import java.util.Map;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
-import org.mgm.mgm.AgentTrainer;
-import org.mgm.mgm.TrainerSettings;
-import org.mgm.mgm.UpdateMode;
+import org.mgm.feedback.UpdateMode;
 import org.mgm.runtime.MetricsCsv;
 import org.mgm.runtime.Plots;
 import org.mgm.runtime.Progress;
 import org.mgm.runtime.RunDirectory;
-import org.mgm.savedmodel.MlpSavedModelExporter;
-import org.mgm.mgm.FrozenMixer;
+import org.mgm.feedback.FrozenMixer;
 import org.mgm.onnx.export.TfModelToOnnx;
 import org.mgm.onnx.io.OnnxModelFile;
+import org.mgm.tf.MlpSavedModelExporter;
 import org.mgm.tf.TfModel;
 
 /**
@@ -51,41 +49,51 @@ public final class AgentRun {
     SyntheticData data = SyntheticData.generate(setup.recipe(), spec.beta());
     float[][] agentData = scenario.agentData(data.train(SyntheticData.X1), setup.subsetSeed());
     writePoints(dir.resolve("agent_data.csv"), agentData);
-    TrainerSettings settings = setup.trainer(scenario, spec.feedback(), spec.mode());
+    AgentSettings settings = setup.agentSettings(scenario, spec.feedback() ? spec.mode() : null);
     FrozenMixer mixer = null;
     if (spec.feedback()) {
       Path mixerPath = spec.mixer() != null ? spec.mixer() : setup.mixerDir(spec.beta());
-      mixer = MixerFiles.open(mixerPath, setup.mixerSignature());
+      mixer = FrozenMixer.open(mixerPath, setup.mixerSignature(), 2 * SyntheticSetup.DIM, SyntheticSetup.DIM);
       LOG.info("mixer: {}", mixerPath);
     }
     LOG.info("{} on {} (beta={}): {} agent points, batch {}, {} generator iterations x {} critic steps",
         spec.label(), spec.scenario(), spec.beta(), agentData.length, settings.batch(),
         setup.agentIterations(), settings.criticSteps());
-    List<String> columns = List.of("iteration", "agent_w", "mixer_w", "loss_agent", "loss_feedback");
+    List<String> names = List.of(AgentTraining.AGENT_W, AgentTraining.MIXER_W, AgentTraining.LOSS_AGENT,
+        AgentTraining.LOSS_FEEDBACK);
+    List<String> columns = new ArrayList<>(List.of("iteration"));
+    columns.addAll(names);
     int iterations = setup.agentIterations();
-    int every = Math.max(1, setup.logEvery());
+    int every = Math.max(1, setup.eval().logEvery());
     List<double[]> curves = new ArrayList<>();
     try (FrozenMixer m = mixer;
-        AgentTrainer trainer = new AgentTrainer(settings, agentData,
+        AgentTraining trainer = new AgentTraining(settings, agentData,
             Arrays.asList(null, data.train(SyntheticData.X2)), data.train(SyntheticData.Y), 0, m);
         MetricsCsv metrics = new MetricsCsv(dir.resolve("metrics.csv"), columns);
         Progress progress = Progress.start(spec.label() + " " + spec.scenario(), iterations)) {
+      trainer.training().schedule().describe().forEach(line -> LOG.info("phase {}", line));
       long start = System.nanoTime();
       for (int it = 1; it <= iterations; it++) {
         trainer.iterate();
         progress.step();
         if (it % every == 0 || it == iterations) {
-          double[] mon = trainer.monitor();
-          metrics.append(it, mon[0], mon[1], mon[2], mon[3]);
-          curves.add(new double[] {it, mon[0], mon[1], mon[2], mon[3]});
-          progress.setExtra(String.format("Wa~%.3f", mon[0]));
+          Map<String, Double> mon = trainer.metrics();
+          double[] row = new double[names.size() + 1];
+          row[0] = it;
+          for (int k = 0; k < names.size(); k++) {
+            row[k + 1] = mon.getOrDefault(names.get(k), Double.NaN);
+          }
+          metrics.append(row);
+          curves.add(row);
+          progress.setExtra(String.format("Wa~%.3f", row[1]));
         }
       }
       double ms = (System.nanoTime() - start) / 1e6 / iterations;
+      SyntheticSetup.Evaluation ev = setup.eval();
       W1Evaluation.Result w1 = W1Evaluation.evaluate(trainer::generate, setup.latent(),
-          data.test(SyntheticData.X1), setup.evalRuns(), setup.evalSamples(), setup.evalSeed(), setup.sinkhorn());
+          data.test(SyntheticData.X1), ev.runs(), ev.samples(), ev.seed(), ev.sinkhorn());
       LOG.info("{} {} beta={}: W1 exact {} ({} runs){}; {} ms/iteration", spec.label(), spec.scenario(), spec.beta(),
-          w1.exact().format(), setup.evalRuns(),
+          w1.exact().format(), ev.runs(),
           w1.entropic() == null ? "" : ", entropic " + w1.entropic().format(), String.format("%.1f", ms));
 
       LinkedHashMap<String, Integer> inputs = new LinkedHashMap<>();

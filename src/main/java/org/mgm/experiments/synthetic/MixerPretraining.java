@@ -7,10 +7,9 @@ import java.util.Map;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.mgm.eval.ExactW1;
-import org.mgm.gan.ConditionalWganTrainer;
 import org.mgm.runtime.Progress;
-import org.mgm.savedmodel.MlpSavedModelExporter;
-import org.mgm.mgm.MixerSignature;
+import org.mgm.tf.MlpSavedModelExporter;
+import org.mgm.feedback.MixerSignature;
 
 /**
  * Trains the conditional mixer G_mix(z', x1 ⊕ x2) → y on the full, paired data for one β and
@@ -29,14 +28,14 @@ public final class MixerPretraining {
     SyntheticData data = SyntheticData.generate(setup.recipe(), beta);
     int iterations = setup.mixerIterations();
     LOG.info("pretraining mixer for beta={} ({} generator iterations, batch {})", beta, iterations, setup.mixer().batch());
-    try (ConditionalWganTrainer t = new ConditionalWganTrainer(setup.mixer(),
+    try (ConditionalWganTraining t = new ConditionalWganTraining(setup.mixer(),
         data.train(SyntheticData.X1, 2 * SyntheticSetup.DIM), data.train(SyntheticData.Y));
         Progress progress = Progress.start("mixer beta=" + SyntheticSetup.betaLabel(beta), iterations)) {
       long start = System.nanoTime();
       for (int it = 1; it <= iterations; it++) {
         t.iterate();
         progress.step();
-        if (it % Math.max(1, setup.logEvery()) == 0 || it == iterations) {
+        if (it % Math.max(1, setup.eval().logEvery()) == 0 || it == iterations) {
           double w = t.wEstimate();
           progress.setExtra(String.format("W~%.4f", w));
           LOG.debug("mixer iteration {} critic W estimate {}", it, w);
@@ -44,7 +43,7 @@ public final class MixerPretraining {
       }
       double ms = (System.nanoTime() - start) / 1e6 / iterations;
       float[][] xTest = data.test(SyntheticData.X1, 2 * SyntheticSetup.DIM);
-      float[][] y = t.generate(xTest, W1Evaluation.normal(xTest.length, setup.latent(), setup.evalSeed()));
+      float[][] y = t.generate(xTest, W1Evaluation.normal(xTest.length, setup.latent(), setup.eval().seed()));
       double w1 = ExactW1.distance(W1Evaluation.toDouble(y), W1Evaluation.toDouble(data.test(SyntheticData.Y)));
       LOG.info("mixer beta={}: test W1(G_mix(z', x_test), y_test) = {} ({} ms/iteration)",
           beta, String.format("%.4f", w1), String.format("%.1f", ms));

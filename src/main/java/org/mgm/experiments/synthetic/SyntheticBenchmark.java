@@ -14,14 +14,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.mgm.gan.ConditionalWganTrainer;
-import org.mgm.mgm.AgentTrainer;
-import org.mgm.mgm.UpdateMode;
+import org.mgm.feedback.UpdateMode;
 import org.mgm.model.MlpWeights;
 import org.mgm.runtime.Json;
-import org.mgm.savedmodel.MlpSavedModelExporter;
-import org.mgm.mgm.MixerSignature;
-import org.mgm.mgm.TfMixer;
+import org.mgm.tf.MlpSavedModelExporter;
+import org.mgm.feedback.MixerSignature;
+import org.mgm.feedback.TfMixer;
 
 /**
  * Milliseconds per generator iteration (with its m critic steps) for the three synthetic jobs at
@@ -70,7 +68,7 @@ public final class SyntheticBenchmark {
     int batch;
     Path tmp = null;
     if (job.equals("mixer")) {
-      ConditionalWganTrainer t = new ConditionalWganTrainer(setup.mixer(),
+      ConditionalWganTraining t = new ConditionalWganTraining(setup.mixer(),
           data.train(SyntheticData.X1, 4), data.train(SyntheticData.Y));
       step = t::iterate;
       resources = new AutoCloseable[] {t};
@@ -88,7 +86,7 @@ public final class SyntheticBenchmark {
             in, MixerSignature.DEFAULT.output());
         mixer = TfMixer.load(tmp.resolve("mixer"), MixerSignature.DEFAULT, 4, 2);
       }
-      AgentTrainer t = new AgentTrainer(setup.trainer(low32, feedback, UpdateMode.COMBINED),
+      AgentTraining t = new AgentTraining(setup.agentSettings(low32, feedback ? UpdateMode.COMBINED : null),
           low32.agentData(data.train(SyntheticData.X1), 1), Arrays.asList(null, data.train(SyntheticData.X2)),
           data.train(SyntheticData.Y), 0, mixer);
       step = t::iterate;
@@ -106,7 +104,7 @@ public final class SyntheticBenchmark {
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("job", job);
     r.put("batch", batch);
-    r.put("critic_steps", setup.criticSteps());
+    r.put("critic_steps", setup.agent().criticSteps());
     r.put("ms_per_iteration", ms);
     r.put("peak_rss_mb", peakRssMb());
     for (AutoCloseable c : resources) {

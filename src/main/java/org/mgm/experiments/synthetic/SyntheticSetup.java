@@ -3,23 +3,34 @@ package org.mgm.experiments.synthetic;
 import java.nio.file.Path;
 import java.util.List;
 import org.mgm.config.Config;
-import org.mgm.gan.ConditionalWganTrainer;
-import org.mgm.mgm.MixerSignature;
-import org.mgm.mgm.TrainerSettings;
-import org.mgm.mgm.UpdateMode;
+import org.mgm.feedback.FeedbackUpdate;
+import org.mgm.feedback.MixerSignature;
+import org.mgm.feedback.UpdateMode;
 import org.mgm.model.MlpSpec;
 
-/** The resolved synthetic protocol, read once from the config so a bad key fails before any work. */
+/**
+ * The resolved synthetic protocol, read once from the config so a bad key fails before any work.
+ *
+ * @param agent the agent training's settings for a baseline run; {@link #agentSettings} sets the
+ *     scenario's batch and the feedback of a run
+ * @param combined the {@code combined} mode's update (α from {@code agent.alpha})
+ * @param alternate the {@code alternate} mode's update ({@code agent.alternate.*})
+ */
 public record SyntheticSetup(
-    Config config, DataRecipe recipe, List<Double> betas, long subsetSeed, int biasBatch,
-    int hidden, int depth, float leaky, int latent,
-    ConditionalWganTrainer.Settings mixer, int mixerIterations, Path modelsDir, MixerSignature mixerSignature,
-    int agentIterations, int criticSteps, float lr, float beta1, float beta2,
-    float gpAgent, float gpMixer, double alpha, int agentSteps, int feedbackSteps, boolean sharedNoise,
-    long agentSeed, int evalRuns, int evalSamples, long evalSeed, boolean sinkhorn, int logEvery) {
+    Config config, DataRecipe recipe, List<Double> betas, long subsetSeed, int biasBatch, int latent,
+    ConditionalWganTraining.Settings mixer, int mixerIterations, Path modelsDir, MixerSignature mixerSignature,
+    AgentSettings agent, FeedbackUpdate combined, FeedbackUpdate alternate, int agentIterations, Evaluation eval) {
 
   /** Agent 1 and agent 2 are 2-D, the mixer output y too. */
   public static final int DIM = 2;
+
+  /**
+   * @param runs W1 repeats, each with fresh latents
+   * @param samples generated points per repeat
+   * @param sinkhorn also report the reference code's entropic W1
+   * @param logEvery iterations between monitored metrics
+   */
+  public record Evaluation(int runs, int samples, long seed, boolean sinkhorn, int logEvery) {}
 
   public static SyntheticSetup from(Config c) {
     List<Double> mean = c.getDoubleList("data.gaussian.mean");
@@ -36,28 +47,40 @@ public record SyntheticSetup(
     int latent = c.getInt("networks.latent");
     List<Double> mb = c.getDoubleList("mixer.adam_betas");
     // Mixer: G(x1 ⊕ x2 ⊕ z') → y; conditional critic C(y ⊕ x1 ⊕ x2).
-    var mixer = new ConditionalWganTrainer.Settings(
-        MlpSpec.of(2 * DIM + latent, hidden, depth, DIM, leaky),
-        MlpSpec.of(3 * DIM, hidden, depth, 1, leaky),
-        latent, c.getInt("mixer.batch"), c.getInt("mixer.critic_steps"),
-        (float) c.getDouble("mixer.learning_rate"), mb.get(0).floatValue(), mb.get(1).floatValue(),
-        (float) c.getDouble("mixer.gp_lambda"), c.getLong("mixer.seed"));
+    var mixer = ConditionalWganTraining.Settings.builder()
+        .networks(MlpSpec.of(2 * DIM + latent, hidden, depth, DIM, leaky), MlpSpec.of(3 * DIM, hidden, depth, 1, leaky))
+        .noiseWidth(latent).batch(c.getInt("mixer.batch")).criticSteps(c.getInt("mixer.critic_steps"))
+        .adam((float) c.getDouble("mixer.learning_rate"), mb.get(0).floatValue(), mb.get(1).floatValue())
+        .gpLambda((float) c.getDouble("mixer.gp_lambda")).seed(c.getLong("mixer.seed")).build();
     List<Double> ab = c.getDoubleList("agent.adam_betas");
     List<Double> betas = c.getDoubleList("betas");
     for (double b : betas) {
       checkBeta(b);
     }
+    AgentSettings agent = AgentSettings.builder()
+        .networks(MlpSpec.of(latent, hidden, depth, DIM, leaky), MlpSpec.of(DIM, hidden, depth, 1, leaky),
+            MlpSpec.of(DIM, hidden, depth, 1, leaky))
+        .criticSteps(c.getInt("agent.critic_steps"))
+        .adam((float) c.getDouble("agent.learning_rate"), ab.get(0).floatValue(), ab.get(1).floatValue())
+        .gradientPenalties((float) c.getDouble("agent.gp_lambda_agent"), (float) c.getDouble("agent.gp_lambda_mixer"))
+        .feedback(null).sharedNoise(c.getBoolean("agent.shared_noise")).seed(c.getLong("agent.seed")).build();
+    FeedbackUpdate combined;
+    FeedbackUpdate alternate;
+    try {
+      combined = FeedbackUpdate.combined(c.getDouble("agent.alpha"));
+      alternate = FeedbackUpdate.alternate(c.getInt("agent.alternate.agent_steps"),
+          c.getInt("agent.alternate.feedback_steps"));
+    } catch (IllegalArgumentException e) {
+      throw new org.mgm.config.ConfigException(c.source() + ": agent: " + e.getMessage());
+    }
+    MixerSignature signature = MixerSignature.builder().signature(c.getString("mixer.signature.key"))
+        .noise(c.getString("mixer.signature.noise")).condition(c.getString("mixer.signature.condition"))
+        .output(c.getString("mixer.signature.output")).build();
+    Evaluation eval = new Evaluation(c.getInt("eval.runs"), c.getInt("eval.samples"), c.getLong("eval.seed"),
+        c.getBoolean("eval.sinkhorn"), c.getInt("eval.log_every"));
     return new SyntheticSetup(c, recipe, betas, c.getLong("scenarios.subset_seed"), c.getInt("scenarios.bias_batch"),
-        hidden, depth, leaky, latent, mixer, c.getInt("mixer.iterations"), Path.of(c.getString("mixer.models_dir")),
-        MixerSignature.builder().signature(c.getString("mixer.signature.key")).noise(c.getString("mixer.signature.noise"))
-            .condition(c.getString("mixer.signature.condition")).output(c.getString("mixer.signature.output")).build(),
-        c.getInt("agent.iterations"), c.getInt("agent.critic_steps"), (float) c.getDouble("agent.learning_rate"),
-        ab.get(0).floatValue(), ab.get(1).floatValue(),
-        (float) c.getDouble("agent.gp_lambda_agent"), (float) c.getDouble("agent.gp_lambda_mixer"),
-        c.getDouble("agent.alpha"), c.getInt("agent.alternate.agent_steps"), c.getInt("agent.alternate.feedback_steps"),
-        c.getBoolean("agent.shared_noise"), c.getLong("agent.seed"),
-        c.getInt("eval.runs"), c.getInt("eval.samples"), c.getLong("eval.seed"), c.getBoolean("eval.sinkhorn"),
-        c.getInt("eval.log_every"));
+        latent, mixer, c.getInt("mixer.iterations"), Path.of(c.getString("mixer.models_dir")), signature, agent,
+        combined, alternate, c.getInt("agent.iterations"), eval);
   }
 
   public static void checkBeta(double beta) {
@@ -79,13 +102,13 @@ public record SyntheticSetup(
     return String.format(java.util.Locale.ROOT, "%.2f", beta);
   }
 
-  /** Trainer settings for one agent run; feedback off gives the baseline. */
-  public TrainerSettings trainer(Scenario scenario, boolean feedback, UpdateMode mode) {
-    return new TrainerSettings(
-        MlpSpec.of(latent, hidden, depth, DIM, leaky),
-        MlpSpec.of(DIM, hidden, depth, 1, leaky),
-        MlpSpec.of(DIM, hidden, depth, 1, leaky),
-        scenario.batch(), criticSteps, lr, beta1, beta2, gpAgent, gpMixer, feedback, mode, alpha,
-        feedbackSteps, agentSteps, sharedNoise, agentSeed);
+  /** The configured update of a mode. */
+  public FeedbackUpdate feedback(UpdateMode mode) {
+    return mode == UpdateMode.COMBINED ? combined : alternate;
+  }
+
+  /** One agent run's settings: the scenario's batch; a null mode gives the baseline. */
+  public AgentSettings agentSettings(Scenario scenario, UpdateMode mode) {
+    return agent.toBuilder().batch(scenario.batch()).feedback(mode == null ? null : feedback(mode)).build();
   }
 }

@@ -60,11 +60,11 @@ class DemoTrainersTest {
     HostTensor probe = centre(pairs[0]);
     try (PairedMixerTrainer t = new PairedMixerTrainer(g0, OnnxFixtures.smallPatchCritic(16), probe, centre(pairs[1]),
         8, 10f, 3)) {
-      double l1Before = mean(t, 1);
+      double l1Before = mean(t, PairedMixerTrainer.L1);
       for (int i = 0; i < 60; i++) {
         t.iterate();
       }
-      double l1After = mean(t, 1);
+      double l1After = mean(t, PairedMixerTrainer.L1);
       assertTrue(l1After < 0.8 * l1Before, "L1 to the striped pair " + l1Before + " -> " + l1After);
       Path file = tmp.resolve("g.onnx");
       OnnxModelFile.write(file, t.exportGenerator());
@@ -78,10 +78,10 @@ class DemoTrainersTest {
     }
   }
 
-  private static double mean(PairedMixerTrainer t, int index) {
+  private static double mean(PairedMixerTrainer t, String metric) {
     double s = 0;
     for (int i = 0; i < 8; i++) {
-      s += t.monitor()[index];
+      s += t.metrics().get(metric);
     }
     return s / 8;
   }

@@ -21,7 +21,7 @@ import org.mgm.onnx.proto.OnnxModelProto.TensorProto;
 import org.mgm.onnx.runtime.OrtModel;
 import org.mgm.runtime.Json;
 import org.mgm.tf.TfModel;
-import org.mgm.savedmodel.MlpSavedModelExporter;
+import org.mgm.tf.MlpSavedModelExporter;
 import org.mgm.tensor.HostTensor;
 import org.mgm.tensor.Npy;
 import org.tensorflow.proto.DataType;

@@ -1,0 +1,122 @@
+package org.mgm.experiments.fewshot;
+
+import org.mgm.feedback.FeedbackUpdate;
+
+/**
+ * One few-shot adaptation's knobs. Builder defaults are the reference's at 256×256 (FSGAN's
+ * Adam 0.002 (0, 0.99), D_B Adam 2e-4 (0.5), R1 γ 10 lazily every 16, Lf alternating once).
+ *
+ * @param batch images per step (4 per round in the reference)
+ * @param learningRate agent G and D Adam lr, β1 0, β2 0.99
+ * @param feedbackLrFactor the alternating Lf optimizer's lr = learningRate × this (lrc_sys), β1 0.5
+ * @param mixerCriticLr D_B Adam lr, β1 0.5
+ * @param r1Gamma R1 weight γ
+ * @param r1Every lazy R1 interval in iterations; 0 turns R1 off
+ * @param emaBeta per-iteration EMA factor of G
+ * @param feedback how Lf is used (alternate: -A, combined: -C); null for the FSGAN / FreezeD baseline
+ * @param feedbackLayers the reference's {@code --fg}: 0 lets Lf move every trainable G tensor, k ≥ 1
+ *     keeps layers at resolution 2^(k+1) and above out of the Lf step (alternating only)
+ * @param frozenBlocks FreezeD: input-side D residual blocks kept frozen
+ * @param resizeForMixer resize the agent's images to the mixer's resolution when they differ
+ */
+public record AdaptationSettings(int batch, float learningRate, float feedbackLrFactor, float mixerCriticLr,
+    float r1Gamma, int r1Every, float emaBeta, FeedbackUpdate feedback, int feedbackLayers, int frozenBlocks,
+    boolean resizeForMixer, long seed) {
+
+  public AdaptationSettings {
+    if (batch < 1 || r1Every < 0 || feedbackLayers < 0 || frozenBlocks < 0) {
+      throw new IllegalArgumentException("batch must be ≥ 1 and r1_every, feedback_layers, frozen blocks ≥ 0");
+    }
+  }
+
+  public boolean hasFeedback() {
+    return feedback != null;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public Builder toBuilder() {
+    return new Builder().batch(batch).learningRate(learningRate).feedbackLrFactor(feedbackLrFactor)
+        .mixerCriticLr(mixerCriticLr).r1(r1Gamma, r1Every).emaBeta(emaBeta).feedback(feedback)
+        .feedbackLayers(feedbackLayers).frozenBlocks(frozenBlocks).resizeForMixer(resizeForMixer).seed(seed);
+  }
+
+  public static final class Builder {
+    private int batch = 4;
+    private float learningRate = 0.002f;
+    private float feedbackLrFactor = 1f;
+    private float mixerCriticLr = 2e-4f;
+    private float r1Gamma = 10f;
+    private int r1Every = 16;
+    private float emaBeta = 0.99f;
+    private FeedbackUpdate feedback = FeedbackUpdate.alternate(1, 1);
+    private int feedbackLayers;
+    private int frozenBlocks = 1;
+    private boolean resizeForMixer;
+    private long seed;
+
+    public Builder batch(int v) {
+      batch = v;
+      return this;
+    }
+
+    public Builder learningRate(float v) {
+      learningRate = v;
+      return this;
+    }
+
+    public Builder feedbackLrFactor(float v) {
+      feedbackLrFactor = v;
+      return this;
+    }
+
+    public Builder mixerCriticLr(float v) {
+      mixerCriticLr = v;
+      return this;
+    }
+
+    public Builder r1(float gamma, int every) {
+      r1Gamma = gamma;
+      r1Every = every;
+      return this;
+    }
+
+    public Builder emaBeta(float v) {
+      emaBeta = v;
+      return this;
+    }
+
+    /** Null for the baseline. */
+    public Builder feedback(FeedbackUpdate v) {
+      feedback = v;
+      return this;
+    }
+
+    public Builder feedbackLayers(int v) {
+      feedbackLayers = v;
+      return this;
+    }
+
+    public Builder frozenBlocks(int v) {
+      frozenBlocks = v;
+      return this;
+    }
+
+    public Builder resizeForMixer(boolean v) {
+      resizeForMixer = v;
+      return this;
+    }
+
+    public Builder seed(long v) {
+      seed = v;
+      return this;
+    }
+
+    public AdaptationSettings build() {
+      return new AdaptationSettings(batch, learningRate, feedbackLrFactor, mixerCriticLr, r1Gamma, r1Every, emaBeta,
+          feedback, feedbackLayers, frozenBlocks, resizeForMixer, seed);
+    }
+  }
+}

@@ -1,0 +1,66 @@
+package org.mgm.train;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.tensorflow.Session;
+
+/** The phases of one training iteration, in the order they run. */
+public record Schedule(List<Phase> phases) {
+  public Schedule {
+    phases = List.copyOf(phases);
+    java.util.Set<String> names = new java.util.HashSet<>();
+    for (Phase p : phases) {
+      if (!names.add(p.name())) {
+        throw new IllegalArgumentException("two phases are named '" + p.name() + "'");
+      }
+    }
+  }
+
+  public static Schedule of(Phase... phases) {
+    return new Schedule(List.of(phases));
+  }
+
+  /** Runs every phase due at {@code iteration} (counted from 1), each its number of repeats. */
+  public void run(Session session, int iteration) {
+    for (Phase p : phases) {
+      if (!p.dueAt(iteration)) {
+        continue;
+      }
+      var op = p.stepAt(iteration);
+      for (int r = 0; r < p.repeats(); r++) {
+        session.runner().addTarget(op).run();
+      }
+    }
+  }
+
+  public Phase phase(String name) {
+    return phases.stream().filter(p -> p.name().equals(name)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no phase '" + name + "' in " + names()));
+  }
+
+  public List<String> names() {
+    return phases.stream().map(Phase::name).toList();
+  }
+
+  /** One line per phase: name, what it moves, how often; for the run log. */
+  public List<String> describe() {
+    List<String> lines = new ArrayList<>();
+    for (Phase p : phases) {
+      StringBuilder s = new StringBuilder(p.name());
+      if (!p.parameters().isEmpty()) {
+        s.append(": ").append(p.parameters().size()).append(" tensors of ").append(p.parameters().name());
+      }
+      if (p.repeats() > 1) {
+        s.append(", x").append(p.repeats());
+      }
+      if (p.interval() > 1) {
+        s.append(", every ").append(p.interval()).append(" iterations");
+      }
+      if (p.lazy() != null) {
+        s.append(", with ").append(p.lazy().name()).append(" every ").append(p.lazy().every());
+      }
+      lines.add(s.toString());
+    }
+    return lines;
+  }
+}

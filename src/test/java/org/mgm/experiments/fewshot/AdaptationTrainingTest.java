@@ -1,0 +1,104 @@
+package org.mgm.experiments.fewshot;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mgm.onnx.export.OnnxGraphBuilder.attr;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mgm.adapt.AdaptationMethod;
+import org.mgm.feedback.FeedbackUpdate;
+import org.mgm.onnx.OnnxFixtures;
+import org.mgm.onnx.export.OnnxGraphBuilder;
+import org.mgm.onnx.io.OnnxFormatException;
+import org.mgm.onnx.io.OnnxModelFile;
+import org.mgm.onnx.proto.OnnxModelProto.ModelProto;
+import org.mgm.onnx.runtime.OrtModel;
+import org.mgm.tensor.ElementType;
+import org.mgm.tensor.HostTensor;
+
+/**
+ * The few-shot phases on the PyTorch-made tiny StyleGAN2 and CycleGAN fixtures (16×16): every
+ * phase runs, the right tensors move, and the adapted agent exports to ONNX Runtime.
+ */
+class AdaptationTrainingTest {
+  private static HostTensor images(int n, int size, long seed) {
+    Random r = new Random(seed);
+    float[] v = new float[n * 3 * size * size];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (float) Math.tanh(r.nextGaussian());
+    }
+    return HostTensor.of(v, n, 3, size, size);
+  }
+
+  private static FewShotModels models() throws Exception {
+    return new FewShotModels(OnnxModelFile.read(OnnxFixtures.model("stylegan2-generator", 17)),
+        OnnxModelFile.read(OnnxFixtures.model("stylegan2-discriminator", 17)),
+        OnnxModelFile.read(OnnxFixtures.model("cyclegan-resnet", 17)), OnnxFixtures.smallPatchCritic(16));
+  }
+
+  private static AdaptationSettings settings(FeedbackUpdate feedback) {
+    return AdaptationSettings.builder().batch(4).r1(10f, 2).emaBeta(0.9f).feedback(feedback).frozenBlocks(1).seed(7)
+        .build();
+  }
+
+  @Test
+  void fsganWithAlternatingFeedbackRunsEveryPhaseAndExports(@TempDir Path tmp) throws Exception {
+    HostTensor z = HostTensor.of(new float[2 * 16], 2, 16);
+    try (AdaptationTraining t = new AdaptationTraining(settings(FeedbackUpdate.alternate(1, 1)), AdaptationMethod.FSGAN, models(),
+        images(5, 16, 1), images(8, 16, 2))) {
+      HostTensor before = t.sample(z);
+      Map<String, Double> first = t.metrics();
+      assertEquals(List.of(AdaptationTraining.LOSS_AGENT, AdaptationTraining.LOSS_CRITIC,
+          AdaptationTraining.LOSS_FEEDBACK, AdaptationTraining.LOSS_MIXER_CRITIC), List.copyOf(first.keySet()));
+      assertEquals(List.of("agent-La", "agent-Lf", "mixer-D", "agent-D", "ema"), t.training().schedule().names());
+      for (int i = 0; i < 4; i++) {
+        t.iterate();
+      }
+      Map<String, Double> later = t.metrics();
+      for (double v : later.values()) {
+        assertTrue(Double.isFinite(v), later.toString());
+      }
+      HostTensor after = t.sample(z);
+      assertArrayEquals(new long[] {2, 3, 16, 16}, after.shape());
+      assertTrue(OnnxFixtures.relativeError(after, before) > 1e-6, "the singular-value scales must have moved G");
+      Path file = tmp.resolve("agent.onnx");
+      OnnxModelFile.write(file, t.exportGenerator());
+      try (OrtModel ort = OrtModel.open(file, OrtModel.Device.CPU)) {
+        HostTensor viaOrt = ort.run(Map.of("input", z)).get("output");
+        assertTrue(OnnxFixtures.relativeError(viaOrt, after) < 1e-4, "exported EMA agent = sampled EMA agent");
+      }
+    }
+  }
+
+  @Test
+  void freezeDBaselineAndCombinedModeRun() throws Exception {
+    for (AdaptationSettings s : List.of(settings(null), settings(FeedbackUpdate.combined(0.5)))) {
+      try (AdaptationTraining t = new AdaptationTraining(s, AdaptationMethod.FREEZED, models(), images(5, 16, 1),
+          images(8, 16, 2))) {
+        t.iterate();
+        t.iterate();
+        assertEquals(s.hasFeedback() ? 4 : 2, t.metrics().size());
+        assertEquals(s.hasFeedback() ? List.of("agent-G", "mixer-D", "agent-D", "ema") : List.of("agent-G", "agent-D",
+            "ema"), t.training().schedule().names());
+      }
+    }
+  }
+
+  @Test
+  void mixerOfAnotherResolutionNeedsTheResizeOption() throws Exception {
+    FewShotModels m = models();
+    FewShotModels bigMixer = new FewShotModels(m.agentG(), m.agentD(),
+        OnnxModelFile.read(OnnxFixtures.model("cyclegan-patchgan", 17)), OnnxFixtures.smallPatchCritic(2));
+    OnnxFormatException e = assertThrows(OnnxFormatException.class, () -> new AdaptationTraining(
+        settings(FeedbackUpdate.alternate(1, 1)), AdaptationMethod.FSGAN, bigMixer, images(5, 16, 1), images(8, 16, 2)));
+    assertTrue(e.getMessage().contains("32, 32") && e.getMessage().contains("16, 16")
+        && e.getMessage().contains("resize"), e.getMessage());
+  }
+}

@@ -1,0 +1,74 @@
+package org.mgm.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.mgm.feedback.FeedbackUpdate;
+import org.mgm.model.AdamOptimizer;
+import org.mgm.model.Parameter;
+import org.mgm.model.ParameterList;
+import org.mgm.model.ResourceVariables;
+import org.tensorflow.Graph;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.NdArrays;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+
+/** The loop runs each phase as often as its data says, in order, in a real TF session. */
+class ScheduleTest {
+  /**
+   * Each phase appends its id to a running code (code ← 10·code + id), so the variable's final
+   * value spells the exact sequence of runs.
+   */
+  @Test
+  void phasesRunInOrderWithRepeatsIntervalsAndLazySteps() {
+    try (Graph g = new Graph(); Session s = new Session(g)) {
+      Ops tf = Ops.create(g);
+      Parameter code = ResourceVariables.create(tf, "t", "code", NdArrays.scalarOf(0f));
+      Phase a = Phase.of("a", append(tf, code, 1)).repeated(2);
+      Phase b = Phase.of("b", append(tf, code, 2)).every(2);
+      Phase c = Phase.of("c", append(tf, code, 3)).withLazy(new Phase.Lazy("c+reg", 2, append(tf, code, 4)));
+      s.initialize();
+      Schedule schedule = Schedule.of(a, b, c);
+      for (int it = 1; it <= 2; it++) {
+        schedule.run(s, it);
+      }
+      // it 1: a a c; it 2: a a b c+reg (b due and the lazy step due at 2); 7 digits are exact in float.
+      try (var r = s.runner().fetch(code.value()).run()) {
+        assertEquals(1131124f, ((TFloat32) r.get(0)).getFloat());
+      }
+      assertEquals(List.of("a, x2", "b, every 2 iterations", "c, with c+reg every 2"), schedule.describe());
+    }
+  }
+
+  private static Op append(Ops tf, Parameter code, int id) {
+    return tf.assignVariableOp(code.handle(), tf.math.add(tf.math.mul(code.value(), tf.constant(10f)),
+        tf.constant((float) id)));
+  }
+
+  @Test
+  void feedbackModesBuildTheirGeneratorPhases() {
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      Parameter w = ResourceVariables.create(tf, "g", "w", NdArrays.ofFloats(Shape.of(2)));
+      ParameterList list = new ParameterList("g", List.of(w));
+      var la = tf.sum(tf.math.mul(w.value(), w.value()), tf.constant(0));
+      var lf = tf.sum(w.value(), tf.constant(0));
+      AdamOptimizer opt = new AdamOptimizer(tf, "adam", list, 1e-3f, 0.9f, 0.999f, 1e-8f);
+      List<Phase> combined = FeedbackUpdate.combined(0.3).generatorPhases(tf, la, lf, opt, () -> {
+        throw new AssertionError("combined needs no second optimizer");
+      });
+      assertEquals(List.of("agent-G"), combined.stream().map(Phase::name).toList());
+      List<Phase> alt = FeedbackUpdate.alternate(2, 3).generatorPhases(tf, la, lf, opt, () -> opt);
+      assertEquals(List.of("agent-La", "agent-Lf"), alt.stream().map(Phase::name).toList());
+      assertEquals(List.of(2, 3), alt.stream().map(Phase::repeats).toList());
+      assertThrows(IllegalArgumentException.class, () -> FeedbackUpdate.combined(1.5));
+      assertThrows(IllegalArgumentException.class, () -> FeedbackUpdate.alternate(0, 1));
+      assertThrows(IllegalArgumentException.class, () -> Schedule.of(combined.get(0), combined.get(0)));
+    }
+  }
+}
