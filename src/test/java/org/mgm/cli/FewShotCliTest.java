@@ -66,6 +66,11 @@ class FewShotCliTest {
     CliRunner.assertUsageError(CliRunner.run(smallRun(tmp, "--set", "data.render_demo=false",
         "--set", "data.train=" + tmp.resolve("empty"))), "empty", "no .png");
     CliRunner.assertUsageError(CliRunner.run(smallRun(tmp, "--set", "shots=[50]")), "50 shots", "12");
+    // Every key is read and checked before the first adaptation trains.
+    CliRunner.assertUsageError(CliRunner.run(smallRun(tmp, "--set", "alpha=2")), "'alpha'", "2.0");
+    CliRunner.assertUsageError(CliRunner.run(smallRun(tmp, "--set", "feedback_steps=0")), "'feedback_steps'");
+    CliRunner.assertUsageError(CliRunner.run(smallRun(tmp, "--set", "eval.grid_every=-1")), "'eval.grid_every'");
+    CliRunner.assertUsageError(CliRunner.run(smallRun(tmp, "--set", "eval.kid_subsets=many")), "'eval.kid_subsets'");
     CliRunner.assertUsageError(CliRunner.run("fewshot", "benchmark", "--size", "64"), "--size", "64");
     CliRunner.assertUsageError(CliRunner.run("fewshot", "pretrain-agent", "--g-init", tmp + "/none.onnx", "--d-init",
         tmp + "/none.onnx", "--out-g", tmp + "/g.onnx", "--out-d", tmp + "/d.onnx"), "--g-init", "none.onnx");

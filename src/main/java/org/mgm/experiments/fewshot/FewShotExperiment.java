@@ -127,17 +127,31 @@ public final class FewShotExperiment {
     seed = c.getLong("seed");
     eval = new Evaluation(c.getInt("eval.samples"), c.getInt("eval.grid_every"), c.getInt("eval.kid_subsets"),
         c.getInt("eval.kid_subset_size"));
-    try {
-      adaptation = AdaptationSettings.builder().batch(c.getInt("batch")).learningRate((float) c.getDouble("lr"))
-          .feedbackLrFactor((float) c.getDouble("feedback_lr_factor"))
-          .mixerCriticLr((float) c.getDouble("mixer_critic_lr"))
-          .r1((float) c.getDouble("r1_gamma"), c.getInt("r1_every")).emaBeta((float) c.getDouble("ema_beta"))
-          .feedbackLayers(c.getInt("feedback_layers")).frozenBlocks(c.getInt("freezed_frozen_blocks"))
-          .resizeForMixer(c.getBoolean("mixer.resize")).build();
-      combined = FeedbackUpdate.combined(c.getDouble("alpha"));
-      alternate = FeedbackUpdate.alternate(1, c.getInt("feedback_steps"));
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(c.source() + ": " + e.getMessage());
+    for (String key : List.of("batch", "feedback_steps", "runs", "iterations", "eval.samples", "eval.kid_subsets",
+        "eval.kid_subset_size")) {
+      atLeast(key, 1);
+    }
+    for (String key : List.of("r1_every", "feedback_layers", "freezed_frozen_blocks", "eval.grid_every")) {
+      atLeast(key, 0);
+    }
+    double alpha = c.getDouble("alpha");
+    if (!(alpha >= 0 && alpha <= 1)) {
+      throw new ConfigException(c.source() + ": key 'alpha': expected a weight in [0, 1], got " + alpha);
+    }
+    adaptation = AdaptationSettings.builder().batch(c.getInt("batch")).learningRate((float) c.getDouble("lr"))
+        .feedbackLrFactor((float) c.getDouble("feedback_lr_factor"))
+        .mixerCriticLr((float) c.getDouble("mixer_critic_lr"))
+        .r1((float) c.getDouble("r1_gamma"), c.getInt("r1_every")).emaBeta((float) c.getDouble("ema_beta"))
+        .feedbackLayers(c.getInt("feedback_layers")).frozenBlocks(c.getInt("freezed_frozen_blocks"))
+        .resizeForMixer(c.getBoolean("mixer.resize")).build();
+    combined = FeedbackUpdate.combined(alpha);
+    alternate = FeedbackUpdate.alternate(1, c.getInt("feedback_steps"));
+  }
+
+  private void atLeast(String key, int min) {
+    int v = c.getInt(key);
+    if (v < min) {
+      throw new ConfigException(c.source() + ": key '" + key + "': expected at least " + min + ", got " + v);
     }
   }
 
