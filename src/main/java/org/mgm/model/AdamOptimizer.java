@@ -54,6 +54,10 @@ public final class AdamOptimizer {
     step = ResourceVariables.create(scope, name, "step", NdArrays.ofFloats(Shape.scalar()));
   }
 
+  public AdamOptimizer(Ops tf, String name, ParameterList params, AdamSettings settings) {
+    this(tf, name, params, settings.learningRate(), settings.beta1(), settings.beta2(), settings.epsilon());
+  }
+
   public ParameterList parameters() {
     return params;
   }

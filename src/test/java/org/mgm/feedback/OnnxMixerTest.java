@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mgm.experiments.synthetic.AgentSettings;
 import org.mgm.experiments.synthetic.AgentTraining;
+import org.mgm.model.AdamSettings;
 import org.mgm.model.MlpSpec;
 import org.mgm.onnx.export.TfModelToOnnx;
 import org.mgm.onnx.io.OnnxFormatException;
@@ -38,7 +39,7 @@ class OnnxMixerTest {
   }
 
   private static float[][] trainAndSample(FrozenMixer mixer) {
-    AgentSettings s = AgentSettings.builder().networks(G, C, C).batch(32).criticSteps(2).adam(1e-3f, 0.5f, 0.9f)
+    AgentSettings s = AgentSettings.builder().networks(G, C, C).batch(32).criticSteps(2).adam(AdamSettings.of(1e-3f, 0.5f, 0.9f))
         .gradientPenalties(0.1f, 1f).feedback(FeedbackUpdate.combined(0.5)).seed(5).build();
     try (mixer; AgentTraining t = new AgentTraining(s, points(64, 1), Arrays.asList(null, points(512, 2)),
         points(512, 3), 0, mixer)) {

@@ -1,6 +1,7 @@
 package org.mgm.experiments.synthetic;
 
 import org.mgm.feedback.FeedbackUpdate;
+import org.mgm.model.AdamSettings;
 import org.mgm.model.MlpSpec;
 
 /**
@@ -14,7 +15,7 @@ import org.mgm.model.MlpSpec;
  */
 public record AgentSettings(
     MlpSpec generator, MlpSpec agentCritic, MlpSpec mixerCritic,
-    int batch, int criticSteps, float learningRate, float adamBeta1, float adamBeta2,
+    int batch, int criticSteps, AdamSettings adam,
     float gpAgent, float gpMixer, FeedbackUpdate feedback, boolean sharedNoise, long seed) {
 
   public AgentSettings {
@@ -32,7 +33,7 @@ public record AgentSettings(
 
   public Builder toBuilder() {
     return new Builder().networks(generator, agentCritic, mixerCritic).batch(batch).criticSteps(criticSteps)
-        .adam(learningRate, adamBeta1, adamBeta2).gradientPenalties(gpAgent, gpMixer).feedback(feedback)
+        .adam(adam).gradientPenalties(gpAgent, gpMixer).feedback(feedback)
         .sharedNoise(sharedNoise).seed(seed);
   }
 
@@ -51,9 +52,7 @@ public record AgentSettings(
     private MlpSpec mixerCritic = MlpSpec.of(DIM, 512, 3, 1, 0.2f);
     private int batch = 256;
     private int criticSteps = 5;
-    private float learningRate = 1e-4f;
-    private float beta1 = 0.5f;
-    private float beta2 = 0.9f;
+    private AdamSettings adam = AdamSettings.of(1e-4f, 0.5f, 0.9f);
     private float gpAgent = 0.1f;
     private float gpMixer = 1f;
     private FeedbackUpdate feedback = FeedbackUpdate.combined(0.5);
@@ -78,10 +77,9 @@ public record AgentSettings(
       return this;
     }
 
-    public Builder adam(float lr, float b1, float b2) {
-      learningRate = lr;
-      beta1 = b1;
-      beta2 = b2;
+    /** Adam of all three networks. */
+    public Builder adam(AdamSettings v) {
+      adam = v;
       return this;
     }
 
@@ -108,8 +106,7 @@ public record AgentSettings(
     }
 
     public AgentSettings build() {
-      return new AgentSettings(generator, agentCritic, mixerCritic, batch, criticSteps, learningRate, beta1, beta2,
-          gpAgent, gpMixer, feedback, sharedNoise, seed);
+      return new AgentSettings(generator, agentCritic, mixerCritic, batch, criticSteps, adam, gpAgent, gpMixer, feedback, sharedNoise, seed);
     }
   }
 }

@@ -137,8 +137,7 @@ public final class AgentTraining implements AutoCloseable {
   }
 
   private AdamOptimizer adam(Ops tf, String name, Mlp net) {
-    return new AdamOptimizer(tf, name, net.parameters(), settings.learningRate(),
-        settings.adamBeta1(), settings.adamBeta2(), 1e-8f);
+    return new AdamOptimizer(tf, name, net.parameters(), settings.adam());
   }
 
   private static Operand<TFloat32> slice(Ops tf, Operand<TFloat32> x, int rows) {

@@ -4,6 +4,7 @@ import java.util.List;
 import org.mgm.gan.GradientPenalty;
 import org.mgm.gan.WassersteinLosses;
 import org.mgm.model.AdamOptimizer;
+import org.mgm.model.AdamSettings;
 import org.mgm.model.GraphRandom;
 import org.mgm.model.Mlp;
 import org.mgm.model.MlpSpec;
@@ -34,7 +35,7 @@ public final class ConditionalWganTraining implements AutoCloseable {
    * @param criticSteps critic steps per generator step (the reference steps G every 5th batch)
    */
   public record Settings(MlpSpec generator, MlpSpec critic, int noiseWidth, int batch, int criticSteps,
-      float learningRate, float adamBeta1, float adamBeta2, float gpLambda, long seed) {
+      AdamSettings adam, float gpLambda, long seed) {
 
     /** Defaults are the synthetic reference's: batch 64, 5 critic steps, Adam 1e-4 (0.5, 0.9), GP 10. */
     public static Builder builder() {
@@ -47,9 +48,7 @@ public final class ConditionalWganTraining implements AutoCloseable {
       private int noiseWidth = 2;
       private int batch = 64;
       private int criticSteps = 5;
-      private float learningRate = 1e-4f;
-      private float beta1 = 0.5f;
-      private float beta2 = 0.9f;
+      private AdamSettings adam = AdamSettings.of(1e-4f, 0.5f, 0.9f);
       private float gpLambda = 10f;
       private long seed = 1;
 
@@ -74,10 +73,9 @@ public final class ConditionalWganTraining implements AutoCloseable {
         return this;
       }
 
-      public Builder adam(float lr, float b1, float b2) {
-        learningRate = lr;
-        beta1 = b1;
-        beta2 = b2;
+      /** Adam of the generator and the critic. */
+      public Builder adam(AdamSettings v) {
+        adam = v;
         return this;
       }
 
@@ -92,8 +90,7 @@ public final class ConditionalWganTraining implements AutoCloseable {
       }
 
       public Settings build() {
-        return new Settings(generator, critic, noiseWidth, batch, criticSteps, learningRate, beta1, beta2, gpLambda,
-            seed);
+        return new Settings(generator, critic, noiseWidth, batch, criticSteps, adam, gpLambda, seed);
       }
     }
   }
@@ -121,10 +118,8 @@ public final class ConditionalWganTraining implements AutoCloseable {
     GraphRandom random = new GraphRandom(tf, s.seed());
     generator = Mlp.trainable(tf, "mixer_g", s.generator(), MlpWeights.pytorchDefault(s.generator(), s.seed() * 1000 + 11));
     Mlp critic = Mlp.trainable(tf, "mixer_cc", s.critic(), MlpWeights.pytorchDefault(s.critic(), s.seed() * 1000 + 12));
-    AdamOptimizer gOpt = new AdamOptimizer(tf, "mixer_g_adam", generator.parameters(),
-        s.learningRate(), s.adamBeta1(), s.adamBeta2(), 1e-8f);
-    AdamOptimizer cOpt = new AdamOptimizer(tf, "mixer_cc_adam", critic.parameters(),
-        s.learningRate(), s.adamBeta1(), s.adamBeta2(), 1e-8f);
+    AdamOptimizer gOpt = new AdamOptimizer(tf, "mixer_g_adam", generator.parameters(), s.adam());
+    AdamOptimizer cOpt = new AdamOptimizer(tf, "mixer_cc_adam", critic.parameters(), s.adam());
     Operand<TFloat32> xPool = tf.constant(condition);
     Operand<TFloat32> yPool = tf.constant(target);
     Operand<TInt32> axis0 = tf.constant(0);

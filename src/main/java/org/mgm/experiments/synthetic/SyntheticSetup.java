@@ -6,6 +6,7 @@ import org.mgm.config.Config;
 import org.mgm.feedback.FeedbackUpdate;
 import org.mgm.feedback.MixerSignature;
 import org.mgm.feedback.UpdateMode;
+import org.mgm.model.AdamSettings;
 import org.mgm.model.MlpSpec;
 
 /**
@@ -45,14 +46,12 @@ public record SyntheticSetup(
     int depth = c.getInt("networks.depth");
     float leaky = (float) c.getDouble("networks.leaky_slope");
     int latent = c.getInt("networks.latent");
-    List<Double> mb = c.getDoubleList("mixer.adam_betas");
     // Mixer: G(x1 ⊕ x2 ⊕ z') → y; conditional critic C(y ⊕ x1 ⊕ x2).
     var mixer = ConditionalWganTraining.Settings.builder()
         .networks(MlpSpec.of(2 * DIM + latent, hidden, depth, DIM, leaky), MlpSpec.of(3 * DIM, hidden, depth, 1, leaky))
         .noiseWidth(latent).batch(c.getInt("mixer.batch")).criticSteps(c.getInt("mixer.critic_steps"))
-        .adam((float) c.getDouble("mixer.learning_rate"), mb.get(0).floatValue(), mb.get(1).floatValue())
+        .adam(adam(c, "mixer"))
         .gpLambda((float) c.getDouble("mixer.gp_lambda")).seed(c.getLong("mixer.seed")).build();
-    List<Double> ab = c.getDoubleList("agent.adam_betas");
     List<Double> betas = c.getDoubleList("betas");
     for (double b : betas) {
       checkBeta(b);
@@ -61,7 +60,7 @@ public record SyntheticSetup(
         .networks(MlpSpec.of(latent, hidden, depth, DIM, leaky), MlpSpec.of(DIM, hidden, depth, 1, leaky),
             MlpSpec.of(DIM, hidden, depth, 1, leaky))
         .criticSteps(c.getInt("agent.critic_steps"))
-        .adam((float) c.getDouble("agent.learning_rate"), ab.get(0).floatValue(), ab.get(1).floatValue())
+        .adam(adam(c, "agent"))
         .gradientPenalties((float) c.getDouble("agent.gp_lambda_agent"), (float) c.getDouble("agent.gp_lambda_mixer"))
         .feedback(null).sharedNoise(c.getBoolean("agent.shared_noise")).seed(c.getLong("agent.seed")).build();
     FeedbackUpdate combined;
@@ -81,6 +80,21 @@ public record SyntheticSetup(
     return new SyntheticSetup(c, recipe, betas, c.getLong("scenarios.subset_seed"), c.getInt("scenarios.bias_batch"),
         latent, mixer, c.getInt("mixer.iterations"), Path.of(c.getString("mixer.models_dir")), signature, agent,
         combined, alternate, c.getInt("agent.iterations"), eval);
+  }
+
+  /** {@code <section>.learning_rate} and {@code <section>.adam_betas: [β1, β2]}. */
+  private static AdamSettings adam(Config c, String section) {
+    List<Double> betas = c.getDoubleList(section + ".adam_betas");
+    if (betas.size() != 2) {
+      throw new org.mgm.config.ConfigException(c.source() + ": key '" + section + ".adam_betas': expected [beta1, beta2], got "
+          + betas);
+    }
+    try {
+      return AdamSettings.of((float) c.getDouble(section + ".learning_rate"), betas.get(0).floatValue(),
+          betas.get(1).floatValue());
+    } catch (IllegalArgumentException e) {
+      throw new org.mgm.config.ConfigException(c.source() + ": " + section + ": " + e.getMessage());
+    }
   }
 
   public static void checkBeta(double beta) {

@@ -9,6 +9,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.mgm.feedback.FeedbackUpdate;
 import org.mgm.feedback.MlpMixer;
+import org.mgm.model.AdamSettings;
 import org.mgm.model.MlpSpec;
 import org.mgm.model.MlpWeights;
 
@@ -35,7 +36,7 @@ class AgentTrainingTest {
   }
 
   private static AgentSettings settings(FeedbackUpdate feedback) {
-    return AgentSettings.builder().networks(G, C, C).batch(64).criticSteps(3).adam(2e-3f, 0.5f, 0.9f)
+    return AgentSettings.builder().networks(G, C, C).batch(64).criticSteps(3).adam(AdamSettings.of(2e-3f, 0.5f, 0.9f))
         .gradientPenalties(1f, 1f).feedback(feedback).seed(3).build();
   }
 
