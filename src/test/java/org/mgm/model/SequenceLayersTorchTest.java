@@ -56,6 +56,7 @@ class SequenceLayersTorchTest {
     assertTrue(e.forward() <= TOLERANCE, label + " forward " + e.forward());
     e.inputs().forEach((k, v) -> assertTrue(v <= TOLERANCE, label + " gradient of input " + k + ": " + v));
     e.parameters().forEach((k, v) -> assertTrue(v <= TOLERANCE, label + " gradient of " + k + ": " + v));
+    e.vanishing().forEach((k, v) -> assertTrue(v <= TOLERANCE, label + " zero gradient of " + k + ": " + v));
   }
 
   @Test
@@ -220,5 +221,19 @@ class SequenceLayersTorchTest {
                   org.tensorflow.ndarray.Shape.of(-1, -1, 2)))));
       assertTrue(staticT.getMessage().contains("static T"), staticT.getMessage());
     }
+  }
+
+  @Test
+  void scriptRejectsWeightsThatAreNotTheTorchParameters(@TempDir Path tmp) throws Exception {
+    assumeTrue(TorchReference.available(), "needs torch in " + TorchReference.PYTHON);
+    Map<String, HostTensor> w = new LinkedHashMap<>(Linear.pytorchInit(3, 2, new SplittableRandom(1)));
+    w.put("scale", w.remove("bias"));
+    StateDicts.writeNpy(tmp.resolve("param"), w);
+    Process p = new ProcessBuilder(TorchReference.PYTHON, "export-tools/timeseries_torch_check.py", tmp.toString(),
+        "linear", "in=3", "out=2").redirectErrorStream(true).start();
+    String log = new String(p.getInputStream().readAllBytes());
+    assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS));
+    assertEquals(2, p.exitValue(), log);
+    assertTrue(log.contains("scale") && log.contains("bias"), log);
   }
 }
