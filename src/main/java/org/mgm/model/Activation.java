@@ -52,7 +52,7 @@ public final class Activation implements StateDictModule {
   }
 
   @Override
-  public ParameterList trainable() {
+  public ParameterList parameters() {
     return ParameterList.empty(scope.path());
   }
 

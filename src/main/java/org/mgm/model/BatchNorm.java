@@ -86,8 +86,8 @@ public final class BatchNorm implements StateDictModule {
   }
 
   @Override
-  public ParameterList trainable() {
-    return binder.trainable();
+  public ParameterList parameters() {
+    return binder.parameters();
   }
 
   @Override

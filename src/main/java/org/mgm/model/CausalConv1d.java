@@ -98,8 +98,8 @@ public final class CausalConv1d implements StateDictModule {
   }
 
   @Override
-  public ParameterList trainable() {
-    return binder.trainable();
+  public ParameterList parameters() {
+    return binder.parameters();
   }
 
   @Override

@@ -86,8 +86,8 @@ public final class Linear implements StateDictModule {
   }
 
   @Override
-  public ParameterList trainable() {
-    return binder.trainable();
+  public ParameterList parameters() {
+    return binder.parameters();
   }
 
   @Override

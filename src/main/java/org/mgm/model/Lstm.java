@@ -116,8 +116,8 @@ public final class Lstm implements StateDictModule {
   }
 
   @Override
-  public ParameterList trainable() {
-    return binder.trainable();
+  public ParameterList parameters() {
+    return binder.parameters();
   }
 
   @Override

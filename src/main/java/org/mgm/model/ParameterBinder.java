@@ -67,7 +67,7 @@ public final class ParameterBinder {
     }
   }
 
-  public ParameterList trainable() {
+  public ParameterList parameters() {
     return new ParameterList(scope.path(), parameters);
   }
 

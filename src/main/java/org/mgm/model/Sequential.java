@@ -59,10 +59,10 @@ public final class Sequential implements StateDictModule {
   }
 
   @Override
-  public ParameterList trainable() {
+  public ParameterList parameters() {
     List<Parameter> all = new ArrayList<>();
     for (Part p : parts) {
-      all.addAll(p.module().trainable().parameters());
+      all.addAll(p.module().parameters().parameters());
     }
     return new ParameterList(name, all);
   }

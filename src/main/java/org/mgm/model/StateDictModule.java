@@ -17,4 +17,10 @@ public interface StateDictModule extends Module {
    * frozen. Fetch them with {@link StateDicts#read} to persist or export the current values.
    */
   Map<String, Operand<TFloat32>> stateDict();
+
+  /** Width of the last axis the module accepts (layers of a {@link Sequential} are checked to fit). */
+  long inputWidth();
+
+  /** Width of the last axis the module produces. */
+  long outputWidth();
 }

@@ -134,7 +134,7 @@ class SequenceLayersTorchTest {
       Operand<TFloat32> second = m.apply(in);
       assertEquals(variables, count(g, "VarHandleOp"), m.name() + ": applying created variables");
       assertEquals(expectTrainable ? m.stateDict().size() : 0, variables, m.name() + ": one variable per tensor");
-      assertEquals(expectTrainable ? m.stateDict().size() : 0, m.trainable().size());
+      assertEquals(expectTrainable ? m.stateDict().size() : 0, m.parameters().size());
       s.initialize();
       try (var r = s.runner().fetch(first).fetch(second).run()) {
         return new float[][] {HostTensor.fromTf(r.get(0)).floats(), HostTensor.fromTf(r.get(1)).floats()};
@@ -175,7 +175,7 @@ class SequenceLayersTorchTest {
       Ops tf = Ops.create(g);
       Lstm a = Lstm.create(ModuleScope.root(tf, "a").child("lstm"), 2, 3, Lstm.pytorchInit(2, 3, new SplittableRandom(1)), true);
       Lstm b = Lstm.create(ModuleScope.root(tf, "b").child("lstm"), 2, 3, Lstm.pytorchInit(2, 3, new SplittableRandom(2)), true);
-      assertEquals("a/lstm/weight_ih_l0", a.trainable().parameters().get(0).name());
+      assertEquals("a/lstm/weight_ih_l0", a.parameters().parameters().get(0).name());
       s.initialize();
       Operand<TFloat32> wa = a.stateDict().get("weight_ih_l0");
       Operand<TFloat32> wb = b.stateDict().get("weight_ih_l0");

@@ -76,8 +76,8 @@ public final class MixerGenerator implements StateDictModule {
   }
 
   @Override
-  public ParameterList trainable() {
-    return encoder.trainable().concat(scope.path(), decoder.trainable());
+  public ParameterList parameters() {
+    return encoder.parameters().concat(scope.path(), decoder.parameters());
   }
 
   @Override

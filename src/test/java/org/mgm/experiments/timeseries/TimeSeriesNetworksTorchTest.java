@@ -100,7 +100,7 @@ class TimeSeriesNetworksTorchTest {
     var e = TorchReference.compare(tmp, "mixer",
         sizes("cond", W.conditions(), "dz", W.noise(), "dy", W.constantNoise(), "state", W.state()), in, (tf, x) -> {
           var g = TimeSeriesNetworks.mixerGenerator(tf, "mixer_g", W, weights, trainable);
-          assertEquals(trainable ? 14 : 0, g.trainable().size());
+          assertEquals(trainable ? 14 : 0, g.parameters().size());
           // Frozen: the state dict is constants, and gradients w.r.t. them still say whether the
           // mixer computes what torch computes; in MGM only the price gradient is used.
           return new TorchReference.Built(g.apply(x.get(0), GeneratorNoise.perStep(tf, x.get(1), x.get(2))),
@@ -146,7 +146,7 @@ class TimeSeriesNetworksTorchTest {
       var mixer = TimeSeriesNetworks.mixerGenerator(tf, "mixer_g", W, TimeSeriesNetworks.mixerGeneratorInit(W, 3), true);
       long before = variables(g);
       for (StateDictModule m : List.<StateDictModule>of(agent, critic, mixer)) {
-        assertEquals(m.stateDict().size(), m.trainable().size(), m.name());
+        assertEquals(m.stateDict().size(), m.parameters().size(), m.name());
       }
       assertEquals(10 + 6 + 14, before);
       Operand<TFloat32> noise = GeneratorNoise.perStep(tf, constant(tf, n.get("z")), constant(tf, n.get("y")));
@@ -175,7 +175,7 @@ class TimeSeriesNetworksTorchTest {
     try (Graph g = new Graph(); Session s = new Session(g)) {
       Ops tf = Ops.create(g);
       var mixer = TimeSeriesNetworks.mixerGenerator(tf, "mixer_g", W, TimeSeriesNetworks.mixerGeneratorInit(W, 3), false);
-      assertTrue(mixer.trainable().isEmpty());
+      assertTrue(mixer.parameters().isEmpty());
       assertEquals(0, variables(g));
       Operand<TFloat32> p = constant(tf, TorchReference.uniform(new Random(61), -1, 1, B, T, W.conditions()));
       Map<String, HostTensor> n = noise(62);
