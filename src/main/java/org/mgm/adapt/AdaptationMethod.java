@@ -8,11 +8,11 @@ import org.mgm.onnx.importer.InitializerPolicy.Kind;
  * export-tools converters keep (with or without the wrapper's "g." prefix).
  *
  * <ul>
- *   <li>FSGAN (spec §4.3): singular-value scales of G's mapping layers and synthesis 3×3
+ *   <li>FSGAN (docs/fewshot.md): singular-value scales of G's mapping layers and synthesis 3×3
  *       modulated convs, and of D's residual-block convs, final conv and final linear layers;
  *       everything else frozen (ToRGB, modulations, biases, noise strengths, const input, D's
  *       FromRGB and skip convs).
- *   <li>FreezeD (§4.4), the intended method, not the reference code's digit-matching quirk: all of
+ *   <li>FreezeD, the intended method, not the reference code's digit-matching quirk: all of
  *       G trains; D's FromRGB and its first {@code frozenBlocks} (input-side, high-resolution)
  *       residual blocks are frozen, the later blocks, final conv and linear layers train.
  *   <li>PRETRAIN: not few-shot; everything but the noise buffers and blur kernels trains. The demo

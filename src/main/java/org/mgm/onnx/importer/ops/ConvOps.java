@@ -14,7 +14,7 @@ import org.tensorflow.Output;
  *
  * <p>Padding is always explicit followed by a VALID op: TF's SAME puts the odd pad at the end
  * where PyTorch puts it at the start (stride 2), and Conv2D's C++ gradient ignores
- * explicit_paddings and dilations (reference §6.3). Groups are split into separate convolutions
+ * explicit_paddings and dilations. Groups are split into separate convolutions
  * and concatenated, which has gradients on every CPU build (grouped Conv2D needs oneDNN).
  */
 public final class ConvOps {

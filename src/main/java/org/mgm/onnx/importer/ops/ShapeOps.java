@@ -13,7 +13,7 @@ import org.tensorflow.proto.DataType;
 
 /**
  * Constants and the shape/indexing ops of dynamic-batch exports. Integer shape paths carry no
- * gradient, which TF handles by propagating "no gradient" (reference §3), so these ops only need
+ * gradient, which TF handles by propagating "no gradient", so these ops only need
  * gradients where float data passes through them (Gather, Concat, Reshape, Slice, Tile, ...).
  */
 public final class ShapeOps {
