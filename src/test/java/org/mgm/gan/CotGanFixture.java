@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Random;
 import org.mgm.model.Gradients;
 import org.mgm.tensor.HostTensor;
+import org.mgm.tensor.TensorErrors;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Session;
@@ -153,17 +154,6 @@ final class CotGanFixture {
 
   /** max |a − b| / max |b|, the project's relative error of a whole tensor. */
   static double relativeError(HostTensor actual, HostTensor expected) {
-    double[] a = actual.toDoubles();
-    double[] b = expected.toDoubles();
-    if (a.length != b.length) {
-      throw new AssertionError("sizes differ: " + actual + " vs " + expected);
-    }
-    double diff = 0;
-    double scale = 0;
-    for (int i = 0; i < a.length; i++) {
-      diff = Math.max(diff, Math.abs(a[i] - b[i]));
-      scale = Math.max(scale, Math.abs(b[i]));
-    }
-    return diff / Math.max(scale, 1e-30);
+    return TensorErrors.relative(actual, expected, 1e-30);
   }
 }

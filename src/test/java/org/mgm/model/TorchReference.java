@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.mgm.tensor.HostTensor;
+import org.mgm.tensor.TensorErrors;
 import org.mgm.tensor.Npy;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -102,18 +103,7 @@ public final class TorchReference {
   }
 
   public static double relativeError(HostTensor actual, HostTensor expected) {
-    double[] a = actual.toDoubles();
-    double[] b = expected.toDoubles();
-    if (a.length != b.length) {
-      throw new AssertionError("sizes differ: " + actual + " vs " + expected);
-    }
-    double diff = 0;
-    double scale = 0;
-    for (int i = 0; i < a.length; i++) {
-      diff = Math.max(diff, Math.abs(a[i] - b[i]));
-      scale = Math.max(scale, Math.abs(b[i]));
-    }
-    return diff / Math.max(scale, 1e-12);
+    return TensorErrors.relative(actual, expected, 1e-12);
   }
 
   /**

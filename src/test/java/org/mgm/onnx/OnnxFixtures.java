@@ -13,6 +13,7 @@ import org.mgm.onnx.export.OnnxGraphBuilder;
 import org.mgm.onnx.proto.OnnxModelProto.ModelProto;
 import org.mgm.tensor.ElementType;
 import org.mgm.tensor.HostTensor;
+import org.mgm.tensor.TensorErrors;
 
 /** The PyTorch-made fixtures under src/test/resources/onnx-fixtures (export-tools/make_fixtures.py). */
 public final class OnnxFixtures {
@@ -68,17 +69,6 @@ public final class OnnxFixtures {
    * up to round-off (the bias of a conv followed by instance norm) are compared absolutely.
    */
   public static double relativeError(HostTensor actual, HostTensor expected) {
-    double[] a = actual.toDoubles();
-    double[] b = expected.toDoubles();
-    if (a.length != b.length) {
-      throw new AssertionError("sizes differ: " + actual + " vs " + expected);
-    }
-    double diff = 0;
-    double scale = 0;
-    for (int i = 0; i < a.length; i++) {
-      diff = Math.max(diff, Math.abs(a[i] - b[i]));
-      scale = Math.max(scale, Math.abs(b[i]));
-    }
-    return diff / Math.max(scale, 1e-8);
+    return TensorErrors.relative(actual, expected, 1e-8);
   }
 }
