@@ -24,19 +24,16 @@ import org.tensorflow.types.TInt32;
  * <p>Composed from Mean, Sub, Square, Add, Rsqrt and Mul (all with C++ gradients), not
  * FusedBatchNormV3, so the gradient through the statistics is the plain chain rule.
  */
-public final class BatchNorm implements StateDictModule {
+public final class BatchNorm extends WeightedLayer {
   public static final float EPSILON = 1e-5f;
-  private final ModuleScope scope;
   private final int channels;
   private final Operand<TFloat32> gamma;
   private final Operand<TFloat32> beta;
-  private final ParameterBinder binder;
   private int applications;
 
   private BatchNorm(ModuleScope scope, int channels, Map<String, HostTensor> weights, boolean trainable) {
-    this.scope = scope;
+    super(scope, trainable, weights);
     this.channels = channels;
-    binder = new ParameterBinder(scope, trainable, weights);
     gamma = binder.bind("weight", channels);
     beta = binder.bind("bias", channels);
     binder.requireAllBound();
@@ -73,21 +70,6 @@ public final class BatchNorm implements StateDictModule {
     Operand<TFloat32> variance = s.math.mean(s.math.square(centred), reduce, Mean.keepDims(true));
     Operand<TFloat32> normalised = s.math.mul(centred, s.math.rsqrt(s.math.add(variance, s.constant(EPSILON))));
     return s.math.add(s.math.mul(normalised, gamma), beta);
-  }
-
-  @Override
-  public Map<String, Operand<TFloat32>> stateDict() {
-    return binder.stateDict();
-  }
-
-  @Override
-  public String name() {
-    return scope.path();
-  }
-
-  @Override
-  public ParameterList parameters() {
-    return binder.parameters();
   }
 
   @Override

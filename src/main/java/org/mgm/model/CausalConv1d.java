@@ -23,26 +23,20 @@ import org.tensorflow.types.TFloat32;
  * <p>Weights keep PyTorch's layout: {@code weight} [C_out, C_in, k], {@code bias} [C_out]; the
  * Conv2D filter [1, k, C_in, C_out] is a transpose of it, so gradients come back in torch layout.
  */
-public final class CausalConv1d implements StateDictModule {
-  private final ModuleScope scope;
+public final class CausalConv1d extends WeightedLayer {
   private final int inChannels;
   private final int outChannels;
   private final int kernel;
   private final Operand<TFloat32> filter;
   private final Operand<TFloat32> bias;
-  private final ParameterBinder binder;
   private int applications;
 
   private CausalConv1d(ModuleScope scope, int inChannels, int outChannels, int kernel, Map<String, HostTensor> weights,
       boolean trainable) {
-    if (kernel < 1) {
-      throw new IllegalArgumentException(scope.path() + ": kernel size " + kernel);
-    }
-    this.scope = scope;
+    super(scope, trainable, weights);
     this.inChannels = inChannels;
     this.outChannels = outChannels;
     this.kernel = kernel;
-    binder = new ParameterBinder(scope, trainable, weights);
     Operand<TFloat32> weight = binder.bind("weight", outChannels, inChannels, kernel);
     bias = binder.bind("bias", outChannels);
     binder.requireAllBound();
@@ -54,6 +48,9 @@ public final class CausalConv1d implements StateDictModule {
   /** @param weights keys weight [out, in, k] and bias [out] (see {@link #pytorchInit}) */
   public static CausalConv1d create(ModuleScope scope, int inChannels, int outChannels, int kernel,
       Map<String, HostTensor> weights, boolean trainable) {
+    if (kernel < 1) {
+      throw new IllegalArgumentException(scope.path() + ": kernel size " + kernel);
+    }
     return new CausalConv1d(scope, inChannels, outChannels, kernel, weights, trainable);
   }
 
@@ -85,21 +82,6 @@ public final class CausalConv1d implements StateDictModule {
 
   public int kernel() {
     return kernel;
-  }
-
-  @Override
-  public Map<String, Operand<TFloat32>> stateDict() {
-    return binder.stateDict();
-  }
-
-  @Override
-  public String name() {
-    return scope.path();
-  }
-
-  @Override
-  public ParameterList parameters() {
-    return binder.parameters();
   }
 
   @Override

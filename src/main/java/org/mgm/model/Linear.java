@@ -18,20 +18,17 @@ import org.tensorflow.types.TFloat32;
  * the leading axes are folded into one by a Reshape, which needs every axis but the first static,
  * and the weight keeps PyTorch's [out, in] layout (multiplied with transpose_b).
  */
-public final class Linear implements StateDictModule {
-  private final ModuleScope scope;
+public final class Linear extends WeightedLayer {
   private final int in;
   private final int out;
   private final Operand<TFloat32> weight;
   private final Operand<TFloat32> bias;
-  private final ParameterBinder binder;
   private int applications;
 
   private Linear(ModuleScope scope, int in, int out, Map<String, HostTensor> weights, boolean trainable) {
-    this.scope = scope;
+    super(scope, trainable, weights);
     this.in = in;
     this.out = out;
-    binder = new ParameterBinder(scope, trainable, weights);
     weight = binder.bind("weight", out, in);
     bias = binder.bind("bias", out);
     binder.requireAllBound();
@@ -73,21 +70,6 @@ public final class Linear implements StateDictModule {
     Operand<TFloat32> flat = s.reshape(input, s.constant(new long[] {-1, in}));
     Operand<TFloat32> y = s.math.add(s.linalg.matMul(flat, weight, MatMul.transposeB(true)), bias);
     return s.reshape(y, s.constant(outShape));
-  }
-
-  @Override
-  public Map<String, Operand<TFloat32>> stateDict() {
-    return binder.stateDict();
-  }
-
-  @Override
-  public String name() {
-    return scope.path();
-  }
-
-  @Override
-  public ParameterList parameters() {
-    return binder.parameters();
   }
 
   @Override

@@ -27,22 +27,19 @@ import org.tensorflow.types.TFloat32;
  * <p>Weights keep PyTorch's layout and gate order (i, f, g, o): {@code weight_ih_l0} [4H, F],
  * {@code weight_hh_l0} [4H, H], {@code bias_ih_l0} and {@code bias_hh_l0} [4H].
  */
-public final class Lstm implements StateDictModule {
-  private final ModuleScope scope;
+public final class Lstm extends WeightedLayer {
   private final int inputSize;
   private final int hiddenSize;
   private final Operand<TFloat32> weightIh;
   private final Operand<TFloat32> weightHh;
   private final Operand<TFloat32> biasIh;
   private final Operand<TFloat32> biasHh;
-  private final ParameterBinder binder;
   private int applications;
 
   private Lstm(ModuleScope scope, int inputSize, int hiddenSize, Map<String, HostTensor> weights, boolean trainable) {
-    this.scope = scope;
+    super(scope, trainable, weights);
     this.inputSize = inputSize;
     this.hiddenSize = hiddenSize;
-    binder = new ParameterBinder(scope, trainable, weights);
     weightIh = binder.bind("weight_ih_l0", 4L * hiddenSize, inputSize);
     weightHh = binder.bind("weight_hh_l0", 4L * hiddenSize, hiddenSize);
     biasIh = binder.bind("bias_ih_l0", 4L * hiddenSize);
@@ -103,21 +100,6 @@ public final class Lstm implements StateDictModule {
       hs.add(h);
     }
     return s.stack(hs, Stack.axis(1L));
-  }
-
-  @Override
-  public Map<String, Operand<TFloat32>> stateDict() {
-    return binder.stateDict();
-  }
-
-  @Override
-  public String name() {
-    return scope.path();
-  }
-
-  @Override
-  public ParameterList parameters() {
-    return binder.parameters();
   }
 
   @Override
