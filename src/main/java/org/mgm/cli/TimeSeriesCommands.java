@@ -1,5 +1,19 @@
 package org.mgm.cli;
 
+import java.util.Locale;
+import java.util.Map;
+import org.mgm.experiments.timeseries.AgentRun;
+import org.mgm.experiments.timeseries.CotGanTrainingSettings;
+import org.mgm.experiments.timeseries.MixerRun;
+import org.mgm.experiments.timeseries.MixerVariant;
+import org.mgm.experiments.timeseries.PriceDemandCsv;
+import org.mgm.experiments.timeseries.TimeSeriesData;
+import org.mgm.experiments.timeseries.TimeSeriesMethod;
+import org.mgm.experiments.timeseries.TimeSeriesScenario;
+import org.mgm.experiments.timeseries.TimeSeriesTable;
+import org.mgm.runtime.Json;
+import org.mgm.runtime.RunDirectory;
+
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.commons.cli.CommandLine;
@@ -23,7 +37,180 @@ public final class TimeSeriesCommands extends CommandGroup {
 
   @Override
   public List<Command> commands() {
-    return List.of(new AceCommand());
+    return List.of(new PretrainMixerCommand(), new RunCommand(), new TableCommand(), new AceCommand());
+  }
+
+  /** The options every training command shares; all read and checked before anything is written. */
+  static void addTrainingOptions(Options o) {
+    o.addOption(Option.builder().longOpt("data").hasArg().argName("FILE.csv")
+        .desc("hourly prices of 3 markets and demand, one header row (default: the synthetic stand-in)").build());
+    o.addOption(Option.builder().longOpt("iterations").hasArg().argName("N")
+        .desc("generator iterations (default " + TimeSeriesRunOptions.DEFAULT_ITERATIONS + "; the paper: 20000)").build());
+    o.addOption(Option.builder().longOpt("lr").hasArg().desc("Adam learning rate of every network (default 1e-3)").build());
+    o.addOption(Option.builder().longOpt("sinkhorn-iterations").hasArg().argName("L")
+        .desc("Sinkhorn iterations, all unrolled (default " + TimeSeriesRunOptions.DEFAULT_SINKHORN + ", see docs/timeseries.md)").build());
+    o.addOption(Option.builder().longOpt("evaluate-every").hasArg().argName("N").desc("ACE reading interval (default 100)").build());
+    o.addOption(Option.builder().longOpt("seed").hasArg().desc("training seed (default 1)").build());
+    o.addOption(Option.builder().longOpt("out").hasArg().argName("DIR").desc("parent of the run directory (default runs)").build());
+    o.addOption(Option.builder().longOpt("quick").desc("a short smoke run: " + TimeSeriesRunOptions.QUICK_ITERATIONS
+        + " iterations, ACE every " + TimeSeriesRunOptions.QUICK_ITERATIONS / 2).build());
+  }
+
+  static void addAgentOptions(Options o) {
+    o.addOption(Option.builder().longOpt("alpha").hasArg()
+        .desc("weight of the mixer feedback in (1-a)*W_agent + a*W_mixer (default 0.5)").build());
+    o.addOption(Option.builder().longOpt("mixer").hasArg().argName("DIR")
+        .desc("pretrained mixer state dict (default models/timeseries/mixer-<cj|cm>)").build());
+    o.addOption(Option.builder().longOpt("subset-seed").hasArg()
+        .desc("draws the low scenarios' windows, shared by every method (default " + TimeSeriesRunOptions.SUBSET_SEED + ")").build());
+    o.addOption(Option.builder().longOpt("eval-repeats").hasArg().argName("K")
+        .desc("sample draws averaged into one training's ACE (default 16)").build());
+  }
+
+  /** {@code mgm timeseries pretrain-mixer --variant cj|cm}. */
+  static final class PretrainMixerCommand extends Command {
+    @Override
+    public String name() {
+      return "pretrain-mixer";
+    }
+
+    @Override
+    public String summary() {
+      return "pretrain the mixer generator (demand from the 3 prices) by COT-GAN, CJ or CM, on all windows";
+    }
+
+    @Override
+    protected Options options() {
+      Options o = new Options();
+      o.addOption(Option.builder().longOpt("variant").hasArg().required().desc("cj (joint critics) | cm (demand only)").build());
+      o.addOption(Option.builder().longOpt("save").hasArg().argName("DIR")
+          .desc("also install the chosen weights here (e.g. models/timeseries/mixer-cj)").build());
+      addTrainingOptions(o);
+      return o;
+    }
+
+    @Override
+    protected int execute(CommandLine cmd) throws Exception {
+      MixerVariant variant = MixerVariant.named(cmd.getOptionValue("variant"));
+      TimeSeriesRunOptions opts = TimeSeriesRunOptions.read(cmd);
+      PriceDemandCsv.Windows data = TimeSeriesData.load(opts.data());
+      RunDirectory dir = RunDirectory.create(opts.out(), "timeseries-mixer-" + variant.key());
+      Path save = cmd.hasOption("save") ? Path.of(cmd.getOptionValue("save")) : null;
+      MixerRun.Result r = MixerRun.run(data, variant, opts.settings(), dir, save);
+      System.out.printf(Locale.ROOT, "mixer %s: best ACE(demand) %.4f at iteration %d; weights %s%n", variant.key(),
+          r.bestAce(), r.bestIteration(), r.weights());
+      return 0;
+    }
+  }
+
+  /** {@code mgm timeseries run --scenario S --method baseline|cj|cm [--data FILE.csv]}. */
+  static final class RunCommand extends Command {
+    @Override
+    public String name() {
+      return "run";
+    }
+
+    @Override
+    public String summary() {
+      return "train the French-price agent once by COT-GAN, alone or with a pretrained mixer's feedback, and score ACE";
+    }
+
+    @Override
+    protected Options options() {
+      Options o = new Options();
+      o.addOption(Option.builder().longOpt("scenario").hasArg().required()
+          .desc(String.join(" | ", TimeSeriesScenario.NAMES)).build());
+      o.addOption(Option.builder().longOpt("method").hasArg().required()
+          .desc(String.join(" | ", TimeSeriesMethod.NAMES)).build());
+      o.addOption(Option.builder().longOpt("json").desc("print the result as JSON").build());
+      addTrainingOptions(o);
+      addAgentOptions(o);
+      return o;
+    }
+
+    @Override
+    protected int execute(CommandLine cmd) throws Exception {
+      TimeSeriesScenario scenario = TimeSeriesScenario.named(cmd.getOptionValue("scenario"));
+      TimeSeriesMethod method = TimeSeriesMethod.named(cmd.getOptionValue("method"));
+      TimeSeriesRunOptions opts = TimeSeriesRunOptions.read(cmd);
+      PriceDemandCsv.Windows data = TimeSeriesData.load(opts.data());
+      AgentRun.Spec spec = opts.spec(scenario, method, opts.settings());
+      scenario.windowIndices(data, spec.subsetSeed()); // a low subset larger than the data fails here
+      Map<String, HostTensor> mixer = AgentRun.readMixer(spec);
+      RunDirectory dir = RunDirectory.create(opts.out(), "timeseries-" + scenario.name() + "-" + method.key());
+      AgentRun.Result r = AgentRun.run(data, spec, mixer, opts.evaluation(), dir);
+      if (cmd.hasOption("json")) {
+        System.out.println(Json.write(AgentRun.toJson(r, data)));
+      } else {
+        System.out.printf(Locale.ROOT, "%s %s: ACE %.4f (sum over %d lags); run %s%n", method.model(), scenario.name(),
+            r.ace(), PriceDemandCsv.LENGTH, r.runDir());
+      }
+      return 0;
+    }
+  }
+
+  /** {@code mgm timeseries table}: Table 2, each cell trained several times. */
+  static final class TableCommand extends Command {
+    @Override
+    public String name() {
+      return "table";
+    }
+
+    @Override
+    public String summary() {
+      return "Table 2: ACE of COT-GAN, COT-GAN-CJ and COT-GAN-CM in every scenario, mean (std) over trainings";
+    }
+
+    @Override
+    protected Options options() {
+      Options o = new Options();
+      o.addOption(Option.builder().longOpt("runs").hasArg().argName("K").desc("trainings per cell (default 4)").build());
+      o.addOption(Option.builder().longOpt("scenarios").hasArg()
+          .desc("comma-separated subset of " + String.join(",", TimeSeriesScenario.NAMES)).build());
+      o.addOption(Option.builder().longOpt("methods").hasArg()
+          .desc("comma-separated subset of " + String.join(",", TimeSeriesMethod.NAMES)).build());
+      o.addOption(Option.builder().longOpt("results").hasArg().argName("DIR")
+          .desc("where table-2.md and table-2.csv go (default: the table's run directory)").build());
+      addTrainingOptions(o);
+      addAgentOptions(o);
+      return o;
+    }
+
+    @Override
+    protected int execute(CommandLine cmd) throws Exception {
+      int runs = cmd.hasOption("runs") ? TimeSeriesRunOptions.positiveInt(cmd, "runs") : 4;
+      List<TimeSeriesScenario> scenarios = TimeSeriesRunOptions.list(cmd, "scenarios", TimeSeriesScenario.NAMES)
+          .stream().map(TimeSeriesScenario::named).toList();
+      List<TimeSeriesMethod> methods = TimeSeriesRunOptions.list(cmd, "methods", TimeSeriesMethod.NAMES)
+          .stream().map(TimeSeriesMethod::named).toList();
+      TimeSeriesRunOptions opts = TimeSeriesRunOptions.read(cmd);
+      PriceDemandCsv.Windows data = TimeSeriesData.load(opts.data());
+      Map<TimeSeriesMethod, Map<String, HostTensor>> mixers = new java.util.EnumMap<>(TimeSeriesMethod.class);
+      for (TimeSeriesScenario sc : scenarios) {
+        sc.windowIndices(data, opts.subsetSeed());
+      }
+      for (TimeSeriesMethod m : methods) {
+        mixers.put(m, AgentRun.readMixer(opts.spec(scenarios.get(0), m, opts.settings())));
+      }
+      RunDirectory dir = RunDirectory.create(opts.out(), "timeseries-table-2");
+      Path results = cmd.hasOption("results") ? Path.of(cmd.getOptionValue("results")) : dir.path();
+      TimeSeriesTable table = new TimeSeriesTable(data.source().toString(), opts.settings(), runs);
+      for (TimeSeriesScenario sc : scenarios) {
+        for (TimeSeriesMethod m : methods) {
+          for (int k = 0; k < runs; k++) {
+            CotGanTrainingSettings s = opts.settings().toBuilder().seed(opts.settings().seed() + k).build();
+            AgentRun.Spec spec = opts.spec(sc, m, s);
+            RunDirectory cell = RunDirectory.create(dir.path(), sc.name() + "-" + m.key() + "-seed-" + s.seed());
+            table.add(AgentRun.run(data, spec, mixers.get(m), opts.evaluation(), cell));
+            table.write(results); // after every training, so an interrupted table keeps what it has
+          }
+        }
+      }
+      System.out.print(table.markdown());
+      System.out.println("written: " + results.resolve(TimeSeriesTable.MARKDOWN) + ", "
+          + results.resolve(TimeSeriesTable.CSV));
+      return 0;
+    }
   }
 
   /**

@@ -19,7 +19,6 @@ public final class Activation implements StateDictModule {
   private final ModuleScope scope;
   private final Kind kind;
   private final long width;
-  private int applications;
 
   private Activation(ModuleScope scope, Kind kind, long width) {
     this.scope = scope;
@@ -34,7 +33,8 @@ public final class Activation implements StateDictModule {
 
   @Override
   public Operand<TFloat32> apply(Operand<TFloat32> input) {
-    Ops s = scope.ops().withSubScope("call" + applications++);
+    // Ops of every call go straight into the module's scope (see ModuleScope for why).
+    Ops s = scope.ops();
     return switch (kind) {
       case RELU -> s.nn.relu(input);
       case TANH -> s.math.tanh(input);

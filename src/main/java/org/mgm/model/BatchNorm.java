@@ -29,7 +29,6 @@ public final class BatchNorm extends WeightedLayer {
   private final int channels;
   private final Operand<TFloat32> gamma;
   private final Operand<TFloat32> beta;
-  private int applications;
 
   private BatchNorm(ModuleScope scope, int channels, Map<String, HostTensor> weights, boolean trainable) {
     super(scope, trainable, weights);
@@ -59,7 +58,8 @@ public final class BatchNorm extends WeightedLayer {
     if (rank < 2 || shape.get(rank - 1) != channels) {
       throw new IllegalArgumentException(scope.path() + ": needs [..., " + channels + "], got " + shape);
     }
-    Ops s = scope.ops().withSubScope("call" + applications++);
+    // Ops of every call go straight into the module's scope (see ModuleScope for why).
+    Ops s = scope.ops();
     int[] axes = new int[rank - 1];
     for (int a = 0; a < axes.length; a++) {
       axes[a] = a;

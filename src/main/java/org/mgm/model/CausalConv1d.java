@@ -29,7 +29,6 @@ public final class CausalConv1d extends WeightedLayer {
   private final int kernel;
   private final Operand<TFloat32> filter;
   private final Operand<TFloat32> bias;
-  private int applications;
 
   private CausalConv1d(ModuleScope scope, int inChannels, int outChannels, int kernel, Map<String, HostTensor> weights,
       boolean trainable) {
@@ -72,7 +71,8 @@ public final class CausalConv1d extends WeightedLayer {
     if (shape.numDimensions() != 3 || shape.get(2) != inChannels) {
       throw new IllegalArgumentException(scope.path() + ": needs [B, T, " + inChannels + "], got " + shape);
     }
-    Ops s = scope.ops().withSubScope("call" + applications++);
+    // Ops of every call go straight into the module's scope (see ModuleScope for why).
+    Ops s = scope.ops();
     Operand<TFloat32> image = s.expandDims(input, s.constant(1));
     Operand<TFloat32> padded = s.pad(image,
         s.constant(new int[][] {{0, 0}, {0, 0}, {kernel - 1, 0}, {0, 0}}), s.constant(0f));

@@ -23,7 +23,6 @@ public final class Linear extends WeightedLayer {
   private final int out;
   private final Operand<TFloat32> weight;
   private final Operand<TFloat32> bias;
-  private int applications;
 
   private Linear(ModuleScope scope, int in, int out, Map<String, HostTensor> weights, boolean trainable) {
     super(scope, trainable, weights);
@@ -55,7 +54,8 @@ public final class Linear extends WeightedLayer {
     if (rank < 2 || shape.get(rank - 1) != in) {
       throw new IllegalArgumentException(scope.path() + ": needs [..., " + in + "], got " + shape);
     }
-    Ops s = scope.ops().withSubScope("call" + applications++);
+    // Ops of every call go straight into the module's scope (see ModuleScope for why).
+    Ops s = scope.ops();
     if (rank == 2) {
       return s.math.add(s.linalg.matMul(input, weight, MatMul.transposeB(true)), bias);
     }

@@ -34,7 +34,6 @@ public final class Lstm extends WeightedLayer {
   private final Operand<TFloat32> weightHh;
   private final Operand<TFloat32> biasIh;
   private final Operand<TFloat32> biasHh;
-  private int applications;
 
   private Lstm(ModuleScope scope, int inputSize, int hiddenSize, Map<String, HostTensor> weights, boolean trainable) {
     super(scope, trainable, weights);
@@ -73,7 +72,8 @@ public final class Lstm extends WeightedLayer {
     }
     int steps = Math.toIntExact(shape.get(1));
     long gates = 4L * hiddenSize;
-    Ops s = scope.ops().withSubScope("call" + applications++);
+    // Ops of every call go straight into the module's scope (see ModuleScope for why).
+    Ops s = scope.ops();
     // The input projection of all steps in one MatMul; both biases folded in, as PyTorch adds both.
     Operand<TFloat32> flat = s.reshape(input, s.constant(new long[] {-1, inputSize}));
     Operand<TFloat32> projected = s.math.add(
@@ -84,7 +84,7 @@ public final class Lstm extends WeightedLayer {
     Operand<TFloat32> c = null;
     List<Operand<TFloat32>> hs = new ArrayList<>(steps);
     for (int t = 0; t < steps; t++) {
-      Ops st = s.withSubScope("t" + t);
+      Ops st = s;
       // With zero initial state the recurrent term and f·c vanish at t = 0; leaving them out is
       // exact, for the values and for the gradients.
       Operand<TFloat32> z = t == 0 ? xs.get(0)

@@ -11,6 +11,11 @@ import org.tensorflow.op.Ops;
  * both contain an "lstm" would silently share weights. The op scope is made once per module,
  * because TF Java renames a repeated {@code withSubScope} call (net, net_1, …).
  *
+ * <p>Modules put the ops of every application straight into this scope (TF names them MatMul,
+ * MatMul_1, …) instead of one sub-scope per call: TF Java's {@code withSubScope} walks every
+ * operation already in the graph over JNI, so per-call (and per-time-step) sub-scopes made
+ * building the COT-GAN agent graph (≈ 200,000 ops) take 85 s; without them it takes far less.
+ *
  * @param ops the module's own sub-scope; its ops are named {@code <path>/…}
  * @param path the qualified name, segments joined by {@code /}
  */

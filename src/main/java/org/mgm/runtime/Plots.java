@@ -64,4 +64,43 @@ public final class Plots {
       }
     });
   }
+
+  /** Curves against a common x (ρ(t) of real and generated days). */
+  public static void lines(Path png, String title, String xTitle, String yTitle, Map<String, double[]> series,
+      double[] x) throws IOException {
+    XYChart chart = new XYChartBuilder().width(800).height(480).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle)
+        .build();
+    chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+    chart.getStyler().setChartBackgroundColor(Color.WHITE);
+    series.forEach((name, y) -> chart.addSeries(name, x, y).setMarker(SeriesMarkers.NONE));
+    save(chart, png);
+  }
+
+  /**
+   * Real and generated days side by side: each day one thin line over the hours, real in grey
+   * and generated in red; the legend shows one entry per group.
+   */
+  public static void days(Path png, String title, double[][] real, double[][] generated) throws IOException {
+    XYChart chart = new XYChartBuilder().width(900).height(480).title(title).xAxisTitle("hour").yAxisTitle("scaled value")
+        .build();
+    chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+    chart.getStyler().setChartBackgroundColor(Color.WHITE);
+    addDays(chart, "real", real, new Color(90, 90, 90, 120));
+    addDays(chart, "generated", generated, new Color(214, 39, 40, 140));
+    save(chart, png);
+  }
+
+  private static void addDays(XYChart chart, String name, double[][] days, Color color) {
+    double[] hours = new double[days[0].length];
+    for (int t = 0; t < hours.length; t++) {
+      hours[t] = t;
+    }
+    for (int i = 0; i < days.length; i++) {
+      XYSeries s = chart.addSeries(i == 0 ? name : name + " " + i, hours, days[i]);
+      s.setMarker(SeriesMarkers.NONE);
+      s.setLineColor(color);
+      s.setLineStyle(org.knowm.xchart.style.lines.SeriesLines.SOLID);
+      s.setShowInLegend(i == 0);
+    }
+  }
 }

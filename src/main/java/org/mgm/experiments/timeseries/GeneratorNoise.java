@@ -16,6 +16,35 @@ import org.tensorflow.types.TFloat32;
 public final class GeneratorNoise {
   private GeneratorNoise() {}
 
+  /** A fresh in-graph draw of [z_t, y] for B sequences, every value U[−1, 1) as in the reference. */
+  public static Operand<TFloat32> draw(Ops tf, org.mgm.model.GraphRandom random, int batch, int steps,
+      TimeSeriesWidths widths) {
+    return perStep(tf, symmetric(tf, random.uniform(batch, steps, widths.noise())),
+        symmetric(tf, random.uniform(batch, widths.constantNoise())));
+  }
+
+  /** The same law drawn in Java, for sampling a trained generator: [n][T][Dz + Dy]. */
+  public static float[][][] sample(java.util.SplittableRandom rnd, int n, int steps, TimeSeriesWidths widths) {
+    float[][][] out = new float[n][steps][widths.noiseInput()];
+    for (float[][] seq : out) {
+      float[] y = new float[widths.constantNoise()];
+      for (int k = 0; k < y.length; k++) {
+        y[k] = (float) (2 * rnd.nextDouble() - 1);
+      }
+      for (float[] step : seq) {
+        for (int k = 0; k < widths.noise(); k++) {
+          step[k] = (float) (2 * rnd.nextDouble() - 1);
+        }
+        System.arraycopy(y, 0, step, widths.noise(), y.length);
+      }
+    }
+    return out;
+  }
+
+  private static Operand<TFloat32> symmetric(Ops tf, Operand<TFloat32> unit) {
+    return tf.math.sub(tf.math.mul(unit, tf.constant(2f)), tf.constant(1f));
+  }
+
   /**
    * @param z [B, T, Dz] with a static T
    * @param y [B, Dy]
@@ -26,7 +55,7 @@ public final class GeneratorNoise {
       throw new IllegalArgumentException("noise: needs z [B, T, Dz] with a static T and y [B, Dy], got "
           + zs + " and " + y.shape());
     }
-    Ops s = tf.withSubScope("noise");
+    Ops s = tf;
     // Tile, not a broadcasting Add with zeros: it has a C++ gradient and says what it does.
     Operand<TFloat32> repeated = s.tile(s.expandDims(y, s.constant(1)), s.constant(new int[] {1, (int) zs.get(1), 1}));
     return s.concat(List.of(z, repeated), s.constant(2));

@@ -32,7 +32,6 @@ public final class MixerGenerator implements StateDictModule {
   private final Sequential decoder;
   private final int conditions;
   private final int noiseWidth;
-  private int applications;
 
   MixerGenerator(ModuleScope scope, Lstm encoder, Sequential decoder, int conditions, int noiseWidth) {
     if (decoder.inputWidth() != encoder.outputWidth() + noiseWidth) {
@@ -52,7 +51,8 @@ public final class MixerGenerator implements StateDictModule {
    */
   public Operand<TFloat32> apply(Operand<TFloat32> prices, Operand<TFloat32> noise) {
     Operand<TFloat32> encoded = encoder.apply(prices);
-    Ops s = scope.ops().withSubScope("call" + applications++);
+    // Ops of every call go straight into the module's scope (see ModuleScope for why).
+    Ops s = scope.ops();
     return decoder.apply(s.concat(List.of(encoded, noise), s.constant(2)));
   }
 
@@ -62,7 +62,7 @@ public final class MixerGenerator implements StateDictModule {
     if (joint.shape().numDimensions() != 3 || joint.shape().get(2) != inputWidth()) {
       throw new IllegalArgumentException(scope.path() + ": needs [B, T, " + inputWidth() + "], got " + joint.shape());
     }
-    Ops s = scope.ops().withSubScope("split" + applications);
+    Ops s = scope.ops();
     SplitV<TFloat32> parts = s.splitV(joint, s.constant(new int[] {conditions, noiseWidth}), s.constant(2), 2L);
     return apply(parts.output().get(0), parts.output().get(1));
   }

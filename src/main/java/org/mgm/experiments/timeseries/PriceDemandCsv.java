@@ -75,8 +75,17 @@ public final class PriceDemandCsv {
       throw new CsvFormatException(file, raw.lastLine, raw.rows.length + " data rows, need at least " + (length + 1)
           + " for one window of " + length + " hours (the reference windows range(0, N − T, stride))");
     }
-    double[][] scaled = scale(file, raw.rows);
-    return new Windows(file, scaled.length, length, stride, windows(scaled, length, stride));
+    return scaled(file, raw.rows, length, stride);
+  }
+
+  /**
+   * Rows [N][4] already in memory (the synthetic stand-in), scaled and windowed as a file is.
+   *
+   * @param source what the rows are, for messages and {@link Windows#source()}
+   */
+  public static Windows scaled(Path source, double[][] rows, int length, int stride) {
+    double[][] scaled = scale(source, rows);
+    return new Windows(source, scaled.length, length, stride, windows(scaled, length, stride));
   }
 
   /** The unscaled rows [N][4] of a file, checked. */
