@@ -10,10 +10,12 @@ import org.mgm.experiments.timeseries.PriceDemandCsv;
 import org.mgm.experiments.timeseries.TimeSeriesData;
 import org.mgm.experiments.timeseries.TimeSeriesMethod;
 import org.mgm.experiments.timeseries.TimeSeriesScenario;
+import org.mgm.experiments.timeseries.TimeSeriesBenchmark;
 import org.mgm.experiments.timeseries.TimeSeriesTable;
 import org.mgm.runtime.Json;
 import org.mgm.runtime.RunDirectory;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.commons.cli.CommandLine;
@@ -37,7 +39,7 @@ public final class TimeSeriesCommands extends CommandGroup {
 
   @Override
   public List<Command> commands() {
-    return List.of(new PretrainMixerCommand(), new RunCommand(), new TableCommand(), new AceCommand());
+    return List.of(new PretrainMixerCommand(), new RunCommand(), new TableCommand(), new BenchmarkCommand(), new AceCommand());
   }
 
   /** The options every training command shares; all read and checked before anything is written. */
@@ -169,6 +171,8 @@ public final class TimeSeriesCommands extends CommandGroup {
           .desc("comma-separated subset of " + String.join(",", TimeSeriesScenario.NAMES)).build());
       o.addOption(Option.builder().longOpt("methods").hasArg()
           .desc("comma-separated subset of " + String.join(",", TimeSeriesMethod.NAMES)).build());
+      o.addOption(Option.builder().longOpt("from").hasArg().argName("RUN")
+          .desc("rebuild the table from the trainings of an earlier (or interrupted) table run, training nothing").build());
       o.addOption(Option.builder().longOpt("results").hasArg().argName("DIR")
           .desc("where table-2.md and table-2.csv go (default: the table's run directory)").build());
       addTrainingOptions(o);
@@ -178,6 +182,17 @@ public final class TimeSeriesCommands extends CommandGroup {
 
     @Override
     protected int execute(CommandLine cmd) throws Exception {
+      if (cmd.hasOption("from")) {
+        Path from = Path.of(cmd.getOptionValue("from"));
+        if (!Files.isDirectory(from)) {
+          throw new UsageException("--from: " + from + " is not a directory");
+        }
+        TimeSeriesTable table = TimeSeriesTable.fromRuns(from);
+        Path results = cmd.hasOption("results") ? Path.of(cmd.getOptionValue("results")) : from;
+        table.write(results);
+        System.out.print(table.markdown());
+        return 0;
+      }
       int runs = cmd.hasOption("runs") ? TimeSeriesRunOptions.positiveInt(cmd, "runs") : 4;
       List<TimeSeriesScenario> scenarios = TimeSeriesRunOptions.list(cmd, "scenarios", TimeSeriesScenario.NAMES)
           .stream().map(TimeSeriesScenario::named).toList();
@@ -194,7 +209,7 @@ public final class TimeSeriesCommands extends CommandGroup {
       }
       RunDirectory dir = RunDirectory.create(opts.out(), "timeseries-table-2");
       Path results = cmd.hasOption("results") ? Path.of(cmd.getOptionValue("results")) : dir.path();
-      TimeSeriesTable table = new TimeSeriesTable(data.source().toString(), opts.settings(), runs);
+      TimeSeriesTable table = new TimeSeriesTable(data.source().toString(), opts.settings());
       for (TimeSeriesScenario sc : scenarios) {
         for (TimeSeriesMethod m : methods) {
           for (int k = 0; k < runs; k++) {
@@ -209,6 +224,76 @@ public final class TimeSeriesCommands extends CommandGroup {
       System.out.print(table.markdown());
       System.out.println("written: " + results.resolve(TimeSeriesTable.MARKDOWN) + ", "
           + results.resolve(TimeSeriesTable.CSV));
+      return 0;
+    }
+  }
+
+  /**
+   * {@code mgm timeseries benchmark}: ms per training iteration of the baseline and the MGM agent,
+   * TF Java (each in a child JVM, for its own peak RSS) against PyTorch 1.13 running the same
+   * networks and loss ({@code export-tools/bench_timeseries_torch.py}) with as many threads.
+   */
+  static final class BenchmarkCommand extends Command {
+    @Override
+    public String name() {
+      return "benchmark";
+    }
+
+    @Override
+    public String summary() {
+      return "ms per iteration (critic + generator step, batch 32) of the baseline and MGM agents vs PyTorch";
+    }
+
+    @Override
+    protected Options options() {
+      Options o = new Options();
+      o.addOption(Option.builder().longOpt("iterations").hasArg().desc("timed iterations, median (default 50)").build());
+      o.addOption(Option.builder().longOpt("warmup").hasArg().desc("untimed iterations first (default 5)").build());
+      o.addOption(Option.builder().longOpt("sinkhorn-iterations").hasArg().argName("L")
+          .desc("Sinkhorn iterations (default " + TimeSeriesRunOptions.DEFAULT_SINKHORN + ")").build());
+      o.addOption(Option.builder().longOpt("job").hasArg().argName("baseline|mgm").desc("(internal) the TF run").build());
+      o.addOption(Option.builder().longOpt("json").desc("print JSON").build());
+      return o;
+    }
+
+    @Override
+    protected int execute(CommandLine cmd) throws Exception {
+      int iterations = cmd.hasOption("iterations") ? TimeSeriesRunOptions.positiveInt(cmd, "iterations") : 50;
+      int warmup = cmd.hasOption("warmup") ? TimeSeriesRunOptions.positiveInt(cmd, "warmup") : 5;
+      int sinkhorn = cmd.hasOption("sinkhorn-iterations") ? TimeSeriesRunOptions.positiveInt(cmd, "sinkhorn-iterations")
+          : TimeSeriesRunOptions.DEFAULT_SINKHORN;
+      if (cmd.hasOption("job")) {
+        String job = cmd.getOptionValue("job");
+        if (!job.equals("baseline") && !job.equals("mgm")) {
+          throw new UsageException("--job: expected baseline or mgm, got '" + job + "'");
+        }
+        System.out.println("RESULT " + Json.writeLine(
+            TimeSeriesBenchmark.java(job.equals("mgm"), iterations, warmup, sinkhorn)));
+        return 0;
+      }
+      String threads = Integer.toString(Runtime.getRuntime().availableProcessors());
+      List<Map<String, Object>> rows = new java.util.ArrayList<>();
+      for (String method : List.of("baseline", "mgm")) {
+        org.mgm.runtime.ChildJvm.Outcome o = org.mgm.runtime.ChildJvm.run(List.of("timeseries", "benchmark", "--job",
+            method, "--iterations", Integer.toString(iterations), "--warmup", Integer.toString(warmup),
+            "--sinkhorn-iterations", Integer.toString(sinkhorn)), true);
+        rows.add(BenchmarkJobs.result(o.stdout(), "timeseries benchmark --job " + method + " (exit " + o.exitCode() + ")"));
+        rows.add(BenchmarkJobs.result(BenchmarkJobs.python(List.of("export-tools/bench_timeseries_torch.py", "--method",
+            method, "--iterations", Integer.toString(iterations), "--warmup", Integer.toString(warmup), "--sinkhorn",
+            Integer.toString(sinkhorn), "--threads", threads), true), "bench_timeseries_torch.py"));
+      }
+      if (cmd.hasOption("json")) {
+        System.out.println(Json.write(Map.of("iterations", iterations, "sinkhorn_iterations", sinkhorn, "results", rows)));
+      } else {
+        System.out.printf(Locale.ROOT, "%-30s %14s %12s %12s%n", "engine", "ms/iteration", "setup ms", "peak RSS MB");
+        for (var r : rows) {
+          Object setup = r.get("setup_ms");
+          System.out.printf(Locale.ROOT, "%-30s %14.1f %12s %12.0f%n", r.get("engine"), (Double) r.get("ms_per_iteration"),
+              setup == null ? "-" : String.format(Locale.ROOT, "%.0f", (Double) setup), (Double) r.get("peak_rss_mb"));
+        }
+        System.out.printf("(critic step + generator step, batch 32 + 32, T 24, Sinkhorn L %d; median of %d after %d"
+            + " warm-up; %s threads each)%n", sinkhorn, iterations, warmup, threads);
+      }
       return 0;
     }
   }

@@ -22,27 +22,83 @@ public final class TimeSeriesTable {
 
   private final String data;
   private final CotGanTrainingSettings settings;
-  private final int runsPerCell;
   private final Map<TimeSeriesMethod, Map<String, List<Double>>> cells = new LinkedHashMap<>();
   private final List<String> scenarios = new ArrayList<>();
   private double millis;
   private int trainings;
 
-  public TimeSeriesTable(String data, CotGanTrainingSettings settings, int runsPerCell) {
+  public TimeSeriesTable(String data, CotGanTrainingSettings settings) {
     this.data = data;
     this.settings = settings;
-    this.runsPerCell = runsPerCell;
   }
 
   public void add(AgentRun.Result r) {
-    String sc = r.spec().scenario().name();
-    if (!scenarios.contains(sc)) {
-      scenarios.add(sc);
+    add(r.spec().method(), r.spec().scenario().name(), r.ace(), r.millisPerIteration());
+  }
+
+  private void add(TimeSeriesMethod method, String scenario, double ace, double ms) {
+    if (!scenarios.contains(scenario)) {
+      scenarios.add(scenario);
     }
-    cells.computeIfAbsent(r.spec().method(), m -> new LinkedHashMap<>()).computeIfAbsent(sc, s -> new ArrayList<>())
-        .add(r.ace());
-    millis += r.millisPerIteration();
+    cells.computeIfAbsent(method, m -> new LinkedHashMap<>()).computeIfAbsent(scenario, s -> new ArrayList<>())
+        .add(ace);
+    millis += ms;
     trainings++;
+  }
+
+  /**
+   * The table of a finished or interrupted {@code mgm timeseries table} run, rebuilt from the
+   * result.json of each training under {@code tableRun}, in the order they ran.
+   */
+  public static TimeSeriesTable fromRuns(Path tableRun) throws IOException {
+    List<Path> results = new ArrayList<>();
+    try (var dirs = Files.list(tableRun)) {
+      for (Path d : dirs.filter(Files::isDirectory).sorted().toList()) {
+        if (Files.isRegularFile(d.resolve("result.json"))) {
+          results.add(d.resolve("result.json"));
+        }
+      }
+    }
+    if (results.isEmpty()) {
+      throw new IllegalArgumentException(tableRun + ": no training result.json under it");
+    }
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (Path f : results) {
+      try {
+        rows.add(org.mgm.runtime.Json.parseFlat(Files.readString(f)));
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException(f + ": not a time-series result (" + e.getMessage() + ")", e);
+      }
+    }
+    // Time order, as they ran: the directory names end in the start time.
+    rows.sort(java.util.Comparator.comparing(r -> String.valueOf(r.get("run_dir")).replaceAll(".*-(\\d{8}-\\d{6}.*)$", "$1")));
+    Map<String, Object> first = rows.get(0);
+    Object alpha = first.get("alpha_on_feedback");
+    CotGanTrainingSettings settings = CotGanTrainingSettings.builder()
+        .iterations(number(first, "iterations", results.get(0)).intValue())
+        .learningRate(number(first, "learning_rate", results.get(0)).floatValue())
+        .cot(org.mgm.gan.CotGanSettings.builder().iterations(number(first, "sinkhorn_iterations", results.get(0)).intValue())
+            .build())
+        .build();
+    for (Map<String, Object> r : rows) {
+      if (r.get("alpha_on_feedback") instanceof Double a && !a.isNaN()) {
+        settings = settings.toBuilder().feedbackWeight(a).build();
+      }
+    }
+    TimeSeriesTable t = new TimeSeriesTable(String.valueOf(first.get("data")), settings);
+    for (int i = 0; i < rows.size(); i++) {
+      Map<String, Object> r = rows.get(i);
+      t.add(TimeSeriesMethod.named(String.valueOf(r.get("method"))), String.valueOf(r.get("scenario")),
+          number(r, "ace", results.get(i)), number(r, "ms_per_iteration", results.get(i)));
+    }
+    return t;
+  }
+
+  private static Double number(Map<String, Object> r, String key, Path file) {
+    if (!(r.get(key) instanceof Double d)) {
+      throw new IllegalArgumentException(file + ": no number '" + key + "'");
+    }
+    return d;
   }
 
   static double mean(List<Double> v) {
@@ -60,10 +116,11 @@ public final class TimeSeriesTable {
   public String markdown() {
     StringBuilder b = new StringBuilder();
     b.append("ACE (lower is better): Σ over the 24 lags of |ρ_fake(t) − ρ_real(t)|, mean (std) over trainings, ")
-        .append(String.format(Locale.ROOT, "each training's ACE the mean of its final agent over sample draws. "
+        .append(String.format(Locale.ROOT, "each training's ACE that of the agent it kept (best ACE on its own "
+            + "training windows), averaged over sample draws against all windows. "
             + "Data: %s; %d iterations, batch 32 + 32, Adam %.0e, α = %.2f on the feedback, Sinkhorn ε %.0f, L %d; "
-            + "%d trainings per cell planned.%n%n", data, settings.iterations(), settings.generator().learningRate(),
-            settings.feedbackWeight(), settings.cot().epsilon(), settings.cot().iterations(), runsPerCell));
+            + "n trainings per cell.%n%n", data, settings.iterations(), settings.generator().learningRate(),
+            settings.feedbackWeight(), settings.cot().epsilon(), settings.cot().iterations()));
     b.append("| Model |");
     scenarios.forEach(s -> b.append(' ').append(s).append(" |"));
     b.append("\n|---|");
