@@ -17,6 +17,9 @@ import os
 import sys
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# The layouts fixture runs an NCHW Conv2D, which TF's CPU kernels have only through oneDNN; TF
+# turns oneDNN on by itself only on CPUs with AVX-512, so ask for it (AVX2 machines then run it too).
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")
 
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402

@@ -41,7 +41,10 @@ class MakeFixturesTest {
       for (String f : List.of("input.npy", "output.npy", "grad_input.npy")) {
         HostTensor fresh = Npy.read(tmp.resolve(name).resolve(f));
         HostTensor committed = Npy.read(OnnxFixtures.file(name, f));
-        assertTrue(OnnxFixtures.relativeError(fresh, committed) < 1e-6, name + "/" + f + " differs from the committed one");
+        // float32 results depend on the CPU's vector width (AVX2 vs AVX-512 sum in other orders):
+        // the PatchGAN output made on an AVX2 machine is 1.2e-6 from the committed one.
+        double bound = fresh.type() == org.mgm.tensor.ElementType.FLOAT32 ? 1e-5 : 1e-6;
+        assertTrue(OnnxFixtures.relativeError(fresh, committed) < bound, name + "/" + f + " differs from the committed one");
       }
       try (ImportedSession s = new ImportedSession(OnnxModelFile.read(tmp.resolve(name).resolve("model-opset13.onnx")),
           ImportOptions.frozen("m"), name)) {

@@ -284,7 +284,8 @@ class OpGradientTest {
     try (OrtModel ort = OrtModel.open(file, OrtModel.Device.CPU)) {
       expected = ort.run(inputs(k)).get("out");
     }
-    for (ConvLayout layout : ConvLayout.values()) {
+    // Native NCHW only where this CPU's TF has the kernels (oneDNN; see ConvLayout).
+    for (ConvLayout layout : ConvLayout.runnable()) {
       try (ImportedSession s = new ImportedSession(OnnxModelFile.read(file), ImportOptions.frozen("m")
           .withConvLayout(layout), k.name)) {
         HostTensor y = s.infer(inputs(k)).get("out");

@@ -27,7 +27,8 @@ class TorchParityTest {
     List<Arguments> a = new ArrayList<>();
     for (String name : OnnxFixtures.names()) {
       for (int opset : new int[] {13, 17}) {
-        for (ConvLayout layout : ConvLayout.values()) {
+        // Native NCHW only where this CPU's TF has the kernels (oneDNN; see ConvLayout).
+        for (ConvLayout layout : ConvLayout.runnable()) {
           a.add(Arguments.of(name, opset, layout));
         }
       }
