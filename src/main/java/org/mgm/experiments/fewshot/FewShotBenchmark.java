@@ -2,7 +2,6 @@ package org.mgm.experiments.fewshot;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
@@ -32,23 +31,14 @@ public final class FewShotBenchmark {
     long setupStart = System.nanoTime();
     try (AdaptationTraining t = new AdaptationTraining(s, AdaptationMethod.FREEZED, m, noise(16, size, 1), noise(16, size, 2))) {
       double setupMs = (System.nanoTime() - setupStart) / 1e6;
-      for (int i = 0; i < warmup; i++) {
-        t.iterate();
-      }
-      double[] times = new double[iterations];
-      for (int i = 0; i < iterations; i++) {
-        long start = System.nanoTime();
-        t.iterate();
-        times[i] = (System.nanoTime() - start) / 1e6;
-      }
-      Arrays.sort(times);
+      double median = org.mgm.runtime.MedianTime.millis(t::iterate, iterations, warmup);
       Map<String, Object> r = new LinkedHashMap<>();
       r.put("engine", "tensorflow-java (imported ONNX)");
       r.put("threads", Runtime.getRuntime().availableProcessors());
       r.put("size", size);
       r.put("batch", batch);
       r.put("setup_ms", setupMs);
-      r.put("ms_per_iteration", times[times.length / 2]);
+      r.put("ms_per_iteration", median);
       r.put("iterations", iterations);
       r.put("peak_rss_mb", ImportBenchmark.peakRssMb());
       return r;

@@ -3,7 +3,6 @@ package org.mgm.experiments.timeseries;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.mgm.feedback.FeedbackUpdate;
 import org.mgm.gan.CotGanLoss;
 import org.mgm.model.AdamOptimizer;
@@ -19,8 +18,6 @@ import org.mgm.train.Training;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Session;
-import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.StdArrays;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
@@ -49,10 +46,7 @@ public final class CotGanAgentTraining implements AutoCloseable {
   private final Training training;
   private final Sequential generator;
   private final MixerGenerator mixer;
-  private final int steps;
-  private final int sampleCount;
-  private final Operand<TFloat32> sampleNoise;
-  private final Operand<TFloat32> samples;
+  private final GeneratorSampler sampler;
 
   /**
    * @param agentWindows the agent's training windows [n][T][1] (its scenario), n ≥ 2B
@@ -63,8 +57,7 @@ public final class CotGanAgentTraining implements AutoCloseable {
   public CotGanAgentTraining(CotGanTrainingSettings settings, double[][][] agentWindows, double[][][] fullWindows,
       Map<String, HostTensor> mixerWeights, int sampleCount) {
     this.settings = settings;
-    this.steps = agentWindows[0].length;
-    this.sampleCount = sampleCount;
+    int steps = agentWindows[0].length;
     TimeSeriesWidths w = settings.widths();
     int b = settings.batch();
     long seed = settings.seed();
@@ -127,9 +120,7 @@ public final class CotGanAgentTraining implements AutoCloseable {
     }
     phases.add(Phase.of("next-batch", tf.withControlDependencies(advances).noOp()));
 
-    sampleNoise = tf.placeholder(TFloat32.class,
-        org.tensorflow.op.core.Placeholder.shape(Shape.of(sampleCount, steps, w.noiseInput())));
-    samples = generator.apply(sampleNoise);
+    sampler = new GeneratorSampler(tf, sampleCount, steps, w, generator::apply);
     Session session = Sessions.unoptimized(graph);
     session.initialize();
     training = new Training(graph, session, new Schedule(phases), metrics);
@@ -154,13 +145,7 @@ public final class CotGanAgentTraining implements AutoCloseable {
 
   /** {@code sampleCount} generated days [n][T][1] from a seeded noise draw. */
   public double[][][] sample(long seed) {
-    float[][][] noise = GeneratorNoise.sample(new SplittableRandom(seed), sampleCount, steps, settings.widths());
-    try (TFloat32 z = TFloat32.tensorOf(StdArrays.ndCopyOf(noise));
-        var res = training.session().runner().feed(sampleNoise, z).fetch(samples).run()) {
-      float[][][] out = new float[sampleCount][steps][1];
-      StdArrays.copyFrom((TFloat32) res.get(0), out);
-      return TimeSeriesArrays.toDoubles(out);
-    }
+    return sampler.sample(training.session(), seed);
   }
 
   /** The agent generator's weights in PyTorch's names. */

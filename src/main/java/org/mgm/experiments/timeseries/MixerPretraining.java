@@ -2,7 +2,6 @@ package org.mgm.experiments.timeseries;
 
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.mgm.gan.CotGanLoss;
 import org.mgm.model.AdamOptimizer;
 import org.mgm.model.GraphRandom;
@@ -16,10 +15,7 @@ import org.mgm.train.Training;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Session;
-import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.StdArrays;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -33,14 +29,11 @@ public final class MixerPretraining implements AutoCloseable {
   private final CotGanTrainingSettings settings;
   private final Training training;
   private final MixerGenerator mixer;
-  private final double[][][] windows;
-  private final Operand<TFloat32> sampleNoise;
-  private final Operand<TFloat32> samples;
+  private final GeneratorSampler sampler;
 
   /** @param windows every window of the data [N][T][4], N ≥ 2B */
   public MixerPretraining(CotGanTrainingSettings settings, MixerVariant variant, double[][][] windows) {
     this.settings = settings;
-    this.windows = windows;
     TimeSeriesWidths w = settings.widths();
     int b = settings.batch();
     long seed = settings.seed();
@@ -76,8 +69,8 @@ public final class MixerPretraining implements AutoCloseable {
         }
       }
     }
-    sampleNoise = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(windows.length, steps, w.noiseInput())));
-    samples = mixer.apply(tf.constant(prices), sampleNoise);
+    Operand<TFloat32> allPrices = tf.constant(prices);
+    sampler = new GeneratorSampler(tf, windows.length, steps, w, noise -> mixer.apply(allPrices, noise));
     Session session = Sessions.unoptimized(graph);
     session.initialize();
     training = new Training(graph, session, new Schedule(phases), metrics);
@@ -117,14 +110,7 @@ public final class MixerPretraining implements AutoCloseable {
 
   /** Demand [N][T][1] generated from the real prices of every window, with seeded noise. */
   public double[][][] sampleDemand(long seed) {
-    int steps = windows[0].length;
-    float[][][] noise = GeneratorNoise.sample(new SplittableRandom(seed), windows.length, steps, settings.widths());
-    try (TFloat32 z = TFloat32.tensorOf(StdArrays.ndCopyOf(noise));
-        var res = training.session().runner().feed(sampleNoise, z).fetch(samples).run()) {
-      float[][][] out = new float[windows.length][steps][1];
-      StdArrays.copyFrom((TFloat32) res.get(0), out);
-      return TimeSeriesArrays.toDoubles(out);
-    }
+    return sampler.sample(training.session(), seed);
   }
 
   /** The mixer generator's weights in PyTorch's names, what MGM loads. */

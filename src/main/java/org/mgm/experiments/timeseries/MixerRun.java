@@ -105,6 +105,12 @@ public final class MixerRun {
     Path parent = target.toAbsolutePath().getParent();
     Files.createDirectories(parent);
     Path tmp = Files.createTempDirectory(parent, target.getFileName() + ".tmp");
+    // createTempDirectory makes it private to its owner; shipped weights are for everyone to read.
+    try {
+      Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    } catch (UnsupportedOperationException notPosix) {
+      // the file system's defaults apply
+    }
     try (Stream<Path> files = Files.list(weights)) {
       for (Path f : files.toList()) {
         Files.copy(f, tmp.resolve(f.getFileName()));

@@ -1,6 +1,5 @@
 package org.mgm.experiments.timeseries;
 
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.mgm.gan.CotGanSettings;
@@ -27,21 +26,12 @@ public final class TimeSeriesBenchmark {
         mgm ? TimeSeriesNetworks.mixerGeneratorInit(s.widths(), 5) : null, data.count())) {
       t.iterate();
       double setupMs = (System.nanoTime() - setupStart) / 1e6;
-      for (int i = 1; i < warmup; i++) {
-        t.iterate();
-      }
-      double[] times = new double[iterations];
-      for (int i = 0; i < iterations; i++) {
-        long start = System.nanoTime();
-        t.iterate();
-        times[i] = (System.nanoTime() - start) / 1e6;
-      }
-      Arrays.sort(times);
+      double median = org.mgm.runtime.MedianTime.millis(t::iterate, iterations, warmup - 1);
       String method = mgm ? "mgm" : "baseline";
       Map<String, Object> r = new LinkedHashMap<>();
       r.put("engine", "tensorflow-java " + method);
       r.put("method", method);
-      r.put("ms_per_iteration", times[times.length / 2]);
+      r.put("ms_per_iteration", median);
       r.put("setup_ms", setupMs);
       r.put("threads", Runtime.getRuntime().availableProcessors());
       r.put("peak_rss_mb", ImportBenchmark.peakRssMb());

@@ -34,10 +34,10 @@ public final class ImportBenchmark {
       String input = s.imported().inputs().keySet().iterator().next();
       String output = s.imported().outputs().keySet().iterator().next();
       Map<String, HostTensor> in = Map.of(input, randomInput(m, batch));
-      r.put("forward_ms", medianMs(() -> s.infer(in), iterations, warmup));
+      r.put("forward_ms", org.mgm.runtime.MedianTime.millis(() -> s.infer(in), iterations, warmup));
       var vj = s.vectorJacobian(output, List.of(input));
       HostTensor ones = ones(s.infer(in).get(output).shape());
-      r.put("forward_backward_ms", medianMs(() -> s.runVectorJacobian(vj, in, ones), iterations, warmup));
+      r.put("forward_backward_ms", org.mgm.runtime.MedianTime.millis(() -> s.runVectorJacobian(vj, in, ones), iterations, warmup));
     }
     r.put("peak_rss_mb", peakRssMb());
     return r;
@@ -61,10 +61,10 @@ public final class ImportBenchmark {
       long[] dims = shape.asArray();
       dims[0] = batch;
       Map<String, HostTensor> in = Map.of(input, HostTensor.standardNormal(dims, new Random(0)));
-      r.put("forward_ms", medianMs(() -> s.infer(in), iterations, warmup));
+      r.put("forward_ms", org.mgm.runtime.MedianTime.millis(() -> s.infer(in), iterations, warmup));
       var vj = s.vectorJacobian(output, List.of(input));
       HostTensor ones = ones(s.infer(in).get(output).shape());
-      r.put("forward_backward_ms", medianMs(() -> s.runVectorJacobian(vj, in, ones), iterations, warmup));
+      r.put("forward_backward_ms", org.mgm.runtime.MedianTime.millis(() -> s.runVectorJacobian(vj, in, ones), iterations, warmup));
     }
     r.put("peak_rss_mb", peakRssMb());
     return r;
@@ -78,7 +78,7 @@ public final class ImportBenchmark {
     try (OrtModel ort = OrtModel.open(model, OrtModel.Device.CPU)) {
       r.put("import_ms", (System.nanoTime() - t0) / 1e6);
       Map<String, HostTensor> in = Map.of(ort.inputNames().get(0), randomInput(m, batch));
-      r.put("forward_ms", medianMs(() -> ort.run(in), iterations, warmup));
+      r.put("forward_ms", org.mgm.runtime.MedianTime.millis(() -> ort.run(in), iterations, warmup));
     }
     r.put("peak_rss_mb", peakRssMb());
     return r;
@@ -95,20 +95,6 @@ public final class ImportBenchmark {
     float[] v = new float[Math.toIntExact(HostTensor.elementCount(shape))];
     Arrays.fill(v, 1f);
     return HostTensor.of(v, shape);
-  }
-
-  private static double medianMs(Runnable step, int iterations, int warmup) {
-    for (int i = 0; i < warmup; i++) {
-      step.run();
-    }
-    double[] t = new double[iterations];
-    for (int i = 0; i < iterations; i++) {
-      long start = System.nanoTime();
-      step.run();
-      t[i] = (System.nanoTime() - start) / 1e6;
-    }
-    Arrays.sort(t);
-    return t[iterations / 2];
   }
 
   public static double peakRssMb() throws IOException {
