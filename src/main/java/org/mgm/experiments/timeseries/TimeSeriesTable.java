@@ -19,11 +19,14 @@ import org.mgm.runtime.MetricsCsv;
 public final class TimeSeriesTable {
   public static final String MARKDOWN = "table-2.md";
   public static final String CSV = "table-2.csv";
+  /** One row per training: model, scenario, seed, ace, kept_iteration, ms_per_iteration. */
+  public static final String TRAININGS = "trainings.csv";
 
   private final String data;
   private final CotGanTrainingSettings settings;
   private final Map<TimeSeriesMethod, Map<String, List<Double>>> cells = new LinkedHashMap<>();
   private final List<String> scenarios = new ArrayList<>();
+  private final List<List<String>> trainingRows = new ArrayList<>();
   private double millis;
   private int trainings;
 
@@ -33,10 +36,13 @@ public final class TimeSeriesTable {
   }
 
   public void add(AgentRun.Result r) {
-    add(r.spec().method(), r.spec().scenario().name(), r.ace(), r.millisPerIteration());
+    add(r.spec().method(), r.spec().scenario().name(), r.spec().settings().seed(), r.ace(), r.keptIteration(),
+        r.millisPerIteration());
   }
 
-  private void add(TimeSeriesMethod method, String scenario, double ace, double ms) {
+  private void add(TimeSeriesMethod method, String scenario, long seed, double ace, int kept, double ms) {
+    trainingRows.add(List.of(method.model(), scenario, Long.toString(seed), String.format(Locale.ROOT, "%.6f", ace),
+        Integer.toString(kept), String.format(Locale.ROOT, "%.1f", ms)));
     if (!scenarios.contains(scenario)) {
       scenarios.add(scenario);
     }
@@ -88,8 +94,10 @@ public final class TimeSeriesTable {
     TimeSeriesTable t = new TimeSeriesTable(String.valueOf(first.get("data")), settings);
     for (int i = 0; i < rows.size(); i++) {
       Map<String, Object> r = rows.get(i);
+      Path f = results.get(i);
       t.add(TimeSeriesMethod.named(String.valueOf(r.get("method"))), String.valueOf(r.get("scenario")),
-          number(r, "ace", results.get(i)), number(r, "ms_per_iteration", results.get(i)));
+          number(r, "seed", f).longValue(), number(r, "ace", f), number(r, "kept_iteration", f).intValue(),
+          number(r, "ms_per_iteration", f));
     }
     return t;
   }
@@ -152,6 +160,8 @@ public final class TimeSeriesTable {
       }
     }
     MetricsCsv.writeTable(dir.resolve(CSV), List.of("model", "scenario", "ace_mean", "ace_std", "runs"), rows);
+    MetricsCsv.writeTable(dir.resolve(TRAININGS),
+        List.of("model", "scenario", "seed", "ace", "kept_iteration", "ms_per_iteration"), trainingRows);
   }
 
   /** Mean ms per iteration over the trainings so far. */
