@@ -93,6 +93,11 @@ class TimeSeriesRunCliTest {
     assertTrue(csv.get(1).startsWith("COT-GAN,low-64,") && csv.get(1).endsWith(",2"), csv.get(1));
     assertTrue(csv.get(2).startsWith("COT-GAN-CM,low-64,"), csv.get(2));
     assertTrue(Files.readString(results.resolve("table-2.md")).contains("| COT-GAN-CM |"));
+    List<String> trainings = Files.readAllLines(results.resolve("trainings.csv"));
+    assertEquals(List.of("model", "scenario", "seed", "ace", "kept_iteration", "ms_per_iteration"),
+        List.of(trainings.get(0).split(",")));
+    assertEquals(5, trainings.size(), "2 trainings x 2 methods: " + trainings);
+    assertTrue(trainings.get(2).startsWith("COT-GAN,low-64,2,"), trainings.get(2));
 
     // Rebuilt from the trainings' result.json files, the table is the same.
     Path tableRun;

@@ -89,7 +89,7 @@ public final class CotGanAgentTraining implements AutoCloseable {
     Operand<TFloat32> gen4 = generator.apply(noise4);
     Operand<TFloat32> wAgent = agentCritic.estimate(x, xPrime, gen3, gen4).divergence();
     metrics.add(W_AGENT, wAgent);
-    List<Phase> phases = new ArrayList<>();
+    List<Phase> generatorPhases;
     List<org.tensorflow.op.Op> advances = new ArrayList<>(List.of(agentData.advance()));
     if (mixerWeights != null) {
       mixer = TimeSeriesNetworks.mixerGenerator(tf, "mixer_g", w, mixerWeights, false);
@@ -110,14 +110,15 @@ public final class CotGanAgentTraining implements AutoCloseable {
           .divergence();
       metrics.add(W_MIXER, wMixer);
       // FeedbackUpdate.combined(a) weighs the agent's own loss by a; α here weighs the feedback.
-      phases.add(Phase.joint(tf, "critics", critics));
-      phases.addAll(FeedbackUpdate.combined(1 - settings.feedbackWeight())
-          .generatorPhases(tf, wAgent, wMixer, gOpt, () -> gOpt));
+      generatorPhases = FeedbackUpdate.combined(1 - settings.feedbackWeight())
+          .generatorPhases(tf, wAgent, wMixer, gOpt, () -> gOpt);
     } else {
       mixer = null;
-      phases.add(Phase.joint(tf, "critics", critics));
-      phases.add(Phase.minimize("agent-G", gOpt, wAgent));
+      generatorPhases = List.of(Phase.minimize("agent-G", gOpt, wAgent));
     }
+    List<Phase> phases = new ArrayList<>();
+    phases.add(Phase.joint(tf, "critics", critics));
+    phases.addAll(generatorPhases);
     phases.add(Phase.of("next-batch", tf.withControlDependencies(advances).noOp()));
 
     sampler = new GeneratorSampler(tf, sampleCount, steps, w, generator::apply);
