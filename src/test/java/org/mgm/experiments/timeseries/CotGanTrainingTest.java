@@ -161,6 +161,18 @@ class CotGanTrainingTest {
   }
 
   @Test
+  void shippedMixersLoadAsTheExperimentsMixerGenerator() throws Exception {
+    for (TimeSeriesMethod m : List.of(TimeSeriesMethod.CJ, TimeSeriesMethod.CM)) {
+      Path dir = AgentRun.shippedMixer(m.mixer());
+      AgentRun.Spec spec = new AgentRun.Spec(TimeSeriesScenario.named("full"), m,
+          CotGanTrainingSettings.builder().build(), 1, dir);
+      Map<String, HostTensor> w = AgentRun.readMixer(spec);
+      assertEquals(14, w.size(), dir + ": " + w.keySet());
+      assertArrayEquals(new long[] {128, 52}, w.get("decoder.weight_ih_l0").shape(), dir.toString());
+    }
+  }
+
+  @Test
   void tooFewWindowsForOneBatchIsNamed() {
     double[][][] agent = agentColumn(java.util.Arrays.copyOf(data.windows(), 40));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
