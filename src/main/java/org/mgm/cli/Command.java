@@ -82,6 +82,23 @@ public abstract class Command {
     f.printHelp(out, 100, prefix + " " + name() + " [options]", summary(), options, 2, 4, "", false);
   }
 
+  /** A positive integer option, or {@code fallback} when it is absent. */
+  protected static int positiveInt(CommandLine cmd, String option, int fallback) {
+    String v = cmd.getOptionValue(option);
+    if (v == null) {
+      return fallback;
+    }
+    try {
+      int n = Integer.parseInt(v.strip());
+      if (n >= 1) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new UsageException("--" + option + ": expected a positive integer, got '" + v + "'");
+  }
+
   protected static double parseDouble(String option, String value) {
     try {
       return Double.parseDouble(value);

@@ -118,8 +118,8 @@ public final class FewShotCommands extends CommandGroup {
 
     @Override
     protected int execute(CommandLine cmd) throws Exception {
-      DemoData.ensure(Path.of(cmd.getOptionValue("out")), count(cmd, "train", 30), count(cmd, "test", 500),
-          count(cmd, "mixer-real", 1000));
+      DemoData.ensure(Path.of(cmd.getOptionValue("out")), positiveInt(cmd, "train", 30), positiveInt(cmd, "test", 500),
+          positiveInt(cmd, "mixer-real", 1000));
       return 0;
     }
   }
@@ -152,8 +152,8 @@ public final class FewShotCommands extends CommandGroup {
     }
 
     DemoModels.Budget budget(CommandLine cmd) {
-      return new DemoModels.Budget(count(cmd, "iterations", defaultIterations()), count(cmd, "batch", defaultBatch()),
-          count(cmd, "pool", 3000), count(cmd, "seed", 1));
+      return new DemoModels.Budget(positiveInt(cmd, "iterations", defaultIterations()), positiveInt(cmd, "batch", defaultBatch()),
+          positiveInt(cmd, "pool", 3000), positiveInt(cmd, "seed", 1));
     }
 
     static Path input(CommandLine cmd, String key) {
@@ -275,15 +275,15 @@ public final class FewShotCommands extends CommandGroup {
 
     @Override
     protected int execute(CommandLine cmd) throws Exception {
-      int batch = count(cmd, "batch", 4);
-      int iterations = count(cmd, "iterations", 5);
+      int batch = positiveInt(cmd, "batch", 4);
+      int iterations = positiveInt(cmd, "iterations", 5);
       if (cmd.hasOption("job")) {
         Path[] models = java.util.Arrays.stream(cmd.getOptionValue("job").split(",")).map(Path::of).toArray(Path[]::new);
         System.out.println("RESULT " + org.mgm.runtime.Json.writeLine(
             org.mgm.experiments.fewshot.FewShotBenchmark.tf(models, batch, iterations, 1)));
         return 0;
       }
-      int size = count(cmd, "size", 32);
+      int size = positiveInt(cmd, "size", 32);
       if (size != 32 && size != 256) {
         throw new UsageException("--size: expected 32 or 256, got " + size);
       }
@@ -323,22 +323,6 @@ public final class FewShotCommands extends CommandGroup {
       } finally {
         org.mgm.tf.MlpSavedModelExporter.deleteTree(tmp);
       }
-    }
-  }
-
-  static int count(CommandLine cmd, String key, int fallback) {
-    String v = cmd.getOptionValue(key);
-    if (v == null) {
-      return fallback;
-    }
-    try {
-      int n = Integer.parseInt(v);
-      if (n < 1) {
-        throw new NumberFormatException();
-      }
-      return n;
-    } catch (NumberFormatException e) {
-      throw new UsageException("--" + key + ": expected a positive integer, got " + v);
     }
   }
 }

@@ -193,7 +193,7 @@ public final class TimeSeriesCommands extends CommandGroup {
         System.out.print(table.markdown());
         return 0;
       }
-      int runs = cmd.hasOption("runs") ? TimeSeriesRunOptions.positiveInt(cmd, "runs") : 4;
+      int runs = positiveInt(cmd, "runs", 4);
       List<TimeSeriesScenario> scenarios = TimeSeriesRunOptions.list(cmd, "scenarios", TimeSeriesScenario.NAMES)
           .stream().map(TimeSeriesScenario::named).toList();
       List<TimeSeriesMethod> methods = TimeSeriesRunOptions.list(cmd, "methods", TimeSeriesMethod.NAMES)
@@ -258,10 +258,9 @@ public final class TimeSeriesCommands extends CommandGroup {
 
     @Override
     protected int execute(CommandLine cmd) throws Exception {
-      int iterations = cmd.hasOption("iterations") ? TimeSeriesRunOptions.positiveInt(cmd, "iterations") : 50;
-      int warmup = cmd.hasOption("warmup") ? TimeSeriesRunOptions.positiveInt(cmd, "warmup") : 5;
-      int sinkhorn = cmd.hasOption("sinkhorn-iterations") ? TimeSeriesRunOptions.positiveInt(cmd, "sinkhorn-iterations")
-          : TimeSeriesRunOptions.DEFAULT_SINKHORN;
+      int iterations = positiveInt(cmd, "iterations", 50);
+      int warmup = positiveInt(cmd, "warmup", 5);
+      int sinkhorn = positiveInt(cmd, "sinkhorn-iterations", TimeSeriesRunOptions.DEFAULT_SINKHORN);
       if (cmd.hasOption("job")) {
         String job = cmd.getOptionValue("job");
         if (!job.equals("baseline") && !job.equals("mgm")) {

@@ -39,15 +39,9 @@ record TimeSeriesRunOptions(Path data, Path out, CotGanTrainingSettings settings
       }
     }
     boolean quick = cmd.hasOption("quick");
-    CotGanTrainingSettings.Builder b = CotGanTrainingSettings.builder()
-        .iterations(quick ? QUICK_ITERATIONS : DEFAULT_ITERATIONS)
-        .evaluateEvery(quick ? QUICK_ITERATIONS / 2 : 100);
-    if (cmd.hasOption("iterations")) {
-      b.iterations(positiveInt(cmd, "iterations"));
-    }
-    if (cmd.hasOption("evaluate-every")) {
-      b.evaluateEvery(positiveInt(cmd, "evaluate-every"));
-    }
+    CotGanTrainingSettings.Builder b = CotGanTrainingSettings.builder();
+    b.iterations(Command.positiveInt(cmd, "iterations", quick ? QUICK_ITERATIONS : DEFAULT_ITERATIONS));
+    b.evaluateEvery(Command.positiveInt(cmd, "evaluate-every", quick ? QUICK_ITERATIONS / 2 : 100));
     if (cmd.hasOption("lr")) {
       double lr = Command.parseDouble("lr", cmd.getOptionValue("lr"));
       if (!(lr > 0 && lr < 1)) {
@@ -62,14 +56,14 @@ record TimeSeriesRunOptions(Path data, Path out, CotGanTrainingSettings settings
       }
       b.feedbackWeight(a);
     }
-    int sinkhorn = cmd.hasOption("sinkhorn-iterations") ? positiveInt(cmd, "sinkhorn-iterations") : DEFAULT_SINKHORN;
+    int sinkhorn = Command.positiveInt(cmd, "sinkhorn-iterations", DEFAULT_SINKHORN);
     b.cot(CotGanSettings.builder().iterations(sinkhorn).build());
     if (cmd.hasOption("seed")) {
       b.seed(longValue(cmd, "seed"));
     }
     long subsetSeed = cmd.hasOption("subset-seed") ? longValue(cmd, "subset-seed") : SUBSET_SEED;
     Path mixer = cmd.hasOption("mixer") ? Path.of(cmd.getOptionValue("mixer")) : null;
-    int repeats = cmd.hasOption("eval-repeats") ? positiveInt(cmd, "eval-repeats") : AgentRun.Evaluation.DEFAULT.repeats();
+    int repeats = Command.positiveInt(cmd, "eval-repeats", AgentRun.Evaluation.DEFAULT.repeats());
     Path out = Path.of(cmd.getOptionValue("out", "runs"));
     return new TimeSeriesRunOptions(data, out, b.build(), subsetSeed, mixer,
         new AgentRun.Evaluation(repeats, AgentRun.Evaluation.DEFAULT.seed()));
@@ -79,19 +73,6 @@ record TimeSeriesRunOptions(Path data, Path out, CotGanTrainingSettings settings
   AgentRun.Spec spec(TimeSeriesScenario scenario, TimeSeriesMethod method, CotGanTrainingSettings s) {
     Path mixerDir = method.mixer() == null ? null : mixer != null ? mixer : AgentRun.shippedMixer(method.mixer());
     return new AgentRun.Spec(scenario, method, s, subsetSeed, mixerDir);
-  }
-
-  static int positiveInt(CommandLine cmd, String option) {
-    String v = cmd.getOptionValue(option);
-    try {
-      int n = Integer.parseInt(v.strip());
-      if (n >= 1) {
-        return n;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new UsageException("--" + option + ": expected a positive integer, got '" + v + "'");
   }
 
   static long longValue(CommandLine cmd, String option) {
