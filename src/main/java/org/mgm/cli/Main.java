@@ -17,7 +17,7 @@ public final class Main {
   private Main() {}
 
   static List<CommandGroup> groups() {
-    return List.of(new SyntheticCommands(), new FewShotCommands(), new TimeSeriesCommands());
+    return List.of(new SyntheticCommands(), new FewShotCommands(), new TimeSeriesCommands(), new MarketCommands());
   }
 
   /** Commands on ONNX models, used without a group: {@code mgm inspect M.onnx}. */

@@ -17,6 +17,14 @@ public final class LogisticLosses {
     return meanAll(tf, tf.math.softplus(tf.math.neg(fakeLogits)));
   }
 
+  /**
+   * The minimax generator loss as Goodfellow et al. state it, mean log(1 − D(G(z))) =
+   * −mean softplus(D(G(z))), for methods whose papers use it (the market calibration).
+   */
+  public static Operand<TFloat32> minimaxGenerator(Ops tf, Operand<TFloat32> fakeLogits) {
+    return tf.math.neg(meanAll(tf, tf.math.softplus(fakeLogits)));
+  }
+
   /** mean softplus(D(fake)) + mean softplus(−D(real)). */
   public static Operand<TFloat32> critic(Ops tf, Operand<TFloat32> realLogits, Operand<TFloat32> fakeLogits) {
     return tf.math.add(meanAll(tf, tf.math.softplus(fakeLogits)), meanAll(tf, tf.math.softplus(tf.math.neg(realLogits))));
