@@ -1,7 +1,7 @@
 """The market simulator and its GAN calibration in PyTorch 1.13: the cross-check of the Java
 simulator (same packed noise in, same prices out) and the other side of `mgm market benchmark`.
 
-  market_torch.py simulate --spec SPEC.json --noise NOISE.npy --out PATHS.npy
+  market_torch.py simulate --spec SPEC.json --noise NOISE.npy --out PATHS.npy [--statistics-out S.npy]
   market_torch.py benchmark --spec SPEC.json --iterations N --warmup W --batch B --threads K
 
 SPEC.json is what `mgm market` writes beside its data: the settings, the technical windows and
@@ -83,6 +83,22 @@ def returns(p):
     return (p[:, 1:] / p[:, :-1] - 1) * 100
 
 
+def path_statistics(p):
+    """Each path's return moments, the discriminator input `statistics` (PathStatistics)."""
+    r = returns(p)
+    mean = lambda x: x.mean(1, keepdim=True)
+    m = mean(r)
+    z = r - m
+    v = mean(z * z)
+    out = [m, v] + [mean(z[:, k:] * z[:, :-k]) / v for k in (1, 2, 3)]
+    a = r.abs()
+    az = a - mean(a)
+    av = mean(az * az)
+    out += [mean(az[:, k:] * az[:, :-k]) / av for k in (1, 2, 3)]
+    out += [mean(z ** 3) / (v * torch.sqrt(v)), mean((z * z) ** 2) / (v * v)]
+    return torch.cat(out, 1)
+
+
 def parameters(spec):
     p = spec["parameters"]
     as_tensor = lambda v: torch.tensor(v if isinstance(v, list) else [v], dtype=torch.float32)
@@ -96,6 +112,8 @@ def simulate(a):
     with torch.no_grad():
         paths = m.simulate(*parameters(spec), noise)
     np.save(a.out, paths.numpy())
+    if a.statistics_out:
+        np.save(a.statistics_out, path_statistics(paths).numpy())
 
 
 def benchmark(a):
@@ -106,8 +124,7 @@ def benchmark(a):
     with torch.no_grad():
         real = m.simulate(*parameters(spec), m.draw(g, a.batch))
     b, c, d = [torch.randn(1, generator=g).requires_grad_() for _ in range(3)]
-    width = real.shape[1] - 1
-    disc = torch.nn.Sequential(torch.nn.Linear(width, 32), torch.nn.ReLU(), torch.nn.Linear(32, 32), torch.nn.ReLU(),
+    disc = torch.nn.Sequential(torch.nn.Linear(10, 32), torch.nn.ReLU(), torch.nn.Linear(32, 32), torch.nn.ReLU(),
                                torch.nn.Linear(32, 1))
     opt_g = torch.optim.Adam([b, c, d], lr=0.002)
     opt_d = torch.optim.Adam(disc.parameters(), lr=0.002)
@@ -116,11 +133,11 @@ def benchmark(a):
     def iteration():
         with torch.no_grad():
             fake_d = m.simulate(b, c, d, m.draw(g, a.batch))
-        loss_d = sp(-disc(returns(real))).mean() + sp(disc(returns(fake_d))).mean()
+        loss_d = sp(-disc(path_statistics(real))).mean() + sp(disc(path_statistics(fake_d))).mean()
         opt_d.zero_grad()
         loss_d.backward()
         opt_d.step()
-        loss_g = -sp(disc(returns(m.simulate(b, c, d, m.draw(g, a.batch))))).mean()
+        loss_g = -sp(disc(path_statistics(m.simulate(b, c, d, m.draw(g, a.batch))))).mean()
         opt_g.zero_grad()
         loss_g.backward()
         opt_g.step()
@@ -144,6 +161,7 @@ def main():
     s.add_argument("--spec", required=True)
     s.add_argument("--noise", required=True)
     s.add_argument("--out", required=True)
+    s.add_argument("--statistics-out", help="also each path's return moments [B, 10]")
     bm = sub.add_parser("benchmark")
     bm.add_argument("--spec", required=True)
     bm.add_argument("--iterations", type=int, default=20)

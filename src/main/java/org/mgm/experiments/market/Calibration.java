@@ -12,6 +12,7 @@ import org.mgm.model.Linear;
 import org.mgm.model.ModuleScope;
 import org.mgm.model.Sequential;
 import org.mgm.runtime.Sessions;
+import org.mgm.train.ExponentialMovingAverage;
 import org.mgm.train.Metrics;
 import org.mgm.train.Phase;
 import org.mgm.train.Schedule;
@@ -33,7 +34,8 @@ import org.tensorflow.types.TFloat32;
  *   <li>moments: {@code simulator} descends Σ_k (m_k(simulated) − m_k(observed))² over the
  *       moments of {@link PathStatistics}.
  * </ul>
- * Each update simulates fresh noise in the graph; the observed windows are a constant.
+ * Each update simulates fresh noise in the graph; the observed windows are a constant. A last
+ * phase, {@code average}, keeps the iterate average that the run reports.
  */
 public final class Calibration implements AutoCloseable {
   /** Metric names (also metrics.csv columns besides the parameters). */
@@ -45,6 +47,7 @@ public final class Calibration implements AutoCloseable {
   private final CalibrationSettings settings;
   private final MarketSimulator simulator;
   private final Training training;
+  private final ExponentialMovingAverage average;
   private final List<String> parameterNames = new ArrayList<>();
 
   /** @param observed price windows [n][Δ + 1], n ≥ batch */
@@ -89,9 +92,12 @@ public final class Calibration implements AutoCloseable {
       phases.add(Phase.minimize("simulator", simOpt, gap));
       metrics.add(MOMENT_GAP, gap);
     }
+    average = new ExponentialMovingAverage(tf, "simulator_average", simulator.parameters(), settings.averageDecay());
+    phases.add(Phase.of("average", average.update()));
     addParameterMetrics(tf, metrics);
     Session session = Sessions.unoptimized(graph);
     session.initialize();
+    average.initialize(session);
     training = new Training(graph, session, new Schedule(phases), metrics);
   }
 
@@ -145,7 +151,12 @@ public final class Calibration implements AutoCloseable {
     return List.copyOf(parameterNames);
   }
 
-  /** b, c, d as they stand now. */
+  /** The iterate average of b, c, d ({@link CalibrationSettings#averageHorizon()}): what a run reports. */
+  public TraderParameters averagedParameters() {
+    return average.withAverages(training.session(), this::parameters);
+  }
+
+  /** b, c, d as they stand now (the last iterate). */
   public TraderParameters parameters() {
     Session.Runner r = training.session().runner();
     simulator.values().forEach(r::fetch);

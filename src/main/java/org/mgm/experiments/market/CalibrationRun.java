@@ -24,12 +24,15 @@ public final class CalibrationRun {
   public static final long ERROR_NOISE_SEED = 4242;
 
   /**
+   * @param recovered the iterate average over the last {@link CalibrationSettings#averageHorizon()} or so
+   *     iterations, which the errors are measured on
+   * @param last the last iterate
    * @param truth the data's parameters, or null when unknown
    * @param relativeError per kind, the largest over its entries of |(|γ̂| − |γ|)| / |γ| for b and
    *     c (their sign symmetry) and |d̂ − d| / |d|; null without truth
    * @param pathError null without truth
    */
-  public record Result(TraderParameters initial, TraderParameters recovered, TraderParameters truth,
+  public record Result(TraderParameters initial, TraderParameters recovered, TraderParameters last, TraderParameters truth,
       Map<String, Double> relativeError, PathError pathError, double seconds, double millisPerIteration,
       RunDirectory dir) {}
 
@@ -67,7 +70,8 @@ public final class CalibrationRun {
         }
       }
       double ms = (System.nanoTime() - loopStart) / 1e6 / s.iterations();
-      TraderParameters recovered = cal.parameters();
+      TraderParameters last = cal.parameters();
+      TraderParameters recovered = cal.averagedParameters();
       Map<String, Double> relative = truth == null ? null : relativeErrors(recovered, truth);
       PathError error = truth == null ? null : PathError.of(market, truth, recovered, ERROR_PATHS, ERROR_NOISE_SEED);
       double seconds = (System.nanoTime() - start) / 1e9;
@@ -75,7 +79,7 @@ public final class CalibrationRun {
           : String.format(java.util.Locale.ROOT, " (truth %s; relative error %s; path error max %.4f%% mean %.4f%%)",
               truth, relative, 100 * error.max(), 100 * error.mean()), String.format("%.1f", ms));
       writePlots(dir, label, columns, rows, cal.parameterNames(), truth, error);
-      Result result = new Result(initial, recovered, truth, relative, error, seconds, ms, dir);
+      Result result = new Result(initial, recovered, last, truth, relative, error, seconds, ms, dir);
       dir.writeJson("result.json", toJson(result, market, s));
       return result;
     }
@@ -156,6 +160,7 @@ public final class CalibrationRun {
     Map<String, Object> params = new LinkedHashMap<>();
     Map<String, Object> recovered = r.recovered().toJson();
     Map<String, Object> initial = r.initial().toJson();
+    Map<String, Object> last = r.last().toJson();
     Map<String, Object> truth = r.truth() == null ? null : r.truth().toJson();
     for (String k : List.of("b", "c", "d")) {
       Map<String, Object> p = new LinkedHashMap<>();
@@ -163,6 +168,7 @@ public final class CalibrationRun {
         p.put("true", truth.get(k));
       }
       p.put("recovered", recovered.get(k));
+      p.put("last_iterate", last.get(k));
       p.put("initial", initial.get(k));
       if (r.relativeError() != null) {
         p.put("relative_error", r.relativeError().get(k));
@@ -182,6 +188,8 @@ public final class CalibrationRun {
     m.put("method", s.method().key());
     m.put("iterations", s.iterations());
     m.put("batch", s.batch());
+    m.put("learning_rate", s.simulator().learningRate());
+    m.put("average_horizon", s.averageHorizon());
     m.put("init_seed", s.initSeed());
     m.put("seed", s.seed());
     m.put("discriminator_input", s.method() == CalibrationMethod.GAN ? s.features().key() : null);

@@ -18,15 +18,21 @@ import org.mgm.model.AdamSettings;
  * @param initSeed draws γ from N(0, 1)
  * @param seed the noise draws and the discriminator's initial weights
  * @param recordEvery iterations between rows of metrics.csv
+ * @param averageHorizon the reported parameters are an exponential moving average of the
+ *     iterates over about this many iterations (β = 1 − 1/horizon), default a tenth of the run:
+ *     Adam at a constant learning rate leaves the parameters jittering around the optimum, and
+ *     iterate averaging (as StyleGAN's G_ema, or Yazıcı et al. 2019 for GANs) removes most of
+ *     the jitter without slowing the approach
  */
 public record CalibrationSettings(CalibrationMethod method, int iterations, int batch, AdamSettings simulator,
     AdamSettings discriminator, int hidden, int depth, PathFeatures features, long initSeed, long seed,
-    int recordEvery) {
+    int recordEvery, int averageHorizon) {
 
   public CalibrationSettings {
-    if (iterations < 1 || batch < 2 || hidden < 1 || depth < 1 || recordEvery < 1) {
+    if (iterations < 1 || batch < 2 || hidden < 1 || depth < 1 || recordEvery < 1 || averageHorizon < 1) {
       throw new IllegalArgumentException("calibration needs iterations, hidden, depth and record-every ≥ 1 and batch ≥ 2,"
-          + " got " + iterations + ", " + hidden + ", " + depth + ", " + recordEvery + " and " + batch);
+          + " got " + iterations + ", " + hidden + ", " + depth + ", " + recordEvery + " and " + batch + " (average over "
+          + averageHorizon + ")");
     }
   }
 
@@ -37,7 +43,12 @@ public record CalibrationSettings(CalibrationMethod method, int iterations, int 
   public Builder toBuilder() {
     return new Builder().method(method).iterations(iterations).batch(batch).simulator(simulator)
         .discriminator(discriminator).hidden(hidden).depth(depth).features(features).initSeed(initSeed).seed(seed)
-        .recordEvery(recordEvery);
+        .recordEvery(recordEvery).averageHorizon(averageHorizon);
+  }
+
+  /** β of the iterate average. */
+  public float averageDecay() {
+    return 1f - 1f / averageHorizon;
   }
 
   public static final class Builder {
@@ -48,10 +59,11 @@ public record CalibrationSettings(CalibrationMethod method, int iterations, int 
     private AdamSettings discriminator = AdamSettings.of(0.002f, 0.9f, 0.999f);
     private int hidden = 32;
     private int depth = 2;
-    private PathFeatures features = PathFeatures.RETURNS;
+    private PathFeatures features = PathFeatures.STATISTICS;
     private long initSeed = 1;
     private long seed = 1;
     private int recordEvery = 10;
+    private int averageHorizon = 0;
 
     public Builder method(CalibrationMethod v) {
       method = v;
@@ -108,9 +120,15 @@ public record CalibrationSettings(CalibrationMethod method, int iterations, int 
       return this;
     }
 
+    /** Iterations the reported average spans; unset (0): a tenth of the iterations. */
+    public Builder averageHorizon(int v) {
+      averageHorizon = v;
+      return this;
+    }
+
     public CalibrationSettings build() {
       return new CalibrationSettings(method, iterations, batch, simulator, discriminator, hidden, depth, features,
-          initSeed, seed, recordEvery);
+          initSeed, seed, recordEvery, averageHorizon > 0 ? averageHorizon : Math.max(1, iterations / 10));
     }
   }
 }

@@ -16,7 +16,13 @@ public enum PathFeatures {
   /** The raw prices P(t1 … t1 + Δ): the paper's H = identity. */
   PRICES("prices"),
   /** The Δ one-step returns in percent, 100·(P(t)/P(t−1) − 1). */
-  RETURNS("returns");
+  RETURNS("returns"),
+  /**
+   * Each path's own return moments ({@link PathStatistics#MOMENT_NAMES}): H as a summary of the
+   * path, so that a 2×32 discriminator compares the distributions of autocorrelations and tails
+   * across paths instead of having to learn them from 50 raw returns.
+   */
+  STATISTICS("statistics");
 
   public static final List<String> NAMES = Arrays.stream(values()).map(PathFeatures::key).toList();
   private final String key;
@@ -41,13 +47,18 @@ public enum PathFeatures {
 
   /** Features per path. */
   public int width(int pathLength) {
-    return this == PRICES ? pathLength : pathLength - 1;
+    return switch (this) {
+      case PRICES -> pathLength;
+      case RETURNS -> pathLength - 1;
+      case STATISTICS -> PathStatistics.MOMENT_NAMES.size();
+    };
   }
 
   public Operand<TFloat32> apply(Ops tf, Operand<TFloat32> paths, int pathLength) {
-    if (this == PRICES) {
-      return paths;
-    }
-    return PathStatistics.percentReturns(tf, paths, pathLength);
+    return switch (this) {
+      case PRICES -> paths;
+      case RETURNS -> PathStatistics.percentReturns(tf, paths, pathLength);
+      case STATISTICS -> PathStatistics.perPathMoments(tf, paths, pathLength);
+    };
   }
 }

@@ -32,37 +32,47 @@ public final class PathStatistics {
     return tf.math.mul(tf.math.sub(tf.math.div(later, earlier), tf.constant(1f)), tf.constant(100f));
   }
 
-  /** The moments of {@link #MOMENT_NAMES}, as a vector [10]. */
+  /** The moments of {@link #MOMENT_NAMES} pooled over every path and step, a vector [10]. */
   public static Operand<TFloat32> moments(Ops tf, Operand<TFloat32> paths, int pathLength) {
+    return tf.reshape(momentsOver(tf, paths, pathLength, new int[] {0, 1}), tf.constant(new long[] {-1}));
+  }
+
+  /** The same moments of each path on its own, [B, 10]: a discriminator's summary of a path. */
+  public static Operand<TFloat32> perPathMoments(Ops tf, Operand<TFloat32> paths, int pathLength) {
+    return momentsOver(tf, paths, pathLength, new int[] {1});
+  }
+
+  /** The moments averaged over {@code axes} (kept as size-1 axes), concatenated on the last axis. */
+  private static Operand<TFloat32> momentsOver(Ops tf, Operand<TFloat32> paths, int pathLength, int[] axes) {
     Operand<TFloat32> r = percentReturns(tf, paths, pathLength);
     int steps = pathLength - 1;
-    Operand<TFloat32> mean = meanAll(tf, r);
+    Operand<TFloat32> mean = mean(tf, r, axes);
     Operand<TFloat32> z = tf.math.sub(r, mean);
-    Operand<TFloat32> variance = meanAll(tf, tf.math.square(z));
+    Operand<TFloat32> variance = mean(tf, tf.math.square(z), axes);
     List<Operand<TFloat32>> out = new ArrayList<>(List.of(mean, variance));
     for (int k = 1; k <= LAGS; k++) {
-      out.add(tf.math.div(lagged(tf, z, steps, k), variance));
+      out.add(tf.math.div(lagged(tf, z, steps, k, axes), variance));
     }
     Operand<TFloat32> a = tf.math.abs(r);
-    Operand<TFloat32> az = tf.math.sub(a, meanAll(tf, a));
-    Operand<TFloat32> aVariance = meanAll(tf, tf.math.square(az));
+    Operand<TFloat32> az = tf.math.sub(a, mean(tf, a, axes));
+    Operand<TFloat32> aVariance = mean(tf, tf.math.square(az), axes);
     for (int k = 1; k <= LAGS; k++) {
-      out.add(tf.math.div(lagged(tf, az, steps, k), aVariance));
+      out.add(tf.math.div(lagged(tf, az, steps, k, axes), aVariance));
     }
     Operand<TFloat32> sd = tf.math.sqrt(variance);
-    out.add(tf.math.div(meanAll(tf, tf.math.pow(z, tf.constant(3f))), tf.math.mul(variance, sd)));
-    out.add(tf.math.div(meanAll(tf, tf.math.square(tf.math.square(z))), tf.math.square(variance)));
-    return tf.stack(out);
+    out.add(tf.math.div(mean(tf, tf.math.pow(z, tf.constant(3f)), axes), tf.math.mul(variance, sd)));
+    out.add(tf.math.div(mean(tf, tf.math.square(tf.math.square(z)), axes), tf.math.square(variance)));
+    return tf.concat(out, tf.constant(1));
   }
 
-  /** mean over paths and t of x(t)·x(t − k). */
-  private static Operand<TFloat32> lagged(Ops tf, Operand<TFloat32> x, int steps, int k) {
+  /** mean of x(t)·x(t − k) over {@code axes}. */
+  private static Operand<TFloat32> lagged(Ops tf, Operand<TFloat32> x, int steps, int k, int[] axes) {
     Operand<TFloat32> head = tf.slice(x, tf.constant(new int[] {0, k}), tf.constant(new int[] {-1, steps - k}));
     Operand<TFloat32> tail = tf.slice(x, tf.constant(new int[] {0, 0}), tf.constant(new int[] {-1, steps - k}));
-    return meanAll(tf, tf.math.mul(head, tail));
+    return mean(tf, tf.math.mul(head, tail), axes);
   }
 
-  private static Operand<TFloat32> meanAll(Ops tf, Operand<TFloat32> x) {
-    return tf.math.mean(x, tf.constant(new int[] {0, 1}));
+  private static Operand<TFloat32> mean(Ops tf, Operand<TFloat32> x, int[] axes) {
+    return tf.math.mean(x, tf.constant(axes), org.tensorflow.op.math.Mean.keepDims(true));
   }
 }

@@ -50,7 +50,7 @@ class MarketSimulatorTest {
       }
       Npy.write(dir.resolve("noise.npy"), HostTensor.of(flat, noise.length, s.steps(), MarketNoise.channels(s)));
       Process proc = new ProcessBuilder("/usr/bin/python3", "export-tools/market_torch.py", "simulate", "--spec",
-          spec.toString(), "--noise", dir.resolve("noise.npy").toString(), "--out", dir.resolve("p.npy").toString())
+          spec.toString(), "--noise", dir.resolve("noise.npy").toString(), "--out", dir.resolve("p.npy").toString(), "--statistics-out", dir.resolve("s.npy").toString())
           .inheritIO().start();
       assertTrue(proc.waitFor(120, TimeUnit.SECONDS) && proc.exitValue() == 0, "market_torch.py simulate");
       float[] torch = Npy.read(dir.resolve("p.npy")).floats();
@@ -67,6 +67,40 @@ class MarketSimulatorTest {
           + " up to %.2e%n", s.tied(), s.warmup(), worst, spread);
       assertTrue(spread > 1e-3, "the paths should move: " + spread);
       assertTrue(worst < 2e-5, "float32 round-off only: " + worst);
+      // The discriminator's summary of each path, from PyTorch's paths in both, so that only the
+      // statistics code differs.
+      float[] torchStats = Npy.read(dir.resolve("s.npy")).floats();
+      float[][] torchPaths = new float[java.length][s.pathLength()];
+      for (int r = 0; r < java.length; r++) {
+        System.arraycopy(torch, r * s.pathLength(), torchPaths[r], 0, s.pathLength());
+      }
+      float[][] javaStats = perPathMoments(torchPaths, s.pathLength());
+      double statGap = 0;
+      for (int r = 0; r < java.length; r++) {
+        for (int k = 0; k < PathStatistics.MOMENT_NAMES.size(); k++) {
+          float want = torchStats[r * PathStatistics.MOMENT_NAMES.size() + k];
+          statGap = Math.max(statGap, Math.abs(javaStats[r][k] - want) / Math.max(1e-2, Math.abs(want)));
+        }
+      }
+      System.out.printf("PARITY market per-path moments TF vs PyTorch: %.2e%n", statGap);
+      assertTrue(statGap < 1e-3, "per-path moments: " + statGap);
+    }
+  }
+
+  private static float[][] perPathMoments(float[][] paths, int length) {
+    try (Graph g = new Graph(); Session session = Sessions.unoptimized(g)) {
+      Ops tf = Ops.create(g);
+      Operand<TFloat32> m = PathStatistics.perPathMoments(tf, tf.constant(paths), length);
+      try (var out = session.runner().fetch(m).run()) {
+        TFloat32 t = (TFloat32) out.get(0);
+        float[][] v = new float[paths.length][PathStatistics.MOMENT_NAMES.size()];
+        for (int r = 0; r < v.length; r++) {
+          for (int k = 0; k < v[r].length; k++) {
+            v[r][k] = t.getFloat(r, k);
+          }
+        }
+        return v;
+      }
     }
   }
 
