@@ -33,6 +33,8 @@ public final class AdamOptimizer {
   private final List<Parameter> secondMoments = new ArrayList<>();
   private final Parameter step;
   private int updates;
+  private int decaySteps;
+  private float decayFloor = 1f;
 
   public AdamOptimizer(
       Ops tf, String name, ParameterList params, float learningRate, float beta1, float beta2, float epsilon) {
@@ -62,6 +64,25 @@ public final class AdamOptimizer {
     return params;
   }
 
+  /**
+   * Decays this optimizer's learning rate linearly with its own step counter t, lr·max(floor,
+   * 1 − t/steps), computed in the graph so that nothing outside has to feed it. Call before the
+   * first {@link #minimize}; a short run that needs a large first step (to get far from its
+   * start) then ends with small ones.
+   */
+  public AdamOptimizer withLinearDecay(int steps, float floor) {
+    if (steps < 1 || !(floor > 0 && floor <= 1)) {
+      throw new IllegalArgumentException(name + ": decay needs steps ≥ 1 and 0 < floor ≤ 1, got " + steps + ", "
+          + floor);
+    }
+    if (updates > 0) {
+      throw new IllegalStateException(name + ": set the decay before building updates");
+    }
+    decaySteps = steps;
+    decayFloor = floor;
+    return this;
+  }
+
   /** Builds one Adam update of this list on {@code loss}; run the returned op to step. */
   public Op minimize(Operand<TFloat32> loss) {
     return apply(Gradients.of(scope, loss, params.values()), 1f);
@@ -80,6 +101,10 @@ public final class AdamOptimizer {
     Operand<TFloat32> b1Power = s.math.pow(b1, t);
     Operand<TFloat32> b2Power = s.math.pow(b2, t);
     Operand<TFloat32> lr = s.constant(learningRate * lrFactor);
+    if (decaySteps > 0) {
+      Operand<TFloat32> left = s.math.sub(s.constant(1f), s.math.div(step.value(), s.constant((float) decaySteps)));
+      lr = s.math.mul(lr, s.math.maximum(left, s.constant(decayFloor)));
+    }
     Operand<TFloat32> eps = s.constant(epsilon);
     List<Op> updates = new ArrayList<>();
     for (int i = 0; i < params.size(); i++) {

@@ -29,7 +29,8 @@ class MarketCliTest {
     float[][] data = MarketPaths.read(paths);
     assertEquals(64, data.length);
     assertEquals(13, data[0].length);
-    assertTrue(Files.readString(MarketPaths.truthFile(paths)).contains("\"window\": 12"));
+    String truth = Files.readString(MarketPaths.truthFile(paths));
+    assertTrue(truth.contains("\"window\": 12") && truth.contains("\"technical_windows\": \""), truth);
 
     for (String method : List.of("gan", "moments")) {
       Path out = dir.resolve("runs-" + method);

@@ -63,4 +63,27 @@ class AdamOptimizerTest {
       }
     }
   }
+
+  @Test
+  void linearDecayShrinksEachStepWithTheOptimizersOwnCounter() {
+    // A constant gradient makes Adam's step exactly lr_t (m/√v = 1 after bias correction), so the
+    // parameter's moves read the decayed rate off directly: lr·max(0.3, 1 − t/5), t = 0, 1, ….
+    try (Graph g = new Graph(); Session s = new Session(g)) {
+      Ops tf = Ops.create(g);
+      Parameter w = ResourceVariables.create(tf.withSubScope("net"), "net", "w", StdArrays.ndCopyOf(new float[] {0f}));
+      AdamOptimizer adam = new AdamOptimizer(tf, "adam", new ParameterList("net", List.of(w)), 0.1f, 0.9f, 0.999f,
+          1e-12f).withLinearDecay(5, 0.3f);
+      Op step = adam.minimize(tf.sum(tf.math.mul(w.value(), tf.constant(3f)), tf.constant(0)));
+      s.initialize();
+      float previous = 0;
+      for (int t = 0; t < 8; t++) {
+        s.run(step);
+        try (var r = s.runner().fetch(w.value()).run()) {
+          float now = ((TFloat32) r.get(0)).getFloat(0);
+          assertEquals(0.1 * Math.max(0.3, 1 - t / 5.0), previous - now, 1e-6, "step " + t);
+          previous = now;
+        }
+      }
+    }
+  }
 }

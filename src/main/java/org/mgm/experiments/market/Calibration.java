@@ -65,6 +65,9 @@ public final class Calibration implements AutoCloseable {
     simulator = MarketSimulator.trainable(tf, "simulator", market,
         TraderParameters.standardNormal(market, settings.initSeed()));
     AdamOptimizer simOpt = new AdamOptimizer(tf, "simulator_adam", simulator.parameters(), settings.simulator());
+    if (settings.decayFloor() < 1) {
+      simOpt.withLinearDecay(settings.iterations(), settings.decayFloor());
+    }
     Operand<TFloat32> all = tf.constant(StdArrays.ndCopyOf(observed));
     // The paper's batch is the whole set; a larger set is sampled with replacement each update.
     Operand<TFloat32> real = observed.length == settings.batch() ? all

@@ -189,6 +189,8 @@ public final class CalibrationRun {
     m.put("iterations", s.iterations());
     m.put("batch", s.batch());
     m.put("learning_rate", s.simulator().learningRate());
+    m.put("learning_rate_decay_floor", s.decayFloor());
+    m.put("discriminator_learning_rate", s.method() == CalibrationMethod.GAN ? s.discriminator().learningRate() : null);
     m.put("average_horizon", s.averageHorizon());
     m.put("init_seed", s.initSeed());
     m.put("seed", s.seed());

@@ -18,6 +18,8 @@ import org.mgm.model.AdamSettings;
  * @param initSeed draws γ from N(0, 1)
  * @param seed the noise draws and the discriminator's initial weights
  * @param recordEvery iterations between rows of metrics.csv
+ * @param decayFloor the simulator's learning rate decays linearly over the run to this fraction of
+ *     its start; 1 (the default and the paper's) keeps it constant
  * @param averageHorizon the reported parameters are an exponential moving average of the
  *     iterates over about this many iterations (β = 1 − 1/horizon), default a tenth of the run:
  *     Adam at a constant learning rate leaves the parameters jittering around the optimum, and
@@ -26,9 +28,12 @@ import org.mgm.model.AdamSettings;
  */
 public record CalibrationSettings(CalibrationMethod method, int iterations, int batch, AdamSettings simulator,
     AdamSettings discriminator, int hidden, int depth, PathFeatures features, long initSeed, long seed,
-    int recordEvery, int averageHorizon) {
+    int recordEvery, float decayFloor, int averageHorizon) {
 
   public CalibrationSettings {
+    if (!(decayFloor > 0 && decayFloor <= 1)) {
+      throw new IllegalArgumentException("learning-rate decay floor must be in (0, 1], got " + decayFloor);
+    }
     if (iterations < 1 || batch < 2 || hidden < 1 || depth < 1 || recordEvery < 1 || averageHorizon < 1) {
       throw new IllegalArgumentException("calibration needs iterations, hidden, depth and record-every ≥ 1 and batch ≥ 2,"
           + " got " + iterations + ", " + hidden + ", " + depth + ", " + recordEvery + " and " + batch + " (average over "
@@ -43,7 +48,7 @@ public record CalibrationSettings(CalibrationMethod method, int iterations, int 
   public Builder toBuilder() {
     return new Builder().method(method).iterations(iterations).batch(batch).simulator(simulator)
         .discriminator(discriminator).hidden(hidden).depth(depth).features(features).initSeed(initSeed).seed(seed)
-        .recordEvery(recordEvery).averageHorizon(averageHorizon);
+        .recordEvery(recordEvery).decayFloor(decayFloor).averageHorizon(averageHorizon);
   }
 
   /** β of the iterate average. */
@@ -64,6 +69,7 @@ public record CalibrationSettings(CalibrationMethod method, int iterations, int 
     private long seed = 1;
     private int recordEvery = 10;
     private int averageHorizon = 0;
+    private float decayFloor = 1f;
 
     public Builder method(CalibrationMethod v) {
       method = v;
@@ -120,6 +126,11 @@ public record CalibrationSettings(CalibrationMethod method, int iterations, int 
       return this;
     }
 
+    public Builder decayFloor(float v) {
+      decayFloor = v;
+      return this;
+    }
+
     /** Iterations the reported average spans; unset (0): a tenth of the iterations. */
     public Builder averageHorizon(int v) {
       averageHorizon = v;
@@ -128,7 +139,7 @@ public record CalibrationSettings(CalibrationMethod method, int iterations, int 
 
     public CalibrationSettings build() {
       return new CalibrationSettings(method, iterations, batch, simulator, discriminator, hidden, depth, features,
-          initSeed, seed, recordEvery, averageHorizon > 0 ? averageHorizon : Math.max(1, iterations / 10));
+          initSeed, seed, recordEvery, decayFloor, averageHorizon > 0 ? averageHorizon : Math.max(1, iterations / 10));
     }
   }
 }

@@ -15,6 +15,7 @@ import org.mgm.runtime.Json;
  */
 public record MarketTruth(MarketSettings settings, long seed, int paths) {
   private static final String GENERATOR = "mgm market simulate";
+  private static final String WINDOWS = "technical_windows";
 
   public void write(Path file) throws IOException {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -22,6 +23,8 @@ public record MarketTruth(MarketSettings settings, long seed, int paths) {
     m.put("seed", seed);
     m.put("paths", paths);
     settings.asMap().forEach((k, v) -> m.put(k, v instanceof Boolean bool ? bool.toString() : v));
+    // Derived from windows_seed, written out for readers outside the toolkit (the PyTorch side).
+    m.put(WINDOWS, TechnicalWindows.draw(settings).describe());
     AtomicFiles.writeString(file, Json.write(m) + "\n");
   }
 
@@ -42,7 +45,8 @@ public record MarketTruth(MarketSettings settings, long seed, int paths) {
     }
     MarketSettings.Builder b = MarketSettings.builder();
     for (var e : m.entrySet()) {
-      if (e.getKey().equals("generator") || e.getKey().equals("seed") || e.getKey().equals("paths")) {
+      if (e.getKey().equals("generator") || e.getKey().equals("seed") || e.getKey().equals("paths")
+          || e.getKey().equals(WINDOWS)) {
         continue;
       }
       try {

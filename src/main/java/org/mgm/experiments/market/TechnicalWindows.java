@@ -53,4 +53,13 @@ public record TechnicalWindows(int[] shorter, int[] longer) {
     }
     return m;
   }
+
+  /** "l1-l2 l1-l2 …", one pair per trader. */
+  public String describe() {
+    StringBuilder s = new StringBuilder();
+    for (int i = 0; i < shorter.length; i++) {
+      s.append(i == 0 ? "" : " ").append(shorter[i]).append('-').append(longer[i]);
+    }
+    return s.toString();
+  }
 }
