@@ -39,6 +39,17 @@ class CliErrorsTest {
   }
 
   @Test
+  void aDirectoryWhereAModelFileBelongsIsNamed(@TempDir Path tmp) throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("not-a-model"));
+    Path out = tmp.resolve("samples");
+    assertUsageError(run("sample", "--model", dir.toString(), "--n", "2", "--out", out.toString()), dir.toString(),
+        "is a directory");
+    assertUsageError(run("inspect", dir.toString()), dir.toString(), "directory");
+    assertUsageError(run("gradcheck", dir.toString()), dir.toString(), "directory");
+    assertTrue(!Files.exists(out), "nothing written");
+  }
+
+  @Test
   void badConfigAndMissingMixerAreNamedAndNothingIsWritten(@TempDir Path tmp) throws Exception {
     Path runs = tmp.resolve("runs");
     Path cfg = tmp.resolve("broken.yaml");

@@ -26,6 +26,11 @@ public final class OnnxModelFile {
   private OnnxModelFile() {}
 
   public static ModelProto read(Path file) throws IOException {
+    // Files.newInputStream opens a directory and fails only at the first read, with a bare
+    // "Is a directory" that names no path; every command reading an ONNX file goes through here.
+    if (Files.isDirectory(file)) {
+      throw new OnnxFormatException(file + ": is a directory, not an ONNX file");
+    }
     ModelProto model;
     try (InputStream in = Files.newInputStream(file)) {
       CodedInputStream coded = CodedInputStream.newInstance(in);
