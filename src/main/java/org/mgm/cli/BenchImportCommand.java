@@ -11,7 +11,6 @@ import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.mgm.onnx.check.ImportBenchmark;
 import org.mgm.onnx.importer.ConvLayout;
-import org.mgm.runtime.ChildJvm;
 import org.mgm.runtime.Json;
 
 /**
@@ -71,9 +70,8 @@ final class BenchImportCommand extends Command {
     try {
       List<Map<String, Object>> rows = new ArrayList<>();
       for (String job : List.of("tf", "tf-nhwc", "ort")) {
-        ChildJvm.Outcome o = ChildJvm.run(List.of("bench-import", "--job", job, "--model", model.toString(),
-            "--batch", Long.toString(batch), "--iterations", Integer.toString(iterations)), true);
-        rows.add(BenchmarkJobs.result(o.stdout(), "bench-import --job " + job + " (exit " + o.exitCode() + ")"));
+        rows.add(BenchmarkJobs.javaJob(List.of("bench-import", "--job", job, "--model", model.toString(),
+            "--batch", Long.toString(batch), "--iterations", Integer.toString(iterations))));
       }
       if (!cmd.hasOption("model")) {
         rows.add(BenchmarkJobs.result(BenchmarkJobs.python(List.of("export-tools/bench_torch.py", "--arch", "cyclegan-full", "--batch",

@@ -10,7 +10,6 @@ import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.mgm.onnx.check.ImportBenchmark;
-import org.mgm.runtime.ChildJvm;
 import org.mgm.runtime.Json;
 import org.mgm.runtime.TfPythonEnv;
 
@@ -69,9 +68,8 @@ final class BenchTfImportCommand extends Command {
     }
     try {
       List<Map<String, Object>> rows = new ArrayList<>();
-      ChildJvm.Outcome o = ChildJvm.run(List.of("bench-tf-import", "--job", "--checkpoint", checkpoint.toString(),
-          "--output", output, "--iterations", Integer.toString(iterations)), true);
-      rows.add(BenchmarkJobs.result(o.stdout(), "bench-tf-import --job (exit " + o.exitCode() + ")"));
+      rows.add(BenchmarkJobs.javaJob(List.of("bench-tf-import", "--job", "--checkpoint", checkpoint.toString(),
+          "--output", output, "--iterations", Integer.toString(iterations))));
       List<String> py = run(List.of("export-tools/bench_tf1_cyclegan.py", "--checkpoint", checkpoint.toString(),
           "--iterations", Integer.toString(iterations)));
       Map<String, Object> p = Json.parseFlat(py.stream().filter(l -> l.startsWith("{")).reduce((a, b) -> b)

@@ -22,6 +22,12 @@ final class BenchmarkJobs {
         .reduce((a, b) -> b).orElseThrow(() -> new IllegalStateException(what + " printed no result"));
   }
 
+  /** Runs {@code mgm <args>} in a child JVM (its stderr shown) and reads its RESULT line. */
+  static Map<String, Object> javaJob(List<String> args) throws Exception {
+    org.mgm.runtime.ChildJvm.Outcome o = org.mgm.runtime.ChildJvm.run(args, true);
+    return result(o.stdout(), "mgm " + String.join(" ", args) + " (exit " + o.exitCode() + ")");
+  }
+
   static List<String> python(List<String> args, boolean capture) throws Exception {
     List<String> cmd = new ArrayList<>(List.of(PYTHON));
     cmd.addAll(args);

@@ -302,9 +302,8 @@ public final class FewShotCommands extends CommandGroup {
           models = tmp + "/g.onnx," + tmp + "/d.onnx," + tmp + "/gab.onnx," + tmp + "/db.onnx";
         }
         List<java.util.Map<String, Object>> rows = new java.util.ArrayList<>();
-        org.mgm.runtime.ChildJvm.Outcome o = org.mgm.runtime.ChildJvm.run(List.of("fewshot", "benchmark", "--job",
-            models, "--batch", Integer.toString(batch), "--iterations", Integer.toString(iterations)), true);
-        rows.add(BenchmarkJobs.result(o.stdout(), "fewshot benchmark --job (exit " + o.exitCode() + ")"));
+        rows.add(BenchmarkJobs.javaJob(List.of("fewshot", "benchmark", "--job", models, "--batch",
+            Integer.toString(batch), "--iterations", Integer.toString(iterations))));
         rows.add(BenchmarkJobs.result(BenchmarkJobs.python(List.of("export-tools/bench_fewshot_torch.py", "--size",
             Integer.toString(size), "--batch", Integer.toString(batch), "--iterations", Integer.toString(iterations)),
             true), "bench_fewshot_torch.py"));

@@ -258,10 +258,8 @@ public final class MarketCommands extends CommandGroup {
       }
       String threads = Integer.toString(Runtime.getRuntime().availableProcessors());
       List<Map<String, Object>> rows = new ArrayList<>();
-      org.mgm.runtime.ChildJvm.Outcome o = org.mgm.runtime.ChildJvm.run(List.of("market", "benchmark", "--job",
-          "--iterations", Integer.toString(iterations), "--warmup", Integer.toString(warmup), "--batch",
-          Integer.toString(batch)), true);
-      rows.add(BenchmarkJobs.result(o.stdout(), "market benchmark --job (exit " + o.exitCode() + ")"));
+      rows.add(BenchmarkJobs.javaJob(List.of("market", "benchmark", "--job", "--iterations", Integer.toString(iterations),
+          "--warmup", Integer.toString(warmup), "--batch", Integer.toString(batch))));
       Path spec = Files.createTempFile("mgm-market-spec", ".json");
       try {
         MarketSettings s = MarketSettings.DEFAULT;

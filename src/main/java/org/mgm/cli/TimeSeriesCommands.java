@@ -273,10 +273,9 @@ public final class TimeSeriesCommands extends CommandGroup {
       String threads = Integer.toString(Runtime.getRuntime().availableProcessors());
       List<Map<String, Object>> rows = new java.util.ArrayList<>();
       for (String method : List.of("baseline", "mgm")) {
-        org.mgm.runtime.ChildJvm.Outcome o = org.mgm.runtime.ChildJvm.run(List.of("timeseries", "benchmark", "--job",
-            method, "--iterations", Integer.toString(iterations), "--warmup", Integer.toString(warmup),
-            "--sinkhorn-iterations", Integer.toString(sinkhorn)), true);
-        rows.add(BenchmarkJobs.result(o.stdout(), "timeseries benchmark --job " + method + " (exit " + o.exitCode() + ")"));
+        rows.add(BenchmarkJobs.javaJob(List.of("timeseries", "benchmark", "--job", method, "--iterations",
+            Integer.toString(iterations), "--warmup", Integer.toString(warmup), "--sinkhorn-iterations",
+            Integer.toString(sinkhorn))));
         rows.add(BenchmarkJobs.result(BenchmarkJobs.python(List.of("export-tools/bench_timeseries_torch.py", "--method",
             method, "--iterations", Integer.toString(iterations), "--warmup", Integer.toString(warmup), "--sinkhorn",
             Integer.toString(sinkhorn), "--threads", threads), true), "bench_timeseries_torch.py"));
