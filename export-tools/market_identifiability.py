@@ -15,21 +15,9 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from market_torch import Market, returns  # noqa: E402
+from market_torch import Market, return_moments  # noqa: E402
 
 NAMES = ["mean", "variance", "acf1", "acf2", "acf3", "abs_acf1", "abs_acf2", "abs_acf3", "skewness", "kurtosis"]
-
-
-def pooled_moments(p):
-    r = returns(p)
-    m = r.mean()
-    z = r - m
-    v = (z * z).mean()
-    out = [m, v] + [(z[:, k:] * z[:, :-k]).mean() / v for k in (1, 2, 3)]
-    a = r.abs() - r.abs().mean()
-    out += [(a[:, k:] * a[:, :-k]).mean() / (a * a).mean() for k in (1, 2, 3)]
-    out += [(z ** 3).mean() / v ** 1.5, (z ** 4).mean() / v ** 2]
-    return torch.stack(out).numpy()
 
 
 def main():
@@ -50,7 +38,8 @@ def main():
 
     def moments(b, c, d):
         with torch.no_grad():
-            return pooled_moments(m.simulate(torch.tensor([b]), torch.tensor([c]), torch.tensor([d]), m.draw(g, a.paths)))
+            paths = m.simulate(torch.tensor([b]), torch.tensor([c]), torch.tensor([d]), m.draw(g, a.paths))
+            return return_moments(paths, pooled=True).numpy()
 
     base = np.array([moments(*truth) for _ in range(a.datasets)])
     mu, sd = base.mean(0), base.std(0)

@@ -83,10 +83,11 @@ def returns(p):
     return (p[:, 1:] / p[:, :-1] - 1) * 100
 
 
-def path_statistics(p):
-    """Each path's return moments, the discriminator input `statistics` (PathStatistics)."""
+def return_moments(p, pooled=False):
+    """The return moments of PathStatistics: each path's own [B, 10] (the discriminator input
+    `statistics`), or pooled over every path and step [10] (what the moments method matches)."""
     r = returns(p)
-    mean = lambda x: x.mean(1, keepdim=True)
+    mean = (lambda x: x.mean()) if pooled else (lambda x: x.mean(1, keepdim=True))
     m = mean(r)
     z = r - m
     v = mean(z * z)
@@ -96,7 +97,7 @@ def path_statistics(p):
     av = mean(az * az)
     out += [mean(az[:, k:] * az[:, :-k]) / av for k in (1, 2, 3)]
     out += [mean(z ** 3) / (v * torch.sqrt(v)), mean((z * z) ** 2) / (v * v)]
-    return torch.cat(out, 1)
+    return torch.stack(out) if pooled else torch.cat(out, 1)
 
 
 def parameters(spec):
@@ -113,7 +114,7 @@ def simulate(a):
         paths = m.simulate(*parameters(spec), noise)
     np.save(a.out, paths.numpy())
     if a.statistics_out:
-        np.save(a.statistics_out, path_statistics(paths).numpy())
+        np.save(a.statistics_out, return_moments(paths).numpy())
 
 
 def benchmark(a):
@@ -133,11 +134,11 @@ def benchmark(a):
     def iteration():
         with torch.no_grad():
             fake_d = m.simulate(b, c, d, m.draw(g, a.batch))
-        loss_d = sp(-disc(path_statistics(real))).mean() + sp(disc(path_statistics(fake_d))).mean()
+        loss_d = sp(-disc(return_moments(real))).mean() + sp(disc(return_moments(fake_d))).mean()
         opt_d.zero_grad()
         loss_d.backward()
         opt_d.step()
-        loss_g = -sp(disc(path_statistics(m.simulate(b, c, d, m.draw(g, a.batch))))).mean()
+        loss_g = -sp(disc(return_moments(m.simulate(b, c, d, m.draw(g, a.batch))))).mean()
         opt_g.zero_grad()
         loss_g.backward()
         opt_g.step()
