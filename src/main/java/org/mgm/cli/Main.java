@@ -23,7 +23,7 @@ public final class Main {
   /** Commands on ONNX models, used without a group: {@code mgm inspect M.onnx}. */
   static List<Command> commands() {
     return List.of(new InspectCommand(), new InferCommand(), new GradcheckCommand(), new ExportCommand(),
-        new SampleCommand(), new BenchImportCommand(), new BenchTfImportCommand());
+        new SampleCommand(), new BenchImportCommand(), new BenchTfImportCommand(), new ResumeCommand());
   }
 
   public static void main(String[] args) {
@@ -31,6 +31,7 @@ public final class Main {
   }
 
   public static int run(String[] args) {
+    org.mgm.runtime.RunDirectory.recordInvocation(Arrays.asList(args));
     try {
       if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help")) {
         printUsage();
@@ -62,7 +63,7 @@ public final class Main {
   private static void printUsage() {
     System.out.println("usage: mgm <command> [subcommand] [options]   (--help on any of them)");
     System.out.println();
-    System.out.println("  ONNX and TF models:");
+    System.out.println("  models and runs:");
     for (Command c : commands()) {
       System.out.printf("    %-16s %s%n", c.name(), c.summary());
     }

@@ -26,13 +26,18 @@ public final class ChildJvm {
 
   private ChildJvm() {}
 
-  public static Outcome run(List<String> mgmArgs, boolean inheritStderr) throws IOException, InterruptedException {
+  /** The command line of {@code mgm <args>} in a JVM like this one (for a caller that manages the process). */
+  public static List<String> command(List<String> mgmArgs) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.mgm.cli.Main"));
     cmd.addAll(mgmArgs);
-    ProcessBuilder pb = new ProcessBuilder(cmd);
+    return cmd;
+  }
+
+  public static Outcome run(List<String> mgmArgs, boolean inheritStderr) throws IOException, InterruptedException {
+    ProcessBuilder pb = new ProcessBuilder(command(mgmArgs));
     Path stderr = null;
     if (inheritStderr) {
       pb.redirectError(ProcessBuilder.Redirect.INHERIT);

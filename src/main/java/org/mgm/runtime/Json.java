@@ -102,6 +102,28 @@ public final class Json {
   }
 
   /**
+   * Parses what {@link #write} wrote (a checkpoint's state, a run's command): JSON is YAML's flow
+   * style, so the toolkit's YAML reader parses it and no second parser is needed.
+   *
+   * @throws IllegalArgumentException when the text is not a JSON object
+   */
+  public static Map<String, Object> parse(String json) {
+    Object v;
+    try {
+      v = new org.yaml.snakeyaml.Yaml(new org.yaml.snakeyaml.constructor.SafeConstructor(
+          new org.yaml.snakeyaml.LoaderOptions())).load(json);
+    } catch (org.yaml.snakeyaml.error.YAMLException e) {
+      throw new IllegalArgumentException("not JSON: " + e.getMessage().lines().findFirst().orElse(""));
+    }
+    if (!(v instanceof Map<?, ?> m)) {
+      throw new IllegalArgumentException("not a JSON object");
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> map = (Map<String, Object>) m;
+    return map;
+  }
+
+  /**
    * Parses a flat object of numbers and plain strings (what a benchmark child prints); nested
    * values are rejected, since nothing else is ever read back.
    */

@@ -24,6 +24,43 @@ public final class MetricsCsv implements AutoCloseable {
     out.flush();
   }
 
+  private MetricsCsv(BufferedWriter out, int columns) {
+    this.out = out;
+    this.columns = columns;
+  }
+
+  /**
+   * Reopens a resumed run's metrics.csv: keeps the header and the rows up to {@code iteration}
+   * (first column), drops what the killed run logged after its checkpoint (rewritten atomically),
+   * and appends from there. The kept rows come back through {@code kept}.
+   */
+  public static MetricsCsv resume(Path file, List<String> header, int iteration, List<double[]> kept)
+      throws IOException {
+    List<String> lines = Files.exists(file) ? Files.readAllLines(file, StandardCharsets.UTF_8) : List.of();
+    if (lines.isEmpty() || !lines.get(0).equals(String.join(",", header))) {
+      throw new IOException(file + ": its header is not " + String.join(",", header) + "; cannot resume into it");
+    }
+    StringBuilder sb = new StringBuilder(lines.get(0)).append('\n');
+    for (String line : lines.subList(1, lines.size())) {
+      String[] f = line.split(",", -1);
+      if (f.length != header.size()) {
+        break; // the half-written last line of a killed run
+      }
+      double[] row = new double[f.length];
+      for (int i = 0; i < f.length; i++) {
+        row[i] = f[i].isEmpty() || f[i].equals("NaN") ? Double.NaN : Double.parseDouble(f[i]);
+      }
+      if (row[0] > iteration) {
+        break;
+      }
+      kept.add(row);
+      sb.append(line).append('\n');
+    }
+    AtomicFiles.writeString(file, sb.toString());
+    return new MetricsCsv(Files.newBufferedWriter(file, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND),
+        header.size());
+  }
+
   public void append(double... values) throws IOException {
     if (values.length != columns) {
       throw new IllegalArgumentException(values.length + " values for " + columns + " columns");

@@ -28,10 +28,19 @@ public final class Progress implements AutoCloseable {
   }
 
   public static Progress start(String task, long total) {
+    return start(task, total, 0);
+  }
+
+  /** A loop resumed after {@code done} of its {@code total} steps. */
+  public static Progress start(String task, long total, long done) {
     ProgressBar bar = System.console() == null ? null
         : new ProgressBarBuilder().setTaskName(task).setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
-            .setUpdateIntervalMillis(500).build();
-    return new Progress(task, total, bar);
+            .setUpdateIntervalMillis(500).startsFrom(done, java.time.Duration.ZERO).build();
+    Progress p = new Progress(task, total, bar);
+    p.done = done;
+    long tenth = Math.max(1, total / 10);
+    p.nextReport = (done / tenth + 1) * tenth;
+    return p;
   }
 
   public void step() {

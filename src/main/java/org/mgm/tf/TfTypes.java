@@ -11,10 +11,10 @@ import org.tensorflow.types.TUint8;
 import org.tensorflow.types.family.TType;
 
 /** TF dtypes as TF Java tensor classes, for the few kernels the loader builds itself. */
-final class TfTypes {
+public final class TfTypes {
   private TfTypes() {}
 
-  static Class<? extends TType> javaType(DataType t, String what) {
+  public static Class<? extends TType> javaType(DataType t, String what) {
     return switch (t) {
       case DT_FLOAT -> TFloat32.class;
       case DT_DOUBLE -> TFloat64.class;

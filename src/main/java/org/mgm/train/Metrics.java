@@ -29,6 +29,13 @@ public final class Metrics {
     return Collections.unmodifiableSet(operands.keySet());
   }
 
+  /** The ops a reading runs (what a resumed run replays the draws of). */
+  java.util.Set<org.tensorflow.GraphOperation> operations() {
+    java.util.Set<org.tensorflow.GraphOperation> ops = new java.util.HashSet<>();
+    operands.values().forEach(o -> ops.add((org.tensorflow.GraphOperation) o.op()));
+    return ops;
+  }
+
   /** Every metric's current value, in definition order. */
   public Map<String, Double> read(Session session) {
     Map<String, Double> values = new LinkedHashMap<>();

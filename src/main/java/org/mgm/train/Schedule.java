@@ -3,6 +3,7 @@ package org.mgm.train;
 import java.util.ArrayList;
 import java.util.List;
 import org.tensorflow.Session;
+import org.tensorflow.op.Op;
 
 /** The phases of one training iteration, in the order they run. */
 public record Schedule(List<Phase> phases) {
@@ -22,13 +23,18 @@ public record Schedule(List<Phase> phases) {
 
   /** Runs every phase due at {@code iteration} (counted from 1), each its number of repeats. */
   public void run(Session session, int iteration) {
+    run(iteration, op -> session.runner().addTarget(op).run());
+  }
+
+  /** The same, each step handed to {@code runner} (which counts runs for a checkpoint). */
+  public void run(int iteration, java.util.function.Consumer<Op> runner) {
     for (Phase p : phases) {
       if (!p.dueAt(iteration)) {
         continue;
       }
       var op = p.stepAt(iteration);
       for (int r = 0; r < p.repeats(); r++) {
-        session.runner().addTarget(op).run();
+        runner.accept(op);
       }
     }
   }

@@ -9,16 +9,17 @@ import java.util.List;
 import java.util.Map;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.mgm.eval.W1Summary;
 import org.mgm.feedback.UpdateMode;
 import org.mgm.runtime.MetricsCsv;
 import org.mgm.runtime.Plots;
-import org.mgm.runtime.Progress;
 import org.mgm.runtime.RunDirectory;
 import org.mgm.feedback.FrozenMixer;
 import org.mgm.onnx.export.TfModelToOnnx;
 import org.mgm.onnx.io.OnnxModelFile;
 import org.mgm.tf.MlpSavedModelExporter;
 import org.mgm.tf.TfModel;
+import org.mgm.train.TrainingLoop;
 
 /**
  * One agent training, baseline or MGM, written to its run directory: the resolved config, a log,
@@ -45,6 +46,11 @@ public final class AgentRun {
   private AgentRun() {}
 
   public static Result run(SyntheticSetup setup, Spec spec, RunDirectory dir) throws IOException {
+    if (dir.reopened() && java.nio.file.Files.exists(dir.resolve("result.json"))) {
+      LOG.info("{} {}: finished before the resume; result from {}", spec.label(), spec.scenario(),
+          dir.resolve("result.json"));
+      return finished(spec, dir);
+    }
     Scenario scenario = setup.scenario(spec.scenario());
     SyntheticData data = SyntheticData.generate(setup.recipe(), spec.beta());
     float[][] agentData = scenario.agentData(data.train(SyntheticData.X1), setup.subsetSeed());
@@ -61,34 +67,18 @@ public final class AgentRun {
         setup.agentIterations(), settings.criticSteps());
     List<String> names = List.of(AgentTraining.AGENT_W, AgentTraining.MIXER_W, AgentTraining.LOSS_AGENT,
         AgentTraining.LOSS_FEEDBACK);
-    List<String> columns = new ArrayList<>(List.of("iteration"));
-    columns.addAll(names);
     int iterations = setup.agentIterations();
-    int every = Math.max(1, setup.eval().logEvery());
-    List<double[]> curves = new ArrayList<>();
+    TrainingLoop loop = new TrainingLoop(TrainingLoop.Settings.builder(iterations)
+        .logEvery(Math.max(1, setup.eval().logEvery())).checkpointEvery(setup.checkpointEvery()).build(),
+        dir.path(), spec.label() + " " + spec.scenario(), names)
+        .withProgressText(row -> String.format("Wa~%.3f", row[1]));
     try (FrozenMixer m = mixer;
         AgentTraining trainer = new AgentTraining(settings, agentData,
-            Arrays.asList(null, data.train(SyntheticData.X2)), data.train(SyntheticData.Y), 0, m);
-        MetricsCsv metrics = new MetricsCsv(dir.resolve("metrics.csv"), columns);
-        Progress progress = Progress.start(spec.label() + " " + spec.scenario(), iterations)) {
+            Arrays.asList(null, data.train(SyntheticData.X2)), data.train(SyntheticData.Y), 0, m)) {
       trainer.training().schedule().describe().forEach(line -> LOG.info("phase {}", line));
-      long start = System.nanoTime();
-      for (int it = 1; it <= iterations; it++) {
-        trainer.iterate();
-        progress.step();
-        if (it % every == 0 || it == iterations) {
-          Map<String, Double> mon = trainer.metrics();
-          double[] row = new double[names.size() + 1];
-          row[0] = it;
-          for (int k = 0; k < names.size(); k++) {
-            row[k + 1] = mon.getOrDefault(names.get(k), Double.NaN);
-          }
-          metrics.append(row);
-          curves.add(row);
-          progress.setExtra(String.format("Wa~%.3f", row[1]));
-        }
-      }
-      double ms = (System.nanoTime() - start) / 1e6 / iterations;
+      TrainingLoop.Outcome outcome = loop.run(trainer.training());
+      List<double[]> curves = outcome.rows();
+      double ms = outcome.millisPerIteration();
       SyntheticSetup.Evaluation ev = setup.eval();
       W1Evaluation.Result w1 = W1Evaluation.evaluate(trainer::generate, setup.latent(),
           data.test(SyntheticData.X1), ev.runs(), ev.samples(), ev.seed(), ev.sinkhorn());
@@ -112,6 +102,24 @@ public final class AgentRun {
       dir.writeJson("result.json", toJson(result, setup));
       return result;
     }
+  }
+
+  /** A cell of a resumed table that had already finished: its figures from its result.json. */
+  private static Result finished(Spec spec, RunDirectory dir) throws IOException {
+    Map<String, Object> json = org.mgm.runtime.Json.parse(java.nio.file.Files.readString(dir.resolve("result.json")));
+    W1Summary exact = summary(json.get("w1_exact"));
+    W1Summary entropic = json.containsKey("w1_entropic_sinkhorn_reg0.1") ? summary(json.get("w1_entropic_sinkhorn_reg0.1"))
+        : null;
+    return new Result(spec, new W1Evaluation.Result(exact, entropic, null),
+        ((Number) json.get("ms_per_iteration")).doubleValue(), dir.path());
+  }
+
+  private static W1Summary summary(Object map) {
+    List<Double> values = new ArrayList<>();
+    for (Object v : (List<?>) ((Map<?, ?>) map).get("runs")) {
+      values.add(((Number) v).doubleValue());
+    }
+    return W1Summary.of(values);
   }
 
   private static Map<String, double[]> curveMap(List<double[]> rows, boolean feedback) {

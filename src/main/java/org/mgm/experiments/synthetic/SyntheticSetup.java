@@ -20,7 +20,8 @@ import org.mgm.model.MlpSpec;
 public record SyntheticSetup(
     Config config, DataRecipe recipe, List<Double> betas, long subsetSeed, int biasBatch, int latent,
     ConditionalWganTraining.Settings mixer, int mixerIterations, Path modelsDir, MixerSignature mixerSignature,
-    AgentSettings agent, FeedbackUpdate combined, FeedbackUpdate alternate, int agentIterations, Evaluation eval) {
+    AgentSettings agent, FeedbackUpdate combined, FeedbackUpdate alternate, int agentIterations, Evaluation eval,
+    int checkpointEvery) {
 
   /** Agent 1 and agent 2 are 2-D, the mixer output y too. */
   public static final int DIM = 2;
@@ -79,7 +80,17 @@ public record SyntheticSetup(
         c.getBoolean("eval.sinkhorn"), c.getInt("eval.log_every"));
     return new SyntheticSetup(c, recipe, betas, c.getLong("scenarios.subset_seed"), c.getInt("scenarios.bias_batch"),
         latent, mixer, c.getInt("mixer.iterations"), Path.of(c.getString("mixer.models_dir")), signature, agent,
-        combined, alternate, c.getInt("agent.iterations"), eval);
+        combined, alternate, c.getInt("agent.iterations"), eval, checkpointEvery(c));
+  }
+
+  /** Iterations between checkpoints of every training (agent runs and mixer pretraining). */
+  static int checkpointEvery(Config c) {
+    int every = c.getInt("checkpoint_every");
+    if (every < 1) {
+      throw new org.mgm.config.ConfigException(c.source() + ": key 'checkpoint_every': expected a positive number of"
+          + " iterations, got " + every);
+    }
+    return every;
   }
 
   /** {@code <section>.learning_rate} and {@code <section>.adam_betas: [β1, β2]}. */
