@@ -150,6 +150,8 @@ public final class MarketCommands extends CommandGroup {
           + " (default gan)").build());
       o.addOption(Option.builder().longOpt("init-seed").hasArg().desc("draws b, c, d from N(0, 1) (default 1)").build());
       o.addOption(Option.builder().longOpt("iterations").hasArg().argName("N").desc("updates (default 2000)").build());
+      o.addOption(Option.builder().longOpt("checkpoint-every").hasArg().argName("N")
+          .desc("iterations between checkpoints, for mgm resume (default 500)").build());
       o.addOption(Option.builder().longOpt("batch").hasArg().argName("B").desc("paths per update (default 1000)").build());
       o.addOption(Option.builder().longOpt("lr").hasArg()
           .desc("Adam learning rate of the simulator (default 0.002; moments and --quick: " + FAST_LR + ")").build());
@@ -177,6 +179,7 @@ public final class MarketCommands extends CommandGroup {
       CalibrationSettings.Builder b = CalibrationSettings.builder().method(method)
           .iterations(positiveInt(cmd, "iterations", cmd.hasOption("quick") ? QUICK_ITERATIONS : 2000))
           .batch(positiveInt(cmd, "batch", 1000))
+          .checkpointEvery(positiveInt(cmd, "checkpoint-every", 500))
           .initSeed((long) parseDouble("init-seed", cmd.getOptionValue("init-seed", "1")))
           .seed((long) parseDouble("seed", cmd.getOptionValue("seed", "1")));
       float lr = (float) parseDouble("lr", cmd.getOptionValue("lr",
@@ -206,6 +209,7 @@ public final class MarketCommands extends CommandGroup {
       }
       Path parent = Path.of(cmd.getOptionValue("out", "runs"));
       RunDirectory dir = RunDirectory.create(parent, "market-" + method.key() + "-init-" + s.initSeed());
+      RunLog.attach(dir.resolve("log.txt"));
       TraderParameters truthParams = truth == null ? null : truth.settings().truth();
       CalibrationRun.Result r = CalibrationRun.run(market, s, observed, truthParams, dir);
       if (cmd.hasOption("json")) {

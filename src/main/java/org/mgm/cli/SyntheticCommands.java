@@ -128,7 +128,7 @@ public final class SyntheticCommands extends CommandGroup {
       Path target = cmd.hasOption("models-dir")
           ? Path.of(cmd.getOptionValue("models-dir")).resolve(setup.mixerDir(beta).getFileName())
           : setup.mixerDir(beta);
-      MixerPretraining.Result r = MixerPretraining.run(setup, beta, target);
+      MixerPretraining.Result r = MixerPretraining.run(setup, beta, target, dir.path());
       Map<String, Object> json = new LinkedHashMap<>();
       json.put("beta", beta);
       json.put("saved_model", r.savedModel().toString());

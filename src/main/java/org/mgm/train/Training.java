@@ -65,6 +65,11 @@ public final class Training implements AutoCloseable {
     return metrics.read(session);
   }
 
+  /** The metrics' names, in the order {@link #metrics()} returns them. */
+  public java.util.List<String> metricNames() {
+    return java.util.List.copyOf(metrics.names());
+  }
+
   /** The counters a checkpoint stores: iterations, and runs per target. */
   public Snapshot snapshot() {
     return new Snapshot(iteration, Map.copyOf(runs));

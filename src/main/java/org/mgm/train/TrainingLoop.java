@@ -76,6 +76,14 @@ public final class TrainingLoop {
   private final String task;
   private final List<String> metricNames;
   private Function<double[], String> progressText = row -> "";
+  private boolean logInitial;
+  private IterationHook hook = it -> {};
+
+  /** Work done after an iteration (a sample grid every k iterations); it must not draw in-graph noise. */
+  @FunctionalInterface
+  public interface IterationHook {
+    void after(int iteration) throws IOException;
+  }
 
   /** @param metricNames the metrics.csv columns after "iteration"; absent metrics are NaN */
   public TrainingLoop(Settings settings, Path runDir, String task, List<String> metricNames) {
@@ -88,6 +96,17 @@ public final class TrainingLoop {
   /** What the progress line shows after each logged row. */
   public TrainingLoop withProgressText(Function<double[], String> text) {
     this.progressText = text;
+    return this;
+  }
+
+  /** Also log a row at iteration 0, before any update (where a calibration starts from). */
+  public TrainingLoop withInitialRow() {
+    this.logInitial = true;
+    return this;
+  }
+
+  public TrainingLoop withIterationHook(IterationHook hook) {
+    this.hook = hook;
     return this;
   }
 
@@ -112,6 +131,11 @@ public final class TrainingLoop {
           settings.iterations());
     } else {
       csv = new MetricsCsv(runDir.resolve("metrics.csv"), header);
+      if (logInitial) {
+        double[] row = row(0, training.metrics());
+        csv.append(row);
+        rows.add(row);
+      }
     }
     int start = training.iteration();
     try (MetricsCsv metrics = csv;
@@ -122,16 +146,12 @@ public final class TrainingLoop {
         progress.step();
         boolean last = it == settings.iterations();
         if (it % settings.logEvery() == 0 || last) {
-          Map<String, Double> values = training.metrics();
-          double[] row = new double[metricNames.size() + 1];
-          row[0] = it;
-          for (int k = 0; k < metricNames.size(); k++) {
-            row[k + 1] = values.getOrDefault(metricNames.get(k), Double.NaN);
-          }
+          double[] row = row(it, training.metrics());
           metrics.append(row);
           rows.add(row);
           progress.setExtra(progressText.apply(row));
         }
+        hook.after(it);
         if (it % settings.checkpointEvery() == 0 || last) {
           long now = System.nanoTime();
           elapsed += now - t0;
@@ -144,5 +164,14 @@ public final class TrainingLoop {
       }
     }
     return new Outcome(rows, elapsed / 1e6 / settings.iterations(), start);
+  }
+
+  private double[] row(int iteration, Map<String, Double> values) {
+    double[] row = new double[metricNames.size() + 1];
+    row[0] = iteration;
+    for (int k = 0; k < metricNames.size(); k++) {
+      row[k + 1] = values.getOrDefault(metricNames.get(k), Double.NaN);
+    }
+    return row;
   }
 }

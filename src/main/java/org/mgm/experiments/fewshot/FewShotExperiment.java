@@ -27,7 +27,9 @@ import org.mgm.onnx.proto.OnnxModelProto.ModelProto;
 import org.mgm.runtime.AtomicFiles;
 import org.mgm.runtime.ImageGrid;
 import org.mgm.runtime.Progress;
+import org.mgm.runtime.Json;
 import org.mgm.runtime.RunDirectory;
+import org.mgm.train.TrainingLoop;
 import org.mgm.tensor.HostTensor;
 
 /**
@@ -78,6 +80,8 @@ public final class FewShotExperiment {
   private final List<Integer> shots;
   private final int runs;
   private final int iterations;
+  private final int checkpointEvery;
+  private final int logEvery;
   private final long seed;
   private final AdaptationSettings adaptation;
   private final FeedbackUpdate combined;
@@ -124,14 +128,17 @@ public final class FewShotExperiment {
     shots = c.getDoubleList("shots").stream().map(Double::intValue).toList();
     runs = c.getInt("runs");
     iterations = c.getInt("iterations");
+    checkpointEvery = c.getInt("checkpoint_every");
+    logEvery = c.getInt("eval.log_every");
     seed = c.getLong("seed");
     eval = new Evaluation(c.getInt("eval.samples"), c.getInt("eval.grid_every"), c.getInt("eval.kid_subsets"),
         c.getInt("eval.kid_subset_size"));
-    for (String key : List.of("batch", "feedback_steps", "runs", "iterations", "eval.samples", "eval.kid_subsets",
+    for (String key : List.of("batch", "feedback_steps", "runs", "iterations", "checkpoint_every", "eval.samples", "eval.kid_subsets",
         "eval.kid_subset_size")) {
       atLeast(key, 1);
     }
-    for (String key : List.of("r1_every", "feedback_layers", "freezed_frozen_blocks", "eval.grid_every")) {
+    for (String key : List.of("r1_every", "feedback_layers", "freezed_frozen_blocks", "eval.grid_every",
+        "eval.log_every")) {
       atLeast(key, 0);
     }
     double alpha = c.getDouble("alpha");
@@ -242,19 +249,36 @@ public final class FewShotExperiment {
               List<Path> chosen = FewShotSubset.choose(trainFiles, shots, seed + r);
               String name = v.label() + "-" + shots + "shot-run" + r;
               FewShotSubset.save(dir.resolve("subsets").resolve(shots + "shot-run" + r + ".txt"), chosen);
-              HostTensor shotImages = ImageFolder.load(chosen, resolution, skip).tensor();
+              // One directory per training: its metrics, checkpoints and, once scored, result.json,
+              // which a resumed table reads instead of training the cell again.
+              Path cellDir = dir.resolve("cells").resolve(name);
+              Files.createDirectories(cellDir);
               long start = System.nanoTime();
+              Path result = cellDir.resolve("result.json");
+              if (dir.reopened() && Files.exists(result)) {
+                Map<String, Object> done = Json.parse(Files.readString(result));
+                fid.add(((Number) done.get("fid")).doubleValue());
+                kid.add(((Number) done.get("kid")).doubleValue());
+                LOG.info("{}: finished before the resume; scores from {}", name, result);
+                p.step();
+                continue;
+              }
+              HostTensor shotImages = ImageFolder.load(chosen, resolution, skip).tensor();
               try (AdaptationTraining t = new AdaptationTraining(settings(v, seed + 1000L * r + shots), v.method(), models,
                   shotImages, mixerReal)) {
                 int gridEvery = eval.gridEvery();
                 HostTensor gridLatents = models.latents(32, seed);
-                for (int i = 0; i < iterations; i++) {
-                  t.iterate();
-                  if (r == 0 && gridEvery > 0 && (i + 1) % gridEvery == 0 && i + 1 < iterations) {
-                    ImageGrid.write(dir.resolve("samples").resolve(String.format(Locale.ROOT, "%s-%dshot-iter%05d.png",
-                        v.label(), shots, i + 1)), t.sample(gridLatents), 8);
-                  }
-                }
+                boolean firstRun = r == 0;
+                new TrainingLoop(TrainingLoop.Settings.builder(iterations)
+                    .logEvery(logEvery > 0 ? logEvery : iterations).checkpointEvery(checkpointEvery).build(), cellDir, name,
+                    t.training().metricNames())
+                    .withIterationHook(it -> {
+                      if (firstRun && gridEvery > 0 && it % gridEvery == 0 && it < iterations) {
+                        ImageGrid.write(dir.resolve("samples").resolve(String.format(Locale.ROOT,
+                            "%s-%dshot-iter%05d.png", v.label(), shots, it)), t.sample(gridLatents), 8);
+                      }
+                    })
+                    .run(t.training());
                 HostTensor generated = t.sample(models.latents(samples, seed + r));
                 double[][] f = net.features(generated, 100);
                 fid.add(FrechetDistance.of(FeatureStatistics.of(f), testStats));
@@ -266,6 +290,10 @@ public final class FewShotExperiment {
                   OnnxModelFile.write(dir.resolve("agents").resolve(v.label() + "-" + shots + "shot.onnx"),
                       t.exportGenerator());
                 }
+                Map<String, Object> scores = new LinkedHashMap<>();
+                scores.put("fid", fid.get(r));
+                scores.put("kid", kid.get(r));
+                AtomicFiles.writeString(result, Json.write(scores) + "\n");
               }
               LOG.info(String.format(Locale.ROOT, "%s: FID %.2f, KID %.4f (%.1f s)", name, fid.get(r), kid.get(r),
                   (System.nanoTime() - start) / 1e9));

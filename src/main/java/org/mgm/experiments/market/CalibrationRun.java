@@ -7,10 +7,9 @@ import java.util.List;
 import java.util.Map;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
-import org.mgm.runtime.MetricsCsv;
 import org.mgm.runtime.Plots;
-import org.mgm.runtime.Progress;
 import org.mgm.runtime.RunDirectory;
+import org.mgm.train.TrainingLoop;
 
 /**
  * One calibration in its run directory: metrics.csv (losses and every parameter every few
@@ -42,34 +41,22 @@ public final class CalibrationRun {
       RunDirectory dir) throws IOException {
     String label = "market " + s.method().key() + " init-seed " + s.initSeed();
     long start = System.nanoTime();
-    try (Calibration cal = new Calibration(market, s, observed);
-        Progress progress = Progress.start(label, s.iterations())) {
+    try (Calibration cal = new Calibration(market, s, observed)) {
       TraderParameters initial = cal.parameters();
       LOG.info("{}: {} observed paths of {} prices, batch {}, {} iterations; start {}", label, observed.length,
           market.pathLength(), s.batch(), s.iterations(), initial);
       cal.training().schedule().describe().forEach(line -> LOG.info("phase {}", line));
-      Map<String, Double> first = cal.metrics();
+      List<String> names = cal.training().metricNames();
       List<String> columns = new ArrayList<>(List.of("iteration"));
-      columns.addAll(first.keySet());
-      List<double[]> rows = new ArrayList<>();
-      long loopStart = System.nanoTime();
-      try (MetricsCsv csv = new MetricsCsv(dir.resolve("metrics.csv"), columns)) {
-        rows.add(row(0, first));
-        csv.append(rows.get(0));
-        for (int it = 1; it <= s.iterations(); it++) {
-          cal.iterate();
-          progress.step();
-          if (it % s.recordEvery() == 0 || it == s.iterations()) {
-            Map<String, Double> m = cal.metrics();
-            double[] r = row(it, m);
-            rows.add(r);
-            csv.append(r);
-            progress.setExtra(String.format(java.util.Locale.ROOT, "b %.3f c %.3f d %.3f", value(m, "b"),
-                value(m, "c"), value(m, "d")));
-          }
-        }
-      }
-      double ms = (System.nanoTime() - loopStart) / 1e6 / s.iterations();
+      columns.addAll(names);
+      TrainingLoop.Outcome outcome = new TrainingLoop(TrainingLoop.Settings.builder(s.iterations())
+          .logEvery(s.recordEvery()).checkpointEvery(s.checkpointEvery()).build(), dir.path(), label, names)
+          .withInitialRow()
+          .withProgressText(r -> String.format(java.util.Locale.ROOT, "b %.3f c %.3f d %.3f",
+              value(names, r, "b"), value(names, r, "c"), value(names, r, "d")))
+          .run(cal.training());
+      List<double[]> rows = outcome.rows();
+      double ms = outcome.millisPerIteration();
       TraderParameters last = cal.parameters();
       TraderParameters recovered = cal.averagedParameters();
       Map<String, Double> relative = truth == null ? null : relativeErrors(recovered, truth);
@@ -85,18 +72,11 @@ public final class CalibrationRun {
     }
   }
 
-  private static double value(Map<String, Double> m, String tiedName) {
-    return m.containsKey(tiedName) ? m.get(tiedName) : m.getOrDefault(tiedName + "_1", Double.NaN);
-  }
-
-  private static double[] row(int iteration, Map<String, Double> m) {
-    double[] r = new double[m.size() + 1];
-    r[0] = iteration;
-    int i = 1;
-    for (double v : m.values()) {
-      r[i++] = v;
-    }
-    return r;
+  /** A parameter's value in a metrics row (tied b, or the first trader's b_1). */
+  private static double value(List<String> names, double[] row, String tiedName) {
+    int k = names.indexOf(tiedName);
+    k = k >= 0 ? k : names.indexOf(tiedName + "_1");
+    return k >= 0 ? row[k + 1] : Double.NaN;
   }
 
   /** Per kind, the largest relative error over its entries, allowing b's and c's sign symmetry. */

@@ -156,6 +156,10 @@ public final class ConditionalWganTraining implements AutoCloseable {
   }
 
   /** The critic's current estimate of W on a fresh batch. */
+  public Training training() {
+    return training;
+  }
+
   public double wEstimate() {
     return training.metrics().get(W_ESTIMATE);
   }

@@ -7,7 +7,8 @@ import java.util.Map;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.mgm.eval.ExactW1;
-import org.mgm.runtime.Progress;
+import java.util.List;
+import org.mgm.train.TrainingLoop;
 import org.mgm.tf.MlpSavedModelExporter;
 import org.mgm.feedback.MixerSignature;
 
@@ -23,25 +24,22 @@ public final class MixerPretraining {
 
   private MixerPretraining() {}
 
-  public static Result run(SyntheticSetup setup, double beta, Path out) throws IOException {
+  /**
+   * @param out where the SavedModel goes
+   * @param runDir the run directory: metrics.csv and checkpoints
+   */
+  public static Result run(SyntheticSetup setup, double beta, Path out, Path runDir) throws IOException {
     SyntheticSetup.checkBeta(beta);
     SyntheticData data = SyntheticData.generate(setup.recipe(), beta);
     int iterations = setup.mixerIterations();
     LOG.info("pretraining mixer for beta={} ({} generator iterations, batch {})", beta, iterations, setup.mixer().batch());
     try (ConditionalWganTraining t = new ConditionalWganTraining(setup.mixer(),
-        data.train(SyntheticData.X1, 2 * SyntheticSetup.DIM), data.train(SyntheticData.Y));
-        Progress progress = Progress.start("mixer beta=" + SyntheticSetup.betaLabel(beta), iterations)) {
-      long start = System.nanoTime();
-      for (int it = 1; it <= iterations; it++) {
-        t.iterate();
-        progress.step();
-        if (it % Math.max(1, setup.eval().logEvery()) == 0 || it == iterations) {
-          double w = t.wEstimate();
-          progress.setExtra(String.format("W~%.4f", w));
-          LOG.debug("mixer iteration {} critic W estimate {}", it, w);
-        }
-      }
-      double ms = (System.nanoTime() - start) / 1e6 / iterations;
+        data.train(SyntheticData.X1, 2 * SyntheticSetup.DIM), data.train(SyntheticData.Y))) {
+      double ms = new TrainingLoop(TrainingLoop.Settings.builder(iterations)
+          .logEvery(Math.max(1, setup.eval().logEvery())).checkpointEvery(setup.checkpointEvery()).build(),
+          runDir, "mixer beta=" + SyntheticSetup.betaLabel(beta), List.of(ConditionalWganTraining.W_ESTIMATE))
+          .withProgressText(row -> String.format("W~%.4f", row[1]))
+          .run(t.training()).millisPerIteration();
       float[][] xTest = data.test(SyntheticData.X1, 2 * SyntheticSetup.DIM);
       float[][] y = t.generate(xTest, W1Evaluation.normal(xTest.length, setup.latent(), setup.eval().seed()));
       double w1 = ExactW1.distance(W1Evaluation.toDouble(y), W1Evaluation.toDouble(data.test(SyntheticData.Y)));
