@@ -78,6 +78,7 @@ public final class TrainingLoop {
   private Function<double[], String> progressText = row -> "";
   private boolean logInitial;
   private IterationHook hook = it -> {};
+  private TensorBoardEvents events;
 
   /** Work done after an iteration (a sample grid every k iterations); it must not draw in-graph noise. */
   @FunctionalInterface
@@ -105,12 +106,30 @@ public final class TrainingLoop {
     return this;
   }
 
+  /**
+   * Writes the metric rows to this TensorBoard log (which the caller keeps open for what it adds
+   * after training); without one, the loop opens and closes its own in the run directory.
+   */
+  public TrainingLoop withEvents(TensorBoardEvents log) {
+    this.events = log;
+    return this;
+  }
+
   public TrainingLoop withIterationHook(IterationHook hook) {
     this.hook = hook;
     return this;
   }
 
   public Outcome run(Training training) throws IOException {
+    if (events != null) {
+      return run(training, events);
+    }
+    try (TensorBoardEvents own = new TensorBoardEvents(runDir)) {
+      return run(training, own);
+    }
+  }
+
+  private Outcome run(Training training, TensorBoardEvents log) throws IOException {
     Checkpoints checkpoints = new Checkpoints(runDir);
     Optional<Checkpoints.Checkpoint> from = checkpoints.latest();
     List<String> header = new ArrayList<>(List.of("iteration"));
@@ -135,6 +154,7 @@ public final class TrainingLoop {
         double[] row = row(0, training.metrics());
         csv.append(row);
         rows.add(row);
+        log.scalars(0, metricNames, java.util.Arrays.copyOfRange(row, 1, row.length));
       }
     }
     int start = training.iteration();
@@ -149,6 +169,7 @@ public final class TrainingLoop {
           double[] row = row(it, training.metrics());
           metrics.append(row);
           rows.add(row);
+          log.scalars(it, metricNames, java.util.Arrays.copyOfRange(row, 1, row.length));
           progress.setExtra(progressText.apply(row));
         }
         hook.after(it);
@@ -156,6 +177,7 @@ public final class TrainingLoop {
           long now = System.nanoTime();
           elapsed += now - t0;
           checkpoints.save(training, elapsed, Map.of());
+          log.flush();
           t0 = System.nanoTime();
         }
       }

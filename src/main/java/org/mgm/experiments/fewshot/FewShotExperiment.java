@@ -29,6 +29,7 @@ import org.mgm.runtime.ImageGrid;
 import org.mgm.runtime.Progress;
 import org.mgm.runtime.Json;
 import org.mgm.runtime.RunDirectory;
+import org.mgm.train.TensorBoardEvents;
 import org.mgm.train.TrainingLoop;
 import org.mgm.tensor.HostTensor;
 
@@ -265,7 +266,8 @@ public final class FewShotExperiment {
               }
               HostTensor shotImages = ImageFolder.load(chosen, resolution, skip).tensor();
               try (AdaptationTraining t = new AdaptationTraining(settings(v, seed + 1000L * r + shots), v.method(), models,
-                  shotImages, mixerReal)) {
+                  shotImages, mixerReal);
+                  TensorBoardEvents events = new TensorBoardEvents(cellDir)) {
                 int gridEvery = eval.gridEvery();
                 HostTensor gridLatents = models.latents(32, seed);
                 boolean firstRun = r == 0;
@@ -274,19 +276,25 @@ public final class FewShotExperiment {
                     t.training().metricNames())
                     .withIterationHook(it -> {
                       if (firstRun && gridEvery > 0 && it % gridEvery == 0 && it < iterations) {
-                        ImageGrid.write(dir.resolve("samples").resolve(String.format(Locale.ROOT,
-                            "%s-%dshot-iter%05d.png", v.label(), shots, it)), t.sample(gridLatents), 8);
+                        Path grid = dir.resolve("samples").resolve(String.format(Locale.ROOT,
+                            "%s-%dshot-iter%05d.png", v.label(), shots, it));
+                        ImageGrid.write(grid, t.sample(gridLatents), 8);
+                        events.imageFile(it, "samples/grid", grid);
                       }
                     })
+                    .withEvents(events)
                     .run(t.training());
                 HostTensor generated = t.sample(models.latents(samples, seed + r));
                 double[][] f = net.features(generated, 100);
                 fid.add(FrechetDistance.of(FeatureStatistics.of(f), testStats));
                 kid.add(KernelInceptionDistance.of(f, testFeatures, eval.kidSubsets(), eval.kidSubsetSize(), seed)
                     .mean());
+                events.scalar(iterations, "eval/fid", fid.get(r));
+                events.scalar(iterations, "eval/kid", kid.get(r));
                 if (r == 0) {
-                  ImageGrid.write(dir.resolve("samples").resolve(v.label() + "-" + shots + "shot.png"),
-                      t.sample(gridLatents), 8);
+                  Path grid = dir.resolve("samples").resolve(v.label() + "-" + shots + "shot.png");
+                  ImageGrid.write(grid, t.sample(gridLatents), 8);
+                  events.imageFile(iterations, "samples/grid", grid);
                   OnnxModelFile.write(dir.resolve("agents").resolve(v.label() + "-" + shots + "shot.onnx"),
                       t.exportGenerator());
                 }

@@ -19,6 +19,7 @@ import org.mgm.onnx.export.TfModelToOnnx;
 import org.mgm.onnx.io.OnnxModelFile;
 import org.mgm.tf.MlpSavedModelExporter;
 import org.mgm.tf.TfModel;
+import org.mgm.train.TensorBoardEvents;
 import org.mgm.train.TrainingLoop;
 
 /**
@@ -74,9 +75,10 @@ public final class AgentRun {
         .withProgressText(row -> String.format("Wa~%.3f", row[1]));
     try (FrozenMixer m = mixer;
         AgentTraining trainer = new AgentTraining(settings, agentData,
-            Arrays.asList(null, data.train(SyntheticData.X2)), data.train(SyntheticData.Y), 0, m)) {
+            Arrays.asList(null, data.train(SyntheticData.X2)), data.train(SyntheticData.Y), 0, m);
+        TensorBoardEvents events = new TensorBoardEvents(dir.path())) {
       trainer.training().schedule().describe().forEach(line -> LOG.info("phase {}", line));
-      TrainingLoop.Outcome outcome = loop.run(trainer.training());
+      TrainingLoop.Outcome outcome = loop.withEvents(events).run(trainer.training());
       List<double[]> curves = outcome.rows();
       double ms = outcome.millisPerIteration();
       SyntheticSetup.Evaluation ev = setup.eval();
@@ -98,6 +100,12 @@ public final class AgentRun {
           w1.lastSamples(), data.test(SyntheticData.X1));
       Plots.lossCurves(dir.resolve("losses.png"), spec.label() + " " + spec.scenario(), curveMap(curves, spec.feedback()),
           curves.stream().mapToDouble(r -> r[0]).toArray());
+      events.scalar(iterations, "eval/w1_exact_mean", w1.exact().mean());
+      events.scalar(iterations, "eval/w1_exact_std", w1.exact().std());
+      if (w1.entropic() != null) {
+        events.scalar(iterations, "eval/w1_entropic_mean", w1.entropic().mean());
+      }
+      events.imageFile(iterations, "samples/scatter", dir.resolve("scatter.png"));
       Result result = new Result(spec, w1, ms, dir.path());
       dir.writeJson("result.json", toJson(result, setup));
       return result;
