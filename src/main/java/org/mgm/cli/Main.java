@@ -53,11 +53,23 @@ public final class Main {
     } catch (UsageException | ConfigException | TfModelException | IllegalArgumentException e) {
       System.err.println("mgm: " + e.getMessage());
       return 2;
-    } catch (Exception e) {
+    } catch (Exception | OutOfMemoryError e) {
+      // An internal error: one line that says what and where; the trace goes to the run's log.
       LOG.debug("failure", e);
-      System.err.println("mgm: failed: " + e);
+      System.err.println("mgm: failed: " + e + where(e));
       return 1;
     }
+  }
+
+  /** " (at Class.method:line)" of the innermost toolkit frame, so the line says where it failed. */
+  static String where(Throwable e) {
+    for (StackTraceElement f : e.getStackTrace()) {
+      if (f.getClassName().startsWith("org.mgm.")) {
+        String cls = f.getClassName().substring(f.getClassName().lastIndexOf('.') + 1);
+        return " (at " + cls + "." + f.getMethodName() + ":" + f.getLineNumber() + ")";
+      }
+    }
+    return "";
   }
 
   private static void printUsage() {

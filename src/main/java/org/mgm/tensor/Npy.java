@@ -42,9 +42,18 @@ public final class Npy {
     }
     int major = b.get();
     b.get();
+    if (major < 1 || major > 3) {
+      throw new NpyFormatException(file, "unsupported .npy version " + major);
+    }
+    // Version 1 has a 2-byte header length, 2 and 3 a 4-byte one (found by fuzzing: a version-2
+    // file cut after its version bytes read past the end).
+    if (b.remaining() < (major == 1 ? 2 : 4)) {
+      throw new NpyFormatException(file, "truncated header");
+    }
     long headerLength = major == 1 ? Short.toUnsignedInt(b.getShort()) : Integer.toUnsignedLong(b.getInt());
-    if (major < 1 || major > 3 || headerLength > b.remaining()) {
-      throw new NpyFormatException(file, "unsupported version " + major + " or truncated header");
+    if (headerLength > b.remaining()) {
+      throw new NpyFormatException(file, "truncated header (" + headerLength + " header bytes claimed, "
+          + b.remaining() + " left)");
     }
     byte[] h = new byte[(int) headerLength];
     b.get(h);
