@@ -235,7 +235,12 @@ public final class HostTensor {
       if (d < 0) {
         throw new IllegalArgumentException("negative dimension in " + Arrays.toString(shape));
       }
-      n = Math.multiplyExact(n, d);
+      try {
+        n = Math.multiplyExact(n, d);
+      } catch (ArithmeticException overflow) {
+        // a size field of a file, not a tensor anything could hold (found by fuzzing)
+        throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " has more than 2^63 elements");
+      }
     }
     return n;
   }

@@ -50,7 +50,16 @@ public final class TfTensorProtos {
       throw new IllegalArgumentException("dtype " + t.getDtype() + " is not supported (float, double, int64, int32, bool)");
     }
     long[] shape = shape(t.getTensorShape());
-    int n = Math.toIntExact(HostTensor.elementCount(shape));
+    long count = HostTensor.elementCount(shape);
+    // A constant may give fewer values than elements (TF repeats the last), so a few bytes can
+    // claim any size: refuse what this JVM could not hold instead of dying of OutOfMemoryError.
+    long bytes = count * type.bytes();
+    if (count > Integer.MAX_VALUE - 8 || bytes > Runtime.getRuntime().maxMemory() / 2) {
+      throw new IllegalArgumentException("a constant of shape " + java.util.Arrays.toString(shape) + " (" + bytes / (1 << 20)
+          + " MB of " + type + ") is larger than half of this JVM's heap (" + Runtime.getRuntime().maxMemory() / (1 << 20)
+          + " MB; -Xmx)");
+    }
+    int n = (int) count;
     if (!t.getTensorContent().isEmpty()) {
       ByteBuffer raw = t.getTensorContent().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
       return HostTensor.fromLittleEndian(type, shape, raw);
