@@ -67,6 +67,10 @@ final class ExportCommand extends Command {
         throw new UsageException("--onnx needs --weights DIR (trained initializers as NAME.npy)");
       }
       ModelProto source = OnnxModelFile.read(Path.of(cmd.getOptionValue("onnx")));
+      Path weightDir = Path.of(cmd.getOptionValue("weights"));
+      if (!Files.isDirectory(weightDir)) {
+        throw new UsageException("--weights: " + weightDir + " is not a directory (expected NAME.npy per initializer)");
+      }
       Map<String, HostTensor> weights = new LinkedHashMap<>();
       try (Stream<Path> files = Files.list(Path.of(cmd.getOptionValue("weights")))) {
         for (Path f : files.filter(p -> p.toString().endsWith(".npy")).sorted().toList()) {

@@ -69,10 +69,17 @@ public final class SyntheticCommands extends CommandGroup {
   }
 
   static UpdateMode mode(String s) {
+    return mode("--mode", s);
+  }
+
+  /** {@code option} names the flag in the error: run's --method takes the same values, and baseline. */
+  static UpdateMode mode(String option, String s) {
     try {
       return UpdateMode.parse(s);
     } catch (IllegalArgumentException e) {
-      throw new UsageException("--mode: " + e.getMessage());
+      throw new UsageException(option.equals("--method")
+          ? "--method: unknown method '" + s + "' (expected baseline, combined or alternate)"
+          : option + ": " + e.getMessage());
     }
   }
 
@@ -180,7 +187,7 @@ public final class SyntheticCommands extends CommandGroup {
       String scenario = scenario(cmd);
       String method = cmd.getOptionValue("method");
       boolean feedback = !method.equals("baseline");
-      UpdateMode mode = feedback ? mode(method) : UpdateMode.COMBINED;
+      UpdateMode mode = feedback ? mode("--method", method) : UpdateMode.COMBINED;
       if (feedback && !cmd.hasOption("beta")) {
         throw new UsageException("--beta is required with --method " + method);
       }

@@ -36,6 +36,10 @@ class CliErrorsTest {
     assertUsageError(run("synthetic", "pretrain-mixer", "--beta", "1.5", "--out", out), "1.5", "[0, 1]");
     assertUsageError(run("synthetic", "pretrain-mixer", "--beta", "abc", "--out", out), "abc");
     assertUsageError(run("synthetic", "run", "--scenario", "low-32", "--method", "combined", "--out", out), "--beta");
+    assertUsageError(run("synthetic", "run", "--scenario", "low-32", "--method", "sideways", "--beta", "0.5",
+        "--out", out), "--method", "sideways", "baseline");
+    assertUsageError(run("export", "--onnx", "src/test/resources/onnx-fixtures/mlp/model-opset17.onnx", "--weights",
+        tmp.resolve("none").toString(), "--out", tmp.resolve("o.onnx").toString()), "--weights", "none");
   }
 
   @Test
