@@ -49,7 +49,8 @@ class FuzzTargetsTest {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx512m", "-XX:+UseSerialGC", "-Djava.awt.headless=true", "-cp", System.getProperty("java.class.path"),
         "com.code_intelligence.jazzer.Jazzer", "--target_class=" + cls, "-max_total_time=" + seconds,
-        "-timeout=10", "-seed=1", "-print_final_stats=1", "-artifact_prefix=" + tmp + "/", corpus.toString()));
+        "-timeout=10", "-seed=1", "-print_final_stats=1", "-artifact_prefix=" + tmp + "/",
+        "--reproducer_path=" + tmp, corpus.toString()));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().put("TF_CPP_MIN_LOG_LEVEL", "3");
     Process p = pb.start();
