@@ -52,6 +52,8 @@ public final class TimeSeriesCommands extends CommandGroup {
     o.addOption(Option.builder().longOpt("sinkhorn-iterations").hasArg().argName("L")
         .desc("Sinkhorn iterations, all unrolled (default " + TimeSeriesRunOptions.DEFAULT_SINKHORN + ", see docs/timeseries.md)").build());
     o.addOption(Option.builder().longOpt("evaluate-every").hasArg().argName("N").desc("ACE reading interval (default 100)").build());
+    o.addOption(Option.builder().longOpt("checkpoint-every").hasArg().argName("N")
+        .desc("iterations between checkpoints, for mgm resume (default 500)").build());
     o.addOption(Option.builder().longOpt("seed").hasArg().desc("training seed (default 1)").build());
     o.addOption(Option.builder().longOpt("out").hasArg().argName("DIR").desc("parent of the run directory (default runs)").build());
     o.addOption(Option.builder().longOpt("quick").desc("a short smoke run: " + TimeSeriesRunOptions.QUICK_ITERATIONS
@@ -97,6 +99,7 @@ public final class TimeSeriesCommands extends CommandGroup {
       TimeSeriesRunOptions opts = TimeSeriesRunOptions.read(cmd);
       PriceDemandCsv.Windows data = TimeSeriesData.load(opts.data());
       RunDirectory dir = RunDirectory.create(opts.out(), "timeseries-mixer-" + variant.key());
+      RunLog.attach(dir.resolve("log.txt"));
       Path save = cmd.hasOption("save") ? Path.of(cmd.getOptionValue("save")) : null;
       MixerRun.Result r = MixerRun.run(data, variant, opts.settings(), dir, save);
       System.out.printf(Locale.ROOT, "mixer %s: best ACE(demand) %.4f at iteration %d; weights %s%n", variant.key(),
@@ -140,6 +143,7 @@ public final class TimeSeriesCommands extends CommandGroup {
       scenario.windowIndices(data, spec.subsetSeed()); // a low subset larger than the data fails here
       Map<String, HostTensor> mixer = AgentRun.readMixer(spec);
       RunDirectory dir = RunDirectory.create(opts.out(), "timeseries-" + scenario.name() + "-" + method.key());
+      RunLog.attach(dir.resolve("log.txt"));
       AgentRun.Result r = AgentRun.run(data, spec, mixer, opts.evaluation(), dir);
       if (cmd.hasOption("json")) {
         System.out.println(Json.write(AgentRun.toJson(r, data)));
@@ -208,6 +212,7 @@ public final class TimeSeriesCommands extends CommandGroup {
         mixers.put(m, AgentRun.readMixer(opts.spec(scenarios.get(0), m, opts.settings())));
       }
       RunDirectory dir = RunDirectory.create(opts.out(), "timeseries-table-2");
+      RunLog.attach(dir.resolve("log.txt"));
       Path results = cmd.hasOption("results") ? Path.of(cmd.getOptionValue("results")) : dir.path();
       TimeSeriesTable table = new TimeSeriesTable(data.source().toString(), opts.settings());
       for (TimeSeriesScenario sc : scenarios) {

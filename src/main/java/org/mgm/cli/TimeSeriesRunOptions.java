@@ -42,6 +42,7 @@ record TimeSeriesRunOptions(Path data, Path out, CotGanTrainingSettings settings
     CotGanTrainingSettings.Builder b = CotGanTrainingSettings.builder();
     b.iterations(Command.positiveInt(cmd, "iterations", quick ? QUICK_ITERATIONS : DEFAULT_ITERATIONS));
     b.evaluateEvery(Command.positiveInt(cmd, "evaluate-every", quick ? QUICK_ITERATIONS / 2 : 100));
+    b.checkpointEvery(Command.positiveInt(cmd, "checkpoint-every", 500));
     if (cmd.hasOption("lr")) {
       double lr = Command.parseDouble("lr", cmd.getOptionValue("lr"));
       if (!(lr > 0 && lr < 1)) {

@@ -123,6 +123,14 @@ public final class Json {
     return map;
   }
 
+  /** The number under {@code key} of an object read from {@code file}, or an error naming both. */
+  public static double number(java.nio.file.Path file, Map<String, Object> object, String key) {
+    if (!(object.get(key) instanceof Number n)) {
+      throw new IllegalArgumentException(file + ": no number '" + key + "'");
+    }
+    return n.doubleValue();
+  }
+
   /**
    * Parses a flat object of numbers and plain strings (what a benchmark child prints); nested
    * values are rejected, since nothing else is ever read back.

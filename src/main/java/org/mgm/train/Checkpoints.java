@@ -46,8 +46,20 @@ public final class Checkpoints {
     return root;
   }
 
+  /** Files an experiment adds to a checkpoint: host state the TF checkpoint does not hold. */
+  @FunctionalInterface
+  public interface HostState {
+    void write(Path checkpointDir) throws IOException;
+  }
+
   /** Saves the training's variables and counters; {@code extra} must be JSON-writable. */
   public Path save(Training training, long elapsedNanos, Map<String, Object> extra) throws IOException {
+    return save(training, elapsedNanos, extra, dir -> {});
+  }
+
+  /** As {@link #save(Training, long, Map)}, with {@code host} writing its files into the new checkpoint. */
+  public Path save(Training training, long elapsedNanos, Map<String, Object> extra, HostState host)
+      throws IOException {
     Training.Snapshot s = training.snapshot();
     Path target = root.resolve(String.format("%s%07d", PREFIX, s.iteration()));
     if (Files.isDirectory(target)) {
@@ -57,6 +69,7 @@ public final class Checkpoints {
     Path tmp = Files.createTempDirectory(root, ".partial-");
     try {
       training.state().save(training.session(), tmp.resolve(VARIABLES).toString());
+      host.write(tmp);
       Map<String, Object> state = new LinkedHashMap<>();
       state.put("iteration", s.iteration());
       state.put("elapsed_ns", elapsedNanos);

@@ -79,6 +79,9 @@ public final class TrainingLoop {
   private boolean logInitial;
   private IterationHook hook = it -> {};
   private TensorBoardEvents events;
+  private HostReadings readings = HostReadings.NONE;
+  /** Nanoseconds the last row's readings took, which the loop leaves out of training time. */
+  private long readingsNanos;
 
   /** Work done after an iteration (a sample grid every k iterations); it must not draw in-graph noise. */
   @FunctionalInterface
@@ -115,6 +118,12 @@ public final class TrainingLoop {
     return this;
   }
 
+  /** Adds host-side readings (and the state they keep) to every logged row and checkpoint. */
+  public TrainingLoop withReadings(HostReadings readings) {
+    this.readings = readings;
+    return this;
+  }
+
   public TrainingLoop withIterationHook(IterationHook hook) {
     this.hook = hook;
     return this;
@@ -134,6 +143,8 @@ public final class TrainingLoop {
     Optional<Checkpoints.Checkpoint> from = checkpoints.latest();
     List<String> header = new ArrayList<>(List.of("iteration"));
     header.addAll(metricNames);
+    header.addAll(readings.columns());
+    List<String> scalarNames = header.subList(1, header.size());
     List<double[]> rows = new ArrayList<>();
     long elapsed = 0;
     MetricsCsv csv;
@@ -144,6 +155,7 @@ public final class TrainingLoop {
             + " is past this run's " + settings.iterations() + " iterations");
       }
       training.restore(c.variablesPrefix(), c.snapshot());
+      readings.restore(c.dir());
       elapsed = c.elapsedNanos();
       csv = MetricsCsv.resume(runDir.resolve("metrics.csv"), header, c.snapshot().iteration(), rows);
       LOG.info("{}: resumed from {} (iteration {} of {})", task, c.dir().getFileName(), c.snapshot().iteration(),
@@ -154,7 +166,7 @@ public final class TrainingLoop {
         double[] row = row(0, training.metrics());
         csv.append(row);
         rows.add(row);
-        log.scalars(0, metricNames, java.util.Arrays.copyOfRange(row, 1, row.length));
+        log.scalars(0, scalarNames, java.util.Arrays.copyOfRange(row, 1, row.length));
       }
     }
     int start = training.iteration();
@@ -169,14 +181,17 @@ public final class TrainingLoop {
           double[] row = row(it, training.metrics());
           metrics.append(row);
           rows.add(row);
-          log.scalars(it, metricNames, java.util.Arrays.copyOfRange(row, 1, row.length));
+          log.scalars(it, scalarNames, java.util.Arrays.copyOfRange(row, 1, row.length));
+          // The readings' time is evaluation: move the clock's start past it.
+          t0 += readingsNanos;
+          readingsNanos = 0;
           progress.setExtra(progressText.apply(row));
         }
         hook.after(it);
         if (it % settings.checkpointEvery() == 0 || last) {
           long now = System.nanoTime();
           elapsed += now - t0;
-          checkpoints.save(training, elapsed, Map.of());
+          checkpoints.save(training, elapsed, Map.of(), readings::save);
           log.flush();
           t0 = System.nanoTime();
         }
@@ -188,12 +203,20 @@ public final class TrainingLoop {
     return new Outcome(rows, elapsed / 1e6 / settings.iterations(), start);
   }
 
-  private double[] row(int iteration, Map<String, Double> values) {
-    double[] row = new double[metricNames.size() + 1];
+  private double[] row(int iteration, Map<String, Double> values) throws IOException {
+    List<String> extra = readings.columns();
+    double[] row = new double[metricNames.size() + extra.size() + 1];
     row[0] = iteration;
     for (int k = 0; k < metricNames.size(); k++) {
       row[k + 1] = values.getOrDefault(metricNames.get(k), Double.NaN);
     }
+    long r0 = System.nanoTime();
+    double[] read = readings.read(iteration, values);
+    readingsNanos = System.nanoTime() - r0;
+    if (read.length != extra.size()) {
+      throw new IllegalStateException("readings gave " + read.length + " values for " + extra.size() + " columns");
+    }
+    System.arraycopy(read, 0, row, metricNames.size() + 1, read.length);
     return row;
   }
 }

@@ -1,5 +1,6 @@
 package org.mgm.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.mgm.runtime.ChildJvm;
 import org.mgm.runtime.Json;
 
@@ -22,24 +25,43 @@ import org.mgm.runtime.Json;
  * {@code mgm resume} ends with the same numbers as a run that was never stopped.
  */
 class ResumeCliTest {
-  private static final List<String> RUN = List.of("synthetic", "run", "--scenario", "low-32", "--method", "combined",
-      "--beta", "0.7", "--quick", "--set", "agent.iterations=160", "--set", "checkpoint_every=20",
-      "--set", "eval.log_every=10");
+  /**
+   * A training command, what of its result.json must match and which files must match byte for
+   * byte; the time series' kept agent is host state, so its samples are compared too.
+   */
+  record Case(String name, List<String> run, List<String> resultKeys, List<String> sameFiles) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  static Stream<Case> cases() {
+    return Stream.of(
+        new Case("synthetic", List.of("synthetic", "run", "--scenario", "low-32", "--method", "combined", "--beta",
+            "0.7", "--quick", "--set", "agent.iterations=160", "--set", "checkpoint_every=20", "--set",
+            "eval.log_every=10"), List.of("w1_exact", "w1_entropic_sinkhorn_reg0.1"), List.of("metrics.csv")),
+        new Case("timeseries", List.of("timeseries", "run", "--scenario", "low-64", "--method", "cm", "--iterations",
+            "160", "--evaluate-every", "10", "--checkpoint-every", "20"),
+            List.of("ace", "ace_std_over_draws", "kept_iteration"), List.of("metrics.csv", "samples.npy")));
+  }
 
   @TempDir
   Path tmp;
 
-  @Test
-  void aRunKilledAtARandomIterationResumesToTheSameResult() throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void aRunKilledAtARandomIterationResumesToTheSameResult(Case c) throws Exception {
+    List<String> run = c.run();
     Path whole = tmp.resolve("whole");
-    ChildJvm.Outcome ref = ChildJvm.run(with(RUN, "--out", whole.toString()), false);
+    ChildJvm.Outcome ref = ChildJvm.run(with(run, "--out", whole.toString()), false);
     assertEquals(0, ref.exitCode(), String.join("\n", ref.stdout()));
     Path refDir = only(whole);
 
     long seed = System.nanoTime();
     Random random = new Random(seed);
     Path killed = tmp.resolve("killed");
-    Process p = new ProcessBuilder(ChildJvm.command(with(RUN, "--out", killed.toString())))
+    Process p = new ProcessBuilder(ChildJvm.command(with(run, "--out", killed.toString())))
         .redirectOutput(tmp.resolve("killed.out").toFile()).redirectError(tmp.resolve("killed.err").toFile()).start();
     // Wait for the first checkpoint, then a random part of the rest of the run, then SIGKILL.
     long deadline = System.currentTimeMillis() + 120_000;
@@ -59,9 +81,14 @@ class ResumeCliTest {
     assertEquals(0, resumed.exitCode(), at + "\n" + String.join("\n", resumed.stdout()));
     Map<String, Object> a = Json.parse(Files.readString(refDir.resolve("result.json")));
     Map<String, Object> b = Json.parse(Files.readString(runDir.resolve("result.json")));
-    assertEquals(a.get("w1_exact"), b.get("w1_exact"), at);
-    assertEquals(a.get("w1_entropic_sinkhorn_reg0.1"), b.get("w1_entropic_sinkhorn_reg0.1"), at);
-    assertEquals(Files.readAllLines(refDir.resolve("metrics.csv")), Files.readAllLines(runDir.resolve("metrics.csv")), at);
+    for (String key : c.resultKeys()) {
+      assertTrue(a.containsKey(key), key);
+      assertEquals(a.get(key), b.get(key), key + ", " + at);
+    }
+    for (String file : c.sameFiles()) {
+      assertArrayEquals(Files.readAllBytes(refDir.resolve(file)), Files.readAllBytes(runDir.resolve(file)),
+          file + ", " + at);
+    }
     assertTrue(Files.readString(runDir.resolve("log.txt")).contains("resumed from iteration-"), at);
   }
 

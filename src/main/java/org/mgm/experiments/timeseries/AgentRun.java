@@ -3,7 +3,6 @@ package org.mgm.experiments.timeseries;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,12 +11,13 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.mgm.eval.Ace;
 import org.mgm.model.StateDicts;
-import org.mgm.runtime.MetricsCsv;
+import org.mgm.runtime.Json;
 import org.mgm.runtime.Plots;
-import org.mgm.runtime.Progress;
 import org.mgm.runtime.RunDirectory;
 import org.mgm.tensor.HostTensor;
 import org.mgm.tensor.Npy;
+import org.mgm.train.TensorBoardEvents;
+import org.mgm.train.TrainingLoop;
 
 /**
  * One training of the modelled agent for one Table 2 cell, in its run directory: metrics.csv
@@ -30,7 +30,8 @@ import org.mgm.tensor.Npy;
  * agent's own training windows, which is all a user with scarce data has, not by the ACE on all
  * windows, which is the evaluation. The reported ACE of the kept agent is the mean over
  * {@link Evaluation#repeats()} draws of N generated days against all N real days of the agent's
- * column.
+ * column ({@link KeptAgent}). Checkpoints carry the kept agent's score and samples, so a resumed
+ * run keeps what the uninterrupted one would.
  */
 public final class AgentRun {
   private static final Logger LOG = LogManager.getLogger(AgentRun.class);
@@ -54,21 +55,6 @@ public final class AgentRun {
    */
   public record Result(Spec spec, double ace, double aceRepeatStd, int keptIteration, double millisPerIteration,
       Path runDir) {}
-
-  /** The evaluation of one agent: ACE against all windows over several draws, and the last draw. */
-  private record Scored(double mean, double std, double[][][] samples, int iteration) {}
-
-  private static Scored score(CotGanAgentTraining training, double[][][] real, Evaluation eval, int iteration) {
-    double[] aces = new double[eval.repeats()];
-    double[][][] last = null;
-    for (int r = 0; r < aces.length; r++) {
-      last = training.sample(eval.seed() * 1000 + r);
-      aces[r] = Ace.error(last, real);
-    }
-    double mean = Arrays.stream(aces).average().orElseThrow();
-    double std = Math.sqrt(Arrays.stream(aces).map(a -> (a - mean) * (a - mean)).sum() / Math.max(1, aces.length - 1));
-    return new Scored(mean, std, last, iteration);
-  }
 
   private AgentRun() {}
 
@@ -100,6 +86,11 @@ public final class AgentRun {
 
   public static Result run(PriceDemandCsv.Windows data, Spec spec, Map<String, HostTensor> mixer, Evaluation eval,
       RunDirectory dir) throws IOException {
+    if (dir.reopened() && Files.exists(dir.resolve("result.json"))) {
+      LOG.info("{} {} seed {}: finished before the resume; result from {}", spec.method().model(),
+          spec.scenario().name(), spec.settings().seed(), dir.resolve("result.json"));
+      return finished(spec, dir);
+    }
     double[][][] all = data.windows();
     double[][][] agentWindows = TimeSeriesArrays.channel(spec.scenario().windows(data, spec.subsetSeed()),
         PriceDemandCsv.AGENT);
@@ -109,47 +100,38 @@ public final class AgentRun {
     LOG.info("{}: {} training windows of {} ({}), {} iterations, batch {}+{}, Sinkhorn eps {} L {}", label,
         agentWindows.length, all.length, data.source(), s.iterations(), s.batch(), s.batch(), s.cot().epsilon(),
         s.cot().iterations());
-    List<String> names = List.of(CotGanAgentTraining.W_AGENT, CotGanAgentTraining.W_MIXER, ACE_TRAIN);
-    List<String> columns = new ArrayList<>(List.of("iteration"));
-    columns.addAll(names);
-    List<double[]> rows = new ArrayList<>();
+    TrainingLoop loop = new TrainingLoop(TrainingLoop.Settings.builder(s.iterations()).logEvery(s.evaluateEvery())
+        .checkpointEvery(s.checkpointEvery()).build(), dir.path(), label,
+        List.of(CotGanAgentTraining.W_AGENT, CotGanAgentTraining.W_MIXER))
+        .withProgressText(row -> String.format("ACE(train)~%.3f", row[3]));
     try (CotGanAgentTraining training = new CotGanAgentTraining(s, agentWindows, all, mixer, all.length);
-        MetricsCsv metrics = new MetricsCsv(dir.resolve("metrics.csv"), columns);
-        Progress progress = Progress.start(label, s.iterations())) {
+        TensorBoardEvents events = new TensorBoardEvents(dir.path())) {
       training.training().schedule().describe().forEach(line -> LOG.info("phase {}", line));
-      long start = System.nanoTime();
-      long evalNanos = 0;
-      double bestTrain = Double.POSITIVE_INFINITY;
-      Scored kept = null;
-      for (int it = 1; it <= s.iterations(); it++) {
-        training.iterate();
-        progress.step();
-        if (it % s.evaluateEvery() == 0 || it == s.iterations()) {
-          long e0 = System.nanoTime();
-          Map<String, Double> m = training.metrics();
-          double aceTrain = Ace.error(training.sample(eval.seed() + it), agentWindows);
-          double[] row = {it, m.getOrDefault(names.get(0), Double.NaN), m.getOrDefault(names.get(1), Double.NaN),
-              aceTrain};
-          metrics.append(row);
-          rows.add(row);
-          if (aceTrain < bestTrain) {
-            bestTrain = aceTrain;
-            kept = score(training, realAgent, eval, it);
-          }
-          progress.setExtra(String.format("ACE(train)~%.3f", aceTrain));
-          evalNanos += System.nanoTime() - e0;
-        }
-      }
-      double ms = (System.nanoTime() - start - evalNanos) / 1e6 / s.iterations();
+      KeptAgent keeper = new KeptAgent(training, agentWindows, realAgent, eval);
+      TrainingLoop.Outcome outcome = loop.withReadings(keeper).withEvents(events).run(training.training());
+      KeptAgent.Scored kept = keeper.kept();
+      double ms = outcome.millisPerIteration();
       LOG.info("{}: ACE {} (std {} over {} sample draws) of the agent kept at iteration {}; {} ms/iteration", label,
           String.format("%.4f", kept.mean()), String.format("%.4f", kept.std()), eval.repeats(), kept.iteration(),
           String.format("%.1f", ms));
       Npy.write(dir.resolve("samples.npy"), TimeSeriesArrays.tensor(kept.samples()));
-      writePlots(dir, label, realAgent, kept.samples(), rows);
+      writePlots(dir, label, realAgent, kept.samples(), outcome.rows());
+      events.scalar(s.iterations(), "eval/ace", kept.mean());
+      events.scalar(s.iterations(), "eval/kept_iteration", kept.iteration());
+      events.imageFile(s.iterations(), "samples/days", dir.resolve("days.png"));
       Result result = new Result(spec, kept.mean(), kept.std(), kept.iteration(), ms, dir.path());
       dir.writeJson("result.json", toJson(result, data));
       return result;
     }
+  }
+
+  /** A training of a resumed table that had already finished: its figures from its result.json. */
+  private static Result finished(Spec spec, RunDirectory dir) throws IOException {
+    Path file = dir.resolve("result.json");
+    Map<String, Object> json = Json.parse(Files.readString(file));
+    return new Result(spec, Json.number(file, json, "ace"), Json.number(file, json, "ace_std_over_draws"),
+        (int) Json.number(file, json, "kept_iteration"), Json.number(file, json, "ms_per_iteration"),
+        dir.path());
   }
 
   private static void writePlots(RunDirectory dir, String label, double[][][] real, double[][][] fake,

@@ -17,15 +17,16 @@ import org.mgm.model.AdamSettings;
  *     feedback, as in the reference's {@code cot_hier.py} (the paper's Algorithm 1 puts it on the
  *     agent's own loss)
  * @param evaluateEvery iterations between ACE readings in metrics.csv
+ * @param checkpointEvery iterations between checkpoints (default 500: some 20 s of training here)
  */
 public record CotGanTrainingSettings(int iterations, int batch, AdamSettings generator, AdamSettings critic,
     AdamSettings mixerCritic, double feedbackWeight, CotGanSettings cot, TimeSeriesWidths widths,
-    int evaluateEvery, long seed) {
+    int evaluateEvery, int checkpointEvery, long seed) {
 
   public CotGanTrainingSettings {
-    if (iterations < 1 || batch < 2 || evaluateEvery < 1) {
-      throw new IllegalArgumentException("iterations and evaluate-every must be at least 1 and batch at least 2, got "
-          + iterations + ", " + evaluateEvery + " and " + batch);
+    if (iterations < 1 || batch < 2 || evaluateEvery < 1 || checkpointEvery < 1) {
+      throw new IllegalArgumentException("iterations, evaluate-every and checkpoint-every must be at least 1 and batch"
+          + " at least 2, got " + iterations + ", " + evaluateEvery + ", " + checkpointEvery + " and " + batch);
     }
     if (!(feedbackWeight >= 0 && feedbackWeight <= 1)) {
       throw new IllegalArgumentException("alpha must be in [0, 1], got " + feedbackWeight);
@@ -39,7 +40,7 @@ public record CotGanTrainingSettings(int iterations, int batch, AdamSettings gen
   public Builder toBuilder() {
     return new Builder().iterations(iterations).batch(batch).generator(generator).critic(critic)
         .mixerCritic(mixerCritic).feedbackWeight(feedbackWeight).cot(cot).widths(widths)
-        .evaluateEvery(evaluateEvery).seed(seed);
+        .evaluateEvery(evaluateEvery).checkpointEvery(checkpointEvery).seed(seed);
   }
 
   public static final class Builder {
@@ -53,6 +54,7 @@ public record CotGanTrainingSettings(int iterations, int batch, AdamSettings gen
     private CotGanSettings cot = CotGanSettings.DEFAULT;
     private TimeSeriesWidths widths = TimeSeriesWidths.defaults();
     private int evaluateEvery = 100;
+    private int checkpointEvery = 500;
     private long seed = 1;
 
     public Builder iterations(int v) {
@@ -108,6 +110,11 @@ public record CotGanTrainingSettings(int iterations, int batch, AdamSettings gen
       return this;
     }
 
+    public Builder checkpointEvery(int v) {
+      checkpointEvery = v;
+      return this;
+    }
+
     public Builder seed(long v) {
       seed = v;
       return this;
@@ -115,7 +122,7 @@ public record CotGanTrainingSettings(int iterations, int batch, AdamSettings gen
 
     public CotGanTrainingSettings build() {
       return new CotGanTrainingSettings(iterations, batch, generator, critic, mixerCritic, feedbackWeight, cot,
-          widths, evaluateEvery, seed);
+          widths, evaluateEvery, checkpointEvery, seed);
     }
   }
 }

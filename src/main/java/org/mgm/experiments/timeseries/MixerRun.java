@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,13 +11,11 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
-import org.mgm.eval.Ace;
 import org.mgm.model.StateDicts;
-import org.mgm.runtime.MetricsCsv;
 import org.mgm.runtime.Plots;
-import org.mgm.runtime.Progress;
 import org.mgm.runtime.RunDirectory;
-import org.mgm.tensor.HostTensor;
+import org.mgm.train.TensorBoardEvents;
+import org.mgm.train.TrainingLoop;
 
 /**
  * The mixer's pretraining run (CJ or CM) on all windows. Like the reference it keeps the
@@ -26,6 +23,7 @@ import org.mgm.tensor.HostTensor;
  * iterations; the mixer is not what Table 2 scores, so this selection does not touch the table's
  * evaluation. Writes metrics.csv, losses.png, result.json and the chosen weights to
  * {@code <run>/mixer} (one .npy per tensor, PyTorch's names), optionally also to a given directory.
+ * Checkpoints carry the chosen weights ({@link KeptMixer}), so a resumed run installs the same.
  */
 public final class MixerRun {
   private static final Logger LOG = LogManager.getLogger(MixerRun.class);
@@ -43,38 +41,18 @@ public final class MixerRun {
     String label = "mixer " + variant.key() + " seed " + s.seed();
     LOG.info("{}: {} windows ({}), {} iterations, batch {}+{}", label, all.length, data.source(), s.iterations(),
         s.batch(), s.batch());
-    Map<String, HostTensor> best = null;
-    double bestAce = Double.POSITIVE_INFINITY;
-    int bestIteration = 0;
-    List<double[]> rows = new ArrayList<>();
+    TrainingLoop loop = new TrainingLoop(TrainingLoop.Settings.builder(s.iterations()).logEvery(s.evaluateEvery())
+        .checkpointEvery(s.checkpointEvery()).build(), dir.path(), label, List.of(MixerPretraining.W_MIXER))
+        .withProgressText(row -> String.format("ACE(demand)~%.3f", row[2]));
     try (MixerPretraining training = new MixerPretraining(s, variant, all);
-        MetricsCsv metrics = new MetricsCsv(dir.resolve("metrics.csv"),
-            List.of("iteration", MixerPretraining.W_MIXER, ACE_DEMAND));
-        Progress progress = Progress.start(label, s.iterations())) {
+        TensorBoardEvents events = new TensorBoardEvents(dir.path())) {
       training.training().schedule().describe().forEach(line -> LOG.info("phase {}", line));
-      long start = System.nanoTime();
-      long evalNanos = 0;
-      for (int it = 1; it <= s.iterations(); it++) {
-        training.iterate();
-        progress.step();
-        if (it % s.evaluateEvery() == 0 || it == s.iterations()) {
-          long e0 = System.nanoTime();
-          double ace = Ace.error(training.sampleDemand(it), realDemand);
-          double[] row = {it, training.metrics().get(MixerPretraining.W_MIXER), ace};
-          metrics.append(row);
-          rows.add(row);
-          if (ace < bestAce) {
-            bestAce = ace;
-            bestIteration = it;
-            best = training.generatorWeights();
-          }
-          progress.setExtra(String.format("ACE(demand)~%.3f", ace));
-          evalNanos += System.nanoTime() - e0;
-        }
-      }
-      double ms = (System.nanoTime() - start - evalNanos) / 1e6 / s.iterations();
+      KeptMixer keeper = new KeptMixer(training, realDemand);
+      TrainingLoop.Outcome outcome = loop.withReadings(keeper).withEvents(events).run(training.training());
+      List<double[]> rows = outcome.rows();
+      double ms = outcome.millisPerIteration();
       Path weights = dir.resolve("mixer");
-      StateDicts.writeNpy(weights, best);
+      StateDicts.writeNpy(weights, keeper.weights());
       if (saveTo != null) {
         install(weights, saveTo);
       }
@@ -82,17 +60,18 @@ public final class MixerRun {
       curves.put("mixer W^", rows.stream().mapToDouble(r -> r[1]).toArray());
       curves.put("ACE demand", rows.stream().mapToDouble(r -> r[2]).toArray());
       Plots.lossCurves(dir.resolve("losses.png"), label, curves, rows.stream().mapToDouble(r -> r[0]).toArray());
-      LOG.info("{}: best ACE(demand) {} at iteration {}; {} ms/iteration", label, String.format("%.4f", bestAce),
-          bestIteration, String.format("%.1f", ms));
-      Result r = new Result(variant, bestAce, bestIteration, ms, saveTo != null ? saveTo : weights);
+      LOG.info("{}: best ACE(demand) {} at iteration {}; {} ms/iteration", label,
+          String.format("%.4f", keeper.bestAce()), keeper.bestIteration(), String.format("%.1f", ms));
+      events.scalar(s.iterations(), "eval/best_ace_demand", keeper.bestAce());
+      Result r = new Result(variant, keeper.bestAce(), keeper.bestIteration(), ms, saveTo != null ? saveTo : weights);
       Map<String, Object> json = new LinkedHashMap<>();
       json.put("variant", variant.key());
       json.put("data", data.source().toString());
       json.put("seed", s.seed());
       json.put("iterations", s.iterations());
       json.put("sinkhorn_iterations", s.cot().iterations());
-      json.put("best_ace_demand", bestAce);
-      json.put("best_iteration", bestIteration);
+      json.put("best_ace_demand", r.bestAce());
+      json.put("best_iteration", r.bestIteration());
       json.put("ms_per_iteration", ms);
       json.put("weights", r.weights().toString());
       dir.writeJson("result.json", json);

@@ -47,4 +47,23 @@ public final class TimeSeriesArrays {
     }
     return HostTensor.of(flat, n, steps, c);
   }
+
+  /** A float tensor [n, T, C] back to [n][T][C] (samples.npy, a checkpoint's kept samples). */
+  public static double[][][] fromTensor(HostTensor t) {
+    long[] shape = t.shape();
+    if (shape.length != 3) {
+      throw new IllegalArgumentException("expected a tensor [n, T, C], got shape " + java.util.Arrays.toString(shape));
+    }
+    double[] flat = t.toDoubles();
+    double[][][] out = new double[(int) shape[0]][(int) shape[1]][(int) shape[2]];
+    int k = 0;
+    for (double[][] seq : out) {
+      for (double[] step : seq) {
+        for (int c = 0; c < step.length; c++) {
+          step[c] = flat[k++];
+        }
+      }
+    }
+    return out;
+  }
 }
