@@ -61,7 +61,12 @@ public final class OpDefs {
 
   private static int size(OpDef.ArgDef arg, NodeDef node) {
     if (!arg.getNumberAttr().isEmpty()) {
-      return (int) attr(node, arg.getNumberAttr()).getI();
+      long n = attr(node, arg.getNumberAttr()).getI();
+      if (n < 0 || n > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException("node '" + node.getName() + "' (" + node.getOp() + ") has "
+            + arg.getNumberAttr() + " = " + n + ", not a count of tensors");
+      }
+      return (int) n;
     }
     if (!arg.getTypeListAttr().isEmpty()) {
       return attr(node, arg.getTypeListAttr()).getList().getTypeCount();

@@ -241,7 +241,9 @@ public final class TfGraphImporter {
     }
     List<String> deps = new ArrayList<>();
     for (String in : n.getInputList()) {
-      deps.add(TensorRef.parse(in).node());
+      if (!TensorRef.isControl(in)) {
+        deps.add(TensorRef.parse(in).node()); // control inputs are not data paths: see copyGeneric
+      }
     }
     return deps;
   }
@@ -370,13 +372,26 @@ public final class TfGraphImporter {
       throw new TfModelException(model.source() + ": node '" + n.getName() + "' has op " + n.getOp()
           + ", which this TensorFlow runtime does not know");
     }
+    // Control inputs (asserts, initializers, savers in a TF1 graph) order work the copy leaves
+    // behind; only the data inputs are copied.
     List<Output<?>> ins = new ArrayList<>();
     for (String in : n.getInputList()) {
-      ins.add(input(in));
+      if (!TensorRef.isControl(in)) {
+        ins.add(input(in));
+      }
+    }
+    int[] sizes = OpDefs.argumentSizes(def, n);
+    long wanted = 0;
+    for (int size : sizes) {
+      wanted += size < 0 ? 1 : size; // -1: a single tensor
+    }
+    if (wanted != ins.size()) {
+      throw new TfModelException(model.source() + ": node '" + n.getName() + "' (" + n.getOp() + ") has "
+          + ins.size() + " data inputs; by its op and attributes it takes " + wanted);
     }
     GraphOperationBuilder b = target.opBuilder(n.getOp(), name(n.getName()), target.baseScope());
     int next = 0;
-    for (int size : OpDefs.argumentSizes(def, n)) {
+    for (int size : sizes) {
       if (size < 0) {
         b.addInput(ins.get(next++));
       } else {

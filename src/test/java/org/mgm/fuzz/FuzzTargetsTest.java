@@ -15,6 +15,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -25,7 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code fuzz.seconds} (default 5) from seeds made of the committed fixtures; a campaign is the
  * same test with a longer time:
  *
- * <pre>mvn -B test -Dtest=FuzzTargetsTest -Dfuzz.seconds=600</pre>
+ * <pre>mvn -B test -Dtest=FuzzTargetsTest -Dfuzz.seconds=600 [-Dfuzz.targets=Npy,TfGraph]</pre>
  *
  * <p>The child has a 512 MB heap: an allocation sized by an unchecked field of a small input is
  * an OutOfMemoryError there, which Jazzer reports as a finding. Inputs that once failed live in
@@ -38,8 +39,10 @@ class FuzzTargetsTest {
   Path tmp;
 
   @ParameterizedTest
-  @ValueSource(strings = {"Npy", "Onnx", "Config", "Image", "TfTensor"})
+  @ValueSource(strings = {"Npy", "Onnx", "Config", "Image", "TfTensor", "TfGraph"})
   void aShortCampaignFindsNothing(String target) throws Throwable {
+    String only = System.getProperty("fuzz.targets", "");
+    Assumptions.assumeTrue(only.isEmpty() || List.of(only.split(",")).contains(target), "not in -Dfuzz.targets");
     String cls = "org.mgm.fuzz." + target + "FuzzTarget";
     Path corpus = Files.createDirectories(tmp.resolve("corpus"));
     seeds(target, corpus);
@@ -60,11 +63,18 @@ class FuzzTargetsTest {
     try (Stream<Path> s = Files.list(tmp)) {
       findings = s.filter(f -> f.getFileName().toString().matches("(crash|timeout|oom|leak)-.*")).toList();
     }
+    // The temp dir goes with the test: keep the findings where the message says they are.
+    Path kept = Path.of("target", "fuzz-findings", target);
+    List<Path> keptFindings = new ArrayList<>();
+    for (Path f : findings) {
+      Files.createDirectories(kept);
+      keptFindings.add(Files.copy(f, kept.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING));
+    }
     Matcher m = EXECUTED.matcher(out);
     long executed = m.find() ? Long.parseLong(m.group(1)) : -1;
     System.out.printf("FUZZ %s: %d inputs executed in %d s, corpus %d files, findings %d%n", target, executed, seconds,
         count(corpus), findings.size());
-    assertEquals(0, p.exitValue(), "findings " + findings + " (copy them into " + regressions + ")\n"
+    assertEquals(0, p.exitValue(), "findings " + keptFindings + " (once fixed, copy them into " + regressions + ")\n"
         + tail(out));
     assertTrue(findings.isEmpty(), findings.toString());
     assertTrue(executed > 0, tail(out));
@@ -110,7 +120,21 @@ class FuzzTargetsTest {
         var t = org.mgm.tensor.HostTensor.of(new float[] {1, 2, 3, 4, 5, 6}, 2, 3);
         Files.write(corpus.resolve("floats.pb"), org.mgm.tensor.TfTensorProtos.encode(t).toByteArray());
       }
+      case "TfGraph" -> Files.write(corpus.resolve("mlp.pb"), smallGraph());
       default -> throw new IllegalArgumentException(target);
+    }
+  }
+
+  /** y = relu(x W + b) as a frozen GraphDef: placeholder, constants, MatMul, BiasAdd, Relu, Identity. */
+  private static byte[] smallGraph() {
+    try (org.tensorflow.Graph g = new org.tensorflow.Graph()) {
+      org.tensorflow.op.Ops tf = org.tensorflow.op.Ops.create(g);
+      var x = tf.withName("x").placeholder(org.tensorflow.types.TFloat32.class,
+          org.tensorflow.op.core.Placeholder.shape(org.tensorflow.ndarray.Shape.of(-1, 3)));
+      var w = tf.constant(new float[][] {{1, 2}, {3, 4}, {5, 6}});
+      var b = tf.constant(new float[] {0.5f, -0.5f});
+      tf.withName("y").identity(tf.nn.relu(tf.nn.biasAdd(tf.linalg.matMul(x, w), b)));
+      return g.toGraphDef().toByteArray();
     }
   }
 
