@@ -12,6 +12,7 @@ import org.apache.commons.cli.Options;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.mgm.experiments.synthetic.AgentRun;
+import org.mgm.experiments.synthetic.SyntheticAgentCell;
 import org.mgm.experiments.synthetic.MixerPretraining;
 import org.mgm.experiments.synthetic.Scenario;
 import org.mgm.experiments.synthetic.SweepTable;
@@ -20,6 +21,8 @@ import org.mgm.experiments.synthetic.SyntheticSetup;
 import org.mgm.feedback.UpdateMode;
 import org.mgm.runtime.Json;
 import org.mgm.runtime.RunDirectory;
+import org.mgm.sweep.Cell;
+import org.mgm.sweep.LocalEngine;
 import org.mgm.feedback.FrozenMixer;
 
 /** {@code mgm synthetic ...}: the paper's Swiss roll / Gaussian experiment (Tables 1 and 4). */
@@ -272,15 +275,20 @@ public final class SyntheticCommands extends CommandGroup {
         checkMixer(setup, b);
       }
       RunDirectory dir = runDirectory(cmd, setup, "table-" + scenario + "-" + mode.label());
-      Path runs = dir.path();
-      AgentRun.Result base = AgentRun.run(setup, new AgentRun.Spec(scenario, 0, false, mode),
-          RunDirectory.create(runs, scenario + "-baseline"));
-      List<AgentRun.Result> mgm = new ArrayList<>();
+      // The grid: the baseline, then MGM at each beta, each a cell with its own directory.
+      List<Cell> cells = new ArrayList<>();
+      cells.add(SyntheticAgentCell.of(scenario + "-baseline", setup, new AgentRun.Spec(scenario, 0, false, mode),
+          dir.path().resolve(scenario + "-baseline")));
       for (double b : betas) {
-        mgm.add(AgentRun.run(setup, new AgentRun.Spec(scenario, b, true, mode),
-            RunDirectory.create(runs, scenario + "-mgm-beta-" + SyntheticSetup.betaLabel(b))));
+        String id = scenario + "-mgm-beta-" + SyntheticSetup.betaLabel(b);
+        cells.add(SyntheticAgentCell.of(id, setup, new AgentRun.Spec(scenario, b, true, mode), dir.path().resolve(id)));
       }
-      SweepTable table = new SweepTable(scenario, mode.label(), base, mgm);
+      new LocalEngine().run(cells);
+      List<AgentRun.Result> results = new ArrayList<>();
+      for (Cell c : cells) {
+        results.add(AgentRun.readResult(SyntheticAgentCell.spec(c), c.path()));
+      }
+      SweepTable table = new SweepTable(scenario, mode.label(), results.get(0), results.subList(1, results.size()));
       table.write(dir.path());
       // stdout carries either the table or its JSON, so either can be piped as is.
       System.out.println(cmd.hasOption("json") ? Json.write(table.toJson()) : table.markdown());

@@ -78,6 +78,16 @@ public final class RunDirectory {
     }
   }
 
+  /**
+   * A directory at a fixed path (a table's cell): made when missing, reopened when a killed or
+   * earlier run left it, so that the training in it resumes from its checkpoint.
+   */
+  public static RunDirectory at(Path dir) throws IOException {
+    boolean existed = Files.isDirectory(dir);
+    Files.createDirectories(dir);
+    return new RunDirectory(dir, existed);
+  }
+
   /** The resumed run itself, or its newest directory {@code name-<stamp>} under {@code parent}. */
   private static Optional<Path> existing(Path parent, String name) throws IOException {
     Pattern own = Pattern.compile(Pattern.quote(name) + "-\\d{8}-\\d{6}(-\\d+)?");

@@ -50,7 +50,7 @@ public final class AgentRun {
     if (dir.reopened() && java.nio.file.Files.exists(dir.resolve("result.json"))) {
       LOG.info("{} {}: finished before the resume; result from {}", spec.label(), spec.scenario(),
           dir.resolve("result.json"));
-      return finished(spec, dir);
+      return readResult(spec, dir.path());
     }
     Scenario scenario = setup.scenario(spec.scenario());
     SyntheticData data = SyntheticData.generate(setup.recipe(), spec.beta());
@@ -112,14 +112,14 @@ public final class AgentRun {
     }
   }
 
-  /** A cell of a resumed table that had already finished: its figures from its result.json. */
-  private static Result finished(Spec spec, RunDirectory dir) throws IOException {
+  /** A finished training's figures, from the result.json in its directory. */
+  public static Result readResult(Spec spec, Path dir) throws IOException {
     Map<String, Object> json = org.mgm.runtime.Json.parse(java.nio.file.Files.readString(dir.resolve("result.json")));
     W1Summary exact = summary(json.get("w1_exact"));
     W1Summary entropic = json.containsKey("w1_entropic_sinkhorn_reg0.1") ? summary(json.get("w1_entropic_sinkhorn_reg0.1"))
         : null;
     return new Result(spec, new W1Evaluation.Result(exact, entropic, null),
-        ((Number) json.get("ms_per_iteration")).doubleValue(), dir.path());
+        ((Number) json.get("ms_per_iteration")).doubleValue(), dir);
   }
 
   private static W1Summary summary(Object map) {
