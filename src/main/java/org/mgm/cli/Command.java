@@ -99,6 +99,23 @@ public abstract class Command {
     throw new UsageException("--" + option + ": expected a positive integer, got '" + v + "'");
   }
 
+  /** A non-negative integer option (0 meaning a default), or {@code fallback} when it is absent. */
+  protected static int nonNegativeInt(CommandLine cmd, String option, int fallback) {
+    String v = cmd.getOptionValue(option);
+    if (v == null) {
+      return fallback;
+    }
+    try {
+      int n = Integer.parseInt(v.strip());
+      if (n >= 0) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new UsageException("--" + option + ": expected 0 or a positive integer, got '" + v + "'");
+  }
+
   protected static double parseDouble(String option, String value) {
     try {
       return Double.parseDouble(value);

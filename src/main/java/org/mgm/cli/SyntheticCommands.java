@@ -22,7 +22,8 @@ import org.mgm.feedback.UpdateMode;
 import org.mgm.runtime.Json;
 import org.mgm.runtime.RunDirectory;
 import org.mgm.sweep.Cell;
-import org.mgm.sweep.LocalEngine;
+import org.mgm.sweep.Engine;
+import org.mgm.sweep.SweepSettings;
 import org.mgm.feedback.FrozenMixer;
 
 /** {@code mgm synthetic ...}: the paper's Swiss roll / Gaussian experiment (Tables 1 and 4). */
@@ -252,11 +253,13 @@ public final class SyntheticCommands extends CommandGroup {
           .desc("comma-separated betas (default: the config's betas)").build());
       o.addOption(Option.builder().longOpt("json").desc("print the table as JSON").build());
       addConfigOptions(o);
+      SweepOptions.add(o);
       return o;
     }
 
     @Override
     protected int execute(CommandLine cmd) throws Exception {
+      SweepSettings sweep = SweepOptions.read(cmd);
       String scenario = scenario(cmd);
       UpdateMode mode = mode(cmd.getOptionValue("mode"));
       SyntheticSetup setup = setup(cmd);
@@ -274,6 +277,13 @@ public final class SyntheticCommands extends CommandGroup {
       for (double b : betas) {
         checkMixer(setup, b);
       }
+      try (Engine engine = SweepOptions.open(sweep, Path.of(cmd.getOptionValue("out", "runs")))) {
+        return table(cmd, setup, scenario, mode, betas, sweep, engine);
+      }
+    }
+
+    private static int table(CommandLine cmd, SyntheticSetup setup, String scenario, UpdateMode mode,
+        List<Double> betas, SweepSettings sweep, Engine engine) throws Exception {
       RunDirectory dir = runDirectory(cmd, setup, "table-" + scenario + "-" + mode.label());
       // The grid: the baseline, then MGM at each beta, each a cell with its own directory.
       List<Cell> cells = new ArrayList<>();
@@ -283,7 +293,8 @@ public final class SyntheticCommands extends CommandGroup {
         String id = scenario + "-mgm-beta-" + SyntheticSetup.betaLabel(b);
         cells.add(SyntheticAgentCell.of(id, setup, new AgentRun.Spec(scenario, b, true, mode), dir.path().resolve(id)));
       }
-      new LocalEngine().run(cells);
+      cells.replaceAll(c -> c.with(Cell.THREADS, Integer.toString(sweep.cellThreads())));
+      engine.run(cells);
       List<AgentRun.Result> results = new ArrayList<>();
       for (Cell c : cells) {
         results.add(AgentRun.readResult(SyntheticAgentCell.spec(c), c.path()));

@@ -18,6 +18,16 @@ public record Cell(String id, String kind, Map<String, String> params, String di
     params = new TreeMap<>(params); // sorted, serializable, and no caller can change it afterwards
   }
 
+  /** Parameter every engine applies before the cell's training: TF threads per session (0: TF's default). */
+  public static final String THREADS = "threads";
+
+  /** This cell with one more parameter. */
+  public Cell with(String key, String value) {
+    Map<String, String> p = new TreeMap<>(params);
+    p.put(key, value);
+    return new Cell(id, kind, p, dir);
+  }
+
   public Path path() {
     return Path.of(dir);
   }

@@ -18,6 +18,7 @@ public final class CellExecution {
       LOG.info("cell {}: finished before; its result is kept", cell.id());
       return Outcome.SKIPPED_DONE;
     }
+    org.mgm.runtime.Sessions.useThreads(Integer.parseInt(cell.params().getOrDefault(Cell.THREADS, "0")));
     Files.createDirectories(cell.path());
     CellCompletion.clearUnconfirmed(cell.path());
     CellKinds.named(cell.kind()).run(cell);

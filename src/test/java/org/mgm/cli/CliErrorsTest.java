@@ -33,6 +33,14 @@ class CliErrorsTest {
         "low-16", "bias-100");
     assertUsageError(run("synthetic", "table", "--scenario", "low-32", "--mode", "sideways", "--out", out),
         "sideways", "combined", "alternate");
+    assertUsageError(run("synthetic", "table", "--scenario", "low-32", "--mode", "combined", "--engine", "yarn",
+        "--out", out), "--engine", "yarn", "local");
+    assertUsageError(run("synthetic", "table", "--scenario", "low-32", "--mode", "combined", "--cell-threads", "-1",
+        "--out", out), "--cell-threads", "-1");
+    if (!org.mgm.sweep.Engines.available().containsKey("spark")) {
+      assertUsageError(run("synthetic", "table", "--scenario", "low-32", "--mode", "combined", "--engine", "spark",
+          "--out", out), "spark", "-Pspark");
+    }
     assertUsageError(run("synthetic", "pretrain-mixer", "--beta", "1.5", "--out", out), "1.5", "[0, 1]");
     assertUsageError(run("synthetic", "pretrain-mixer", "--beta", "abc", "--out", out), "abc");
     assertUsageError(run("synthetic", "run", "--scenario", "low-32", "--method", "combined", "--out", out), "--beta");

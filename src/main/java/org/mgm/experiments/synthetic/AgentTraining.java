@@ -65,7 +65,7 @@ public final class AgentTraining implements AutoCloseable {
     }
     this.settings = settings;
     Graph graph = new Graph();
-    Session session = new Session(graph);
+    Session session = org.mgm.runtime.Sessions.create(graph);
     Ops tf = Ops.create(graph);
     GraphRandom random = new GraphRandom(tf, settings.seed());
     int b = settings.batch();

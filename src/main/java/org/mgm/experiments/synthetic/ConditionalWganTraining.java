@@ -113,7 +113,7 @@ public final class ConditionalWganTraining implements AutoCloseable {
     }
     this.settings = s;
     Graph graph = new Graph();
-    Session session = new Session(graph);
+    Session session = org.mgm.runtime.Sessions.create(graph);
     Ops tf = Ops.create(graph);
     GraphRandom random = new GraphRandom(tf, s.seed());
     generator = Mlp.trainable(tf, "mixer_g", s.generator(), MlpWeights.pytorchDefault(s.generator(), s.seed() * 1000 + 11));
