@@ -84,36 +84,28 @@ public abstract class Command {
 
   /** A positive integer option, or {@code fallback} when it is absent. */
   protected static int positiveInt(CommandLine cmd, String option, int fallback) {
-    String v = cmd.getOptionValue(option);
-    if (v == null) {
-      return fallback;
-    }
-    try {
-      int n = Integer.parseInt(v.strip());
-      if (n >= 1) {
-        return n;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new UsageException("--" + option + ": expected a positive integer, got '" + v + "'");
+    return intAtLeast(cmd, option, 1, fallback, "a positive integer");
   }
 
   /** A non-negative integer option (0 meaning a default), or {@code fallback} when it is absent. */
   protected static int nonNegativeInt(CommandLine cmd, String option, int fallback) {
+    return intAtLeast(cmd, option, 0, fallback, "0 or a positive integer");
+  }
+
+  private static int intAtLeast(CommandLine cmd, String option, int min, int fallback, String expected) {
     String v = cmd.getOptionValue(option);
     if (v == null) {
       return fallback;
     }
     try {
       int n = Integer.parseInt(v.strip());
-      if (n >= 0) {
+      if (n >= min) {
         return n;
       }
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new UsageException("--" + option + ": expected 0 or a positive integer, got '" + v + "'");
+    throw new UsageException("--" + option + ": expected " + expected + ", got '" + v + "'");
   }
 
   protected static double parseDouble(String option, String value) {
