@@ -80,8 +80,6 @@ public final class TrainingLoop {
   private IterationHook hook = it -> {};
   private TensorBoardEvents events;
   private HostReadings readings = HostReadings.NONE;
-  /** Nanoseconds the last row's readings took, which the loop leaves out of training time. */
-  private long readingsNanos;
 
   /** Work done after an iteration (a sample grid every k iterations); it must not draw in-graph noise. */
   @FunctionalInterface
@@ -163,7 +161,8 @@ public final class TrainingLoop {
     } else {
       csv = new MetricsCsv(runDir.resolve("metrics.csv"), header);
       if (logInitial) {
-        double[] row = row(0, training.metrics());
+        Map<String, Double> values = training.metrics();
+        double[] row = row(0, values, readings.read(0, values));
         csv.append(row);
         rows.add(row);
         log.scalars(0, scalarNames, java.util.Arrays.copyOfRange(row, 1, row.length));
@@ -178,13 +177,14 @@ public final class TrainingLoop {
         progress.step();
         boolean last = it == settings.iterations();
         if (it % settings.logEvery() == 0 || last) {
-          double[] row = row(it, training.metrics());
+          Map<String, Double> values = training.metrics();
+          long r0 = System.nanoTime();
+          double[] read = readings.read(it, values);
+          t0 += System.nanoTime() - r0; // the readings' time is evaluation, not training
+          double[] row = row(it, values, read);
           metrics.append(row);
           rows.add(row);
           log.scalars(it, scalarNames, java.util.Arrays.copyOfRange(row, 1, row.length));
-          // The readings' time is evaluation: move the clock's start past it.
-          t0 += readingsNanos;
-          readingsNanos = 0;
           progress.setExtra(progressText.apply(row));
         }
         hook.after(it);
@@ -203,16 +203,13 @@ public final class TrainingLoop {
     return new Outcome(rows, elapsed / 1e6 / settings.iterations(), start);
   }
 
-  private double[] row(int iteration, Map<String, Double> values) throws IOException {
+  private double[] row(int iteration, Map<String, Double> values, double[] read) {
     List<String> extra = readings.columns();
     double[] row = new double[metricNames.size() + extra.size() + 1];
     row[0] = iteration;
     for (int k = 0; k < metricNames.size(); k++) {
       row[k + 1] = values.getOrDefault(metricNames.get(k), Double.NaN);
     }
-    long r0 = System.nanoTime();
-    double[] read = readings.read(iteration, values);
-    readingsNanos = System.nanoTime() - r0;
     if (read.length != extra.size()) {
       throw new IllegalStateException("readings gave " + read.length + " values for " + extra.size() + " columns");
     }
