@@ -1,6 +1,5 @@
 package org.mgm.sweep;
 
-import java.nio.file.Files;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -19,7 +18,6 @@ public final class CellExecution {
       return Outcome.SKIPPED_DONE;
     }
     org.mgm.runtime.Sessions.useThreads(Integer.parseInt(cell.params().getOrDefault(Cell.THREADS, "0")));
-    Files.createDirectories(cell.path());
     CellCompletion.clearUnconfirmed(cell.path());
     CellKinds.named(cell.kind()).run(cell);
     CellCompletion.markDone(cell.path());

@@ -51,13 +51,12 @@ public final class SparkEngine implements Engine {
     SparkConf conf = new SparkConf().setMaster(master).setAppName("mgm sweep")
         .set("spark.ui.enabled", "false")
         // A task that fails (an executor lost) is tried again; the cell resumes from its checkpoint.
-        .set("spark.task.maxFailures", "4")
-        // One cell per task slot: a training uses the cores its TF threads ask for.
-        .set("spark.scheduler.mode", "FIFO");
+        .set("spark.task.maxFailures", "4");
     if (master.startsWith("spark://")) {
       checkReachable(master);
       conf.set("spark.executor.extraClassPath", toolkitClassPath());
-      // Fail fast on an unreachable master instead of retrying for minutes.
+      // Give the application up after 2 executors fail in a row (Spark's default is 10): an executor
+      // that cannot start here (a class path the workers cannot read) will not start the 3rd time.
       conf.set("spark.deploy.maxExecutorRetries", "2");
     }
     try {
