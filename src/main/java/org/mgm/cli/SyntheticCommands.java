@@ -240,18 +240,19 @@ public final class SyntheticCommands extends CommandGroup {
 
     @Override
     public String summary() {
-      return "baseline and MGM over the beta sweep: a Table-1-shaped markdown + CSV";
+      return "baseline and MGM over the beta sweep: a Table-1-shaped markdown + CSV per scenario";
     }
 
     @Override
     protected Options options() {
       Options o = new Options();
-      o.addOption(Option.builder().longOpt("scenario").hasArg().required()
-          .desc(String.join(" | ", Scenario.NAMES)).build());
+      o.addOption(Option.builder().longOpt("scenario").hasArg().required().argName("LIST")
+          .desc("comma-separated scenarios, one table each: " + String.join(" | ", Scenario.NAMES)).build());
       o.addOption(Option.builder().longOpt("mode").hasArg().required().desc("combined | alternate").build());
       o.addOption(Option.builder().longOpt("betas").hasArg().argName("LIST")
           .desc("comma-separated betas (default: the config's betas)").build());
-      o.addOption(Option.builder().longOpt("json").desc("print the table as JSON").build());
+      o.addOption(Option.builder().longOpt("json").desc("print the table as JSON (a list of them for several scenarios)")
+          .build());
       addConfigOptions(o);
       SweepOptions.add(o);
       return o;
@@ -260,7 +261,7 @@ public final class SyntheticCommands extends CommandGroup {
     @Override
     protected int execute(CommandLine cmd) throws Exception {
       SweepSettings sweep = SweepOptions.read(cmd);
-      String scenario = scenario(cmd);
+      List<String> scenarios = scenarios(cmd);
       UpdateMode mode = mode(cmd.getOptionValue("mode"));
       SyntheticSetup setup = setup(cmd);
       List<Double> betas = new ArrayList<>(setup.betas());
@@ -278,31 +279,65 @@ public final class SyntheticCommands extends CommandGroup {
         checkMixer(setup, b);
       }
       try (Engine engine = SweepOptions.open(sweep, Path.of(cmd.getOptionValue("out", "runs")))) {
-        return table(cmd, setup, scenario, mode, betas, sweep, engine);
+        return table(cmd, setup, scenarios, mode, betas, sweep, engine);
       }
     }
 
-    private static int table(CommandLine cmd, SyntheticSetup setup, String scenario, UpdateMode mode,
+    /** The --scenario list, each checked, in the order given. */
+    private static List<String> scenarios(CommandLine cmd) {
+      List<String> out = new ArrayList<>();
+      for (String part : cmd.getOptionValue("scenario").split(",")) {
+        String s = part.strip();
+        if (!Scenario.NAMES.contains(s)) {
+          throw new UsageException("--scenario: unknown scenario '" + s + "' (expected one of "
+              + String.join(", ", Scenario.NAMES) + ")");
+        }
+        if (!out.contains(s)) {
+          out.add(s);
+        }
+      }
+      return out;
+    }
+
+    private static int table(CommandLine cmd, SyntheticSetup setup, List<String> scenarios, UpdateMode mode,
         List<Double> betas, SweepSettings sweep, Engine engine) throws Exception {
-      RunDirectory dir = runDirectory(cmd, setup, "table-" + scenario + "-" + mode.label());
-      // The grid: the baseline, then MGM at each beta, each a cell with its own directory.
+      RunDirectory dir = runDirectory(cmd, setup, "table-" + String.join("-", scenarios) + "-" + mode.label());
+      // The grid: per scenario the baseline, then MGM at each beta, each a cell with its own
+      // directory; all of them go to the engine at once, so that a cluster runs them side by side.
+      Map<String, List<Cell>> byScenario = new LinkedHashMap<>();
       List<Cell> cells = new ArrayList<>();
-      cells.add(SyntheticAgentCell.of(scenario + "-baseline", setup, new AgentRun.Spec(scenario, 0, false, mode),
-          dir.path().resolve(scenario + "-baseline")));
-      for (double b : betas) {
-        String id = scenario + "-mgm-beta-" + SyntheticSetup.betaLabel(b);
-        cells.add(SyntheticAgentCell.of(id, setup, new AgentRun.Spec(scenario, b, true, mode), dir.path().resolve(id)));
+      for (String scenario : scenarios) {
+        List<Cell> row = new ArrayList<>();
+        row.add(SyntheticAgentCell.of(scenario + "-baseline", setup, new AgentRun.Spec(scenario, 0, false, mode),
+            dir.path().resolve(scenario + "-baseline")));
+        for (double b : betas) {
+          String id = scenario + "-mgm-beta-" + SyntheticSetup.betaLabel(b);
+          row.add(SyntheticAgentCell.of(id, setup, new AgentRun.Spec(scenario, b, true, mode), dir.path().resolve(id)));
+        }
+        row.replaceAll(c -> c.with(Cell.THREADS, Integer.toString(sweep.cellThreads())));
+        byScenario.put(scenario, row);
+        cells.addAll(row);
       }
-      cells.replaceAll(c -> c.with(Cell.THREADS, Integer.toString(sweep.cellThreads())));
       engine.run(cells);
-      List<AgentRun.Result> results = new ArrayList<>();
-      for (Cell c : cells) {
-        results.add(AgentRun.readResult(SyntheticAgentCell.spec(c), c.path()));
+      List<SweepTable> tables = new ArrayList<>();
+      for (List<Cell> row : byScenario.values()) {
+        List<AgentRun.Result> results = new ArrayList<>();
+        for (Cell c : row) {
+          results.add(AgentRun.readResult(SyntheticAgentCell.spec(c), c.path()));
+        }
+        SweepTable table = new SweepTable(results.get(0).spec().scenario(), mode.label(), results.get(0),
+            results.subList(1, results.size()));
+        table.write(dir.path());
+        tables.add(table);
       }
-      SweepTable table = new SweepTable(scenario, mode.label(), results.get(0), results.subList(1, results.size()));
-      table.write(dir.path());
-      // stdout carries either the table or its JSON, so either can be piped as is.
-      System.out.println(cmd.hasOption("json") ? Json.write(table.toJson()) : table.markdown());
+      // stdout carries either the tables or their JSON, so either can be piped as is; one
+      // scenario prints one object, as before lists existed.
+      if (cmd.hasOption("json")) {
+        Object json = tables.size() == 1 ? tables.get(0).toJson() : tables.stream().map(SweepTable::toJson).toList();
+        System.out.println(Json.write(json));
+      } else {
+        System.out.println(String.join("\n", tables.stream().map(SweepTable::markdown).toList()));
+      }
       return 0;
     }
   }
