@@ -14,4 +14,11 @@ public interface CellKind {
 
   /** Trains the cell (or continues it from its newest checkpoint) and writes its result.json. */
   void run(Cell cell) throws Exception;
+
+  /**
+   * Reads the cell's parameters as {@link #run} will, without training: a cell that cannot be
+   * read fails here, before any cell of its grid has started. Throws IllegalArgumentException
+   * (or the config's own exception) naming the cell and what is wrong.
+   */
+  void check(Cell cell) throws Exception;
 }

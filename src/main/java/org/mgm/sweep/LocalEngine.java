@@ -20,6 +20,7 @@ public final class LocalEngine implements Engine {
 
   @Override
   public void run(List<Cell> cells) throws Exception {
+    CellExecution.checkAll(cells);
     try (Progress progress = Progress.start("cells", cells.size())) {
       for (Cell c : cells) {
         CellExecution.runOne(c);

@@ -49,6 +49,12 @@ public final class SyntheticAgentCell implements CellKind {
   }
 
   @Override
+  public void check(Cell cell) {
+    setup(cell);
+    spec(cell);
+  }
+
+  @Override
   public void run(Cell cell) throws Exception {
     AgentRun.run(setup(cell), spec(cell), RunDirectory.at(cell.path()));
   }
