@@ -19,6 +19,8 @@ final class SweepOptions {
         .desc("Spark master: local[N] (embedded, default local[2]) | spark://HOST:PORT").build());
     o.addOption(Option.builder().longOpt("cell-threads").hasArg().argName("T")
         .desc("TF threads per cell (default 0: TF's default, one per core)").build());
+    o.addOption(Option.builder().longOpt("executor-wait").hasArg().argName("S")
+        .desc("spark://: seconds to wait for the first executor (default 120; 0: for ever)").build());
   }
 
   static SweepSettings read(CommandLine cmd) {
@@ -31,6 +33,9 @@ final class SweepOptions {
     }
     if (cmd.hasOption("cell-threads")) {
       b.cellThreads(Command.nonNegativeInt(cmd, "cell-threads", 0));
+    }
+    if (cmd.hasOption("executor-wait")) {
+      b.executorWaitSeconds(Command.nonNegativeInt(cmd, "executor-wait", 120));
     }
     return b.build();
   }

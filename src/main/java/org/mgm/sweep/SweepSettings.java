@@ -8,13 +8,19 @@ package org.mgm.sweep;
  *     {@code spark://HOST:PORT} (a standalone cluster); ignored by the local engine
  * @param cellThreads TF intra-op threads of each cell's sessions (inter-op gets the same); 0 keeps
  *     TF's default. A cell carries it, so that one setting gives the same numbers under every engine
+ * @param executorWaitSeconds how long a cluster engine waits for its first executor before it gives
+ *     the table up (0: for ever, as on a busy shared cluster); an executor that cannot start at
+ *     all (a class path the workers cannot read) is otherwise retried without end
  */
-public record SweepSettings(String engine, String master, int cellThreads) {
+public record SweepSettings(String engine, String master, int cellThreads, int executorWaitSeconds) {
   public static final String LOCAL = "local";
 
   public SweepSettings {
     if (cellThreads < 0) {
       throw new IllegalArgumentException("cell threads must be 0 (TF's default) or more, got " + cellThreads);
+    }
+    if (executorWaitSeconds < 0) {
+      throw new IllegalArgumentException("executor wait must be 0 (for ever) or more seconds, got " + executorWaitSeconds);
     }
   }
 
@@ -26,6 +32,7 @@ public record SweepSettings(String engine, String master, int cellThreads) {
     private String engine = LOCAL;
     private String master = "local[2]";
     private int cellThreads;
+    private int executorWaitSeconds = 120;
 
     public Builder engine(String v) {
       engine = v;
@@ -42,8 +49,13 @@ public record SweepSettings(String engine, String master, int cellThreads) {
       return this;
     }
 
+    public Builder executorWaitSeconds(int v) {
+      executorWaitSeconds = v;
+      return this;
+    }
+
     public SweepSettings build() {
-      return new SweepSettings(engine, master, cellThreads);
+      return new SweepSettings(engine, master, cellThreads, executorWaitSeconds);
     }
   }
 }

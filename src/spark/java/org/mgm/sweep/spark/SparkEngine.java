@@ -39,7 +39,17 @@ public final class SparkEngine implements Engine {
     @Override
     public Engine open(SweepSettings settings, Path outputDir) {
       checkWritable(outputDir);
-      return new SparkEngine(settings);
+      SparkEngine engine = new SparkEngine(settings);
+      try {
+        if (settings.master().startsWith("spark://")) {
+          engine.awaitExecutor(settings);
+          engine.checkExecutorsWrite(outputDir);
+        }
+        return engine;
+      } catch (RuntimeException e) {
+        engine.close();
+        throw e;
+      }
     }
   }
 
@@ -54,10 +64,9 @@ public final class SparkEngine implements Engine {
         .set("spark.task.maxFailures", "4");
     if (master.startsWith("spark://")) {
       checkReachable(master);
-      conf.set("spark.executor.extraClassPath", toolkitClassPath());
-      // Give the application up after 2 executors fail in a row (Spark's default is 10): an executor
-      // that cannot start here (a class path the workers cannot read) will not start the 3rd time.
-      conf.set("spark.deploy.maxExecutorRetries", "2");
+      if (!conf.contains("spark.executor.extraClassPath")) { // spark-submit --conf, or a user's own, wins
+        conf.set("spark.executor.extraClassPath", classPath());
+      }
     }
     try {
       context = new JavaSparkContext(conf);
@@ -67,7 +76,8 @@ public final class SparkEngine implements Engine {
   }
 
   @Override
-  public void run(List<Cell> cells) {
+  public void run(List<Cell> cells) throws Exception {
+    CellExecution.checkAll(cells); // here, in the driver, before any task is sent
     if (cells.isEmpty()) {
       return;
     }
@@ -88,16 +98,94 @@ public final class SparkEngine implements Engine {
     }
   }
 
-  /** This process's class path without Spark's own jars, which every worker already has. */
-  private static String toolkitClassPath() {
-    List<String> keep = new ArrayList<>();
+  /**
+   * This process's class path, absolute, Spark's jars included: the executors then run the very
+   * Spark the driver runs (its RPC needs the same version), whatever the workers' own
+   * SPARK_HOME/jars hold, which comes after it.
+   */
+  private static String classPath() {
+    List<String> all = new ArrayList<>();
     for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-      String name = Path.of(entry).getFileName().toString();
-      if (!name.startsWith("spark-") && !name.startsWith("scala-")) {
-        keep.add(Path.of(entry).toAbsolutePath().toString());
+      all.add(entry.endsWith("*") ? Path.of(entry.substring(0, entry.length() - 1)).toAbsolutePath() + File.separator + "*"
+          : Path.of(entry).toAbsolutePath().toString());
+    }
+    return String.join(File.pathSeparator, all);
+  }
+
+  /**
+   * Waits for the cluster's first executor. A master without free workers, or workers whose
+   * executors die at start (a class path they cannot read), would otherwise leave the table
+   * waiting without end, Spark retrying executors all the while.
+   */
+  private void awaitExecutor(SweepSettings settings) {
+    long deadline = System.nanoTime() + settings.executorWaitSeconds() * 1_000_000_000L;
+    // The driver counts itself among the block managers; an executor makes two.
+    while (context.sc().getExecutorMemoryStatus().size() < 2) {
+      if (settings.executorWaitSeconds() > 0 && System.nanoTime() > deadline) {
+        throw new IllegalArgumentException("--master " + settings.master() + ": no executor started in "
+            + settings.executorWaitSeconds() + " s (the workers' logs are under their work directories, "
+            + "app-*/N/stderr; --executor-wait sets the wait)");
+      }
+      try {
+        Thread.sleep(250);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for an executor", e);
       }
     }
-    return String.join(File.pathSeparator, keep);
+  }
+
+  /**
+   * Each executor writes a file into the output directory, which this process must then see:
+   * the directory must be one path on a filesystem the driver and every executor share.
+   * Checked with a task per executor slot, before any cell starts.
+   */
+  private void checkExecutorsWrite(Path out) {
+    int slots = Math.max(1, context.sc().defaultParallelism());
+    String dir = out.toAbsolutePath().toString();
+    List<String> written;
+    try {
+      written = context.parallelize(java.util.stream.IntStream.range(0, slots).boxed().toList(), slots)
+          .map(new WriteProbe(dir)).collect();
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("--out " + dir + ": an executor cannot write there (" + rootMessage(e) + ")", e);
+    }
+    for (String line : written) {
+      int tab = line.indexOf('\t');
+      Path probe = Path.of(line.substring(tab + 1));
+      if (!Files.exists(probe)) {
+        throw new IllegalArgumentException("--out " + dir + ": the executor on " + line.substring(0, tab)
+            + " wrote " + probe + ", which this process does not see (the directory must be shared)");
+      }
+      try {
+        Files.delete(probe);
+      } catch (IOException e) {
+        LOG.debug("probe {} left behind: {}", probe, e.toString());
+      }
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t.getMessage() == null ? t.toString() : t.getMessage();
+  }
+
+  /** The output-directory probe, run on an executor: writes a file, answers "host TAB path". */
+  private static final class WriteProbe implements Function<Integer, String> {
+    private final String dir;
+
+    WriteProbe(String dir) {
+      this.dir = dir;
+    }
+
+    @Override
+    public String call(Integer slot) throws Exception {
+      Path probe = Files.createTempFile(Path.of(dir), ".spark-probe-" + slot + "-", "");
+      return java.net.InetAddress.getLocalHost().getHostName() + "\t" + probe;
+    }
   }
 
   /** A standalone master answers on its port, or the table stops here, before any cell. */
