@@ -14,9 +14,13 @@ import org.mgm.experiments.timeseries.TimeSeriesBenchmark;
 import org.mgm.experiments.timeseries.TimeSeriesTable;
 import org.mgm.runtime.Json;
 import org.mgm.runtime.RunDirectory;
+import org.mgm.sweep.Cell;
+import org.mgm.sweep.Engine;
+import org.mgm.sweep.SweepSettings;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
@@ -181,11 +185,13 @@ public final class TimeSeriesCommands extends CommandGroup {
           .desc("where table-2.md and table-2.csv go (default: the table's run directory)").build());
       addTrainingOptions(o);
       addAgentOptions(o);
+      SweepOptions.add(o);
       return o;
     }
 
     @Override
     protected int execute(CommandLine cmd) throws Exception {
+      SweepSettings sweep = SweepOptions.read(cmd);
       if (cmd.hasOption("from")) {
         Path from = Path.of(cmd.getOptionValue("from"));
         if (!Files.isDirectory(from)) {
@@ -204,32 +210,39 @@ public final class TimeSeriesCommands extends CommandGroup {
           .stream().map(TimeSeriesMethod::named).toList();
       TimeSeriesRunOptions opts = TimeSeriesRunOptions.read(cmd);
       PriceDemandCsv.Windows data = TimeSeriesData.load(opts.data());
-      Map<TimeSeriesMethod, Map<String, HostTensor>> mixers = new java.util.EnumMap<>(TimeSeriesMethod.class);
+      // Data, scenarios and mixers are checked here, so that a bad one stops the table before any cell.
       for (TimeSeriesScenario sc : scenarios) {
         sc.windowIndices(data, opts.subsetSeed());
       }
       for (TimeSeriesMethod m : methods) {
-        mixers.put(m, AgentRun.readMixer(opts.spec(scenarios.get(0), m, opts.settings())));
+        AgentRun.readMixer(opts.spec(scenarios.get(0), m, opts.settings()));
       }
-      RunDirectory dir = RunDirectory.create(opts.out(), "timeseries-table-2");
-      RunLog.attach(dir.resolve("log.txt"));
-      Path results = cmd.hasOption("results") ? Path.of(cmd.getOptionValue("results")) : dir.path();
-      TimeSeriesTable table = new TimeSeriesTable(data.source().toString(), opts.settings());
-      for (TimeSeriesScenario sc : scenarios) {
-        for (TimeSeriesMethod m : methods) {
-          for (int k = 0; k < runs; k++) {
-            CotGanTrainingSettings s = opts.settings().toBuilder().seed(opts.settings().seed() + k).build();
-            AgentRun.Spec spec = opts.spec(sc, m, s);
-            RunDirectory cell = RunDirectory.create(dir.path(), sc.name() + "-" + m.key() + "-seed-" + s.seed());
-            table.add(AgentRun.run(data, spec, mixers.get(m), opts.evaluation(), cell));
-            table.write(results); // after every training, so an interrupted table keeps what it has
+      try (Engine engine = SweepOptions.open(sweep, opts.out())) {
+        RunDirectory dir = RunDirectory.create(opts.out(), "timeseries-table-2");
+        RunLog.attach(dir.resolve("log.txt"));
+        Path results = cmd.hasOption("results") ? Path.of(cmd.getOptionValue("results")) : dir.path();
+        // The grid: every scenario, method and seed is a cell, all given to the engine at once.
+        List<Cell> cells = new ArrayList<>();
+        for (TimeSeriesScenario sc : scenarios) {
+          for (TimeSeriesMethod m : methods) {
+            for (int k = 0; k < runs; k++) {
+              long seed = opts.settings().seed() + k;
+              cells.add(TimeSeriesTrainingCell.of(cmd, opts, sc, m, seed, dir.path())
+                  .with(Cell.THREADS, Integer.toString(sweep.cellThreads())));
+            }
           }
         }
+        engine.run(cells);
+        TimeSeriesTable table = new TimeSeriesTable(data.source().toString(), opts.settings());
+        for (Cell c : cells) {
+          table.add(AgentRun.readResult(TimeSeriesTrainingCell.spec(c), c.path()));
+        }
+        table.write(results);
+        System.out.print(table.markdown());
+        System.out.println("written: " + results.resolve(TimeSeriesTable.MARKDOWN) + ", "
+            + results.resolve(TimeSeriesTable.CSV));
+        return 0;
       }
-      System.out.print(table.markdown());
-      System.out.println("written: " + results.resolve(TimeSeriesTable.MARKDOWN) + ", "
-          + results.resolve(TimeSeriesTable.CSV));
-      return 0;
     }
   }
 

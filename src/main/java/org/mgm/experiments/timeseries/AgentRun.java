@@ -89,7 +89,7 @@ public final class AgentRun {
     if (dir.reopened() && Files.exists(dir.resolve("result.json"))) {
       LOG.info("{} {} seed {}: finished before the resume; result from {}", spec.method().model(),
           spec.scenario().name(), spec.settings().seed(), dir.resolve("result.json"));
-      return finished(spec, dir);
+      return readResult(spec, dir.path());
     }
     double[][][] all = data.windows();
     double[][][] agentWindows = TimeSeriesArrays.channel(spec.scenario().windows(data, spec.subsetSeed()),
@@ -125,13 +125,12 @@ public final class AgentRun {
     }
   }
 
-  /** A training of a resumed table that had already finished: its figures from its result.json. */
-  private static Result finished(Spec spec, RunDirectory dir) throws IOException {
+  /** A finished training's figures, from the result.json in its directory. */
+  public static Result readResult(Spec spec, Path dir) throws IOException {
     Path file = dir.resolve("result.json");
     Map<String, Object> json = Json.parse(Files.readString(file));
     return new Result(spec, Json.number(file, json, "ace"), Json.number(file, json, "ace_std_over_draws"),
-        (int) Json.number(file, json, "kept_iteration"), Json.number(file, json, "ms_per_iteration"),
-        dir.path());
+        (int) Json.number(file, json, "kept_iteration"), Json.number(file, json, "ms_per_iteration"), dir);
   }
 
   private static void writePlots(RunDirectory dir, String label, double[][][] real, double[][][] fake,

@@ -76,8 +76,11 @@ public final class TimeSeriesTable {
         throw new IllegalArgumentException(f + ": not a time-series result (" + e.getMessage() + ")", e);
       }
     }
-    // Time order, as they ran: the directory names end in the start time.
-    rows.sort(java.util.Comparator.comparing(r -> String.valueOf(r.get("run_dir")).replaceAll(".*-(\\d{8}-\\d{6}.*)$", "$1")));
+    // The grid's order, as the table command lays it out: scenario, method, seed.
+    rows.sort(java.util.Comparator.<Map<String, Object>>comparingInt(
+            r -> TimeSeriesScenario.NAMES.indexOf(String.valueOf(r.get("scenario"))))
+        .thenComparingInt(r -> TimeSeriesMethod.NAMES.indexOf(String.valueOf(r.get("method"))))
+        .thenComparingDouble(r -> r.get("seed") instanceof Number n ? n.doubleValue() : 0));
     Map<String, Object> first = rows.get(0);
     Object alpha = first.get("alpha_on_feedback");
     CotGanTrainingSettings settings = CotGanTrainingSettings.builder()
