@@ -63,11 +63,13 @@ public final class FewShotCommands extends CommandGroup {
     protected Options options() {
       Options o = new Options();
       ConfigOptions.add(o, DEFAULT_CONFIG, "runs=5");
+      SweepOptions.add(o);
       return o;
     }
 
     @Override
     protected int execute(CommandLine cmd) throws Exception {
+      org.mgm.sweep.SweepSettings sweep = SweepOptions.read(cmd);
       Config c = ConfigOptions.load(cmd, DEFAULT_CONFIG);
       FewShotExperiment e = new FewShotExperiment(c);
       boolean tf1 = c.getString("mixer.format").equals("tf1-cyclegan");
@@ -86,11 +88,14 @@ public final class FewShotCommands extends CommandGroup {
       }
       e.prepareData();
       e.checkData();
-      RunDirectory dir = RunDirectory.create(Path.of(cmd.getOptionValue("out", "runs")), "fewshot");
-      RunLog.attach(dir.resolve("log.txt"));
-      dir.writeConfig(c);
-      System.out.println("run directory: " + dir.path());
-      e.run(dir);
+      Path out = Path.of(cmd.getOptionValue("out", "runs"));
+      try (org.mgm.sweep.Engine engine = SweepOptions.open(sweep, out)) {
+        RunDirectory dir = RunDirectory.create(out, "fewshot");
+        RunLog.attach(dir.resolve("log.txt"));
+        dir.writeConfig(c);
+        System.out.println("run directory: " + dir.path());
+        e.run(dir, engine, sweep.cellThreads());
+      }
       return 0;
     }
   }

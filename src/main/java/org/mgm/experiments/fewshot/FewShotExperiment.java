@@ -26,9 +26,9 @@ import org.mgm.onnx.io.OnnxModelFile;
 import org.mgm.onnx.proto.OnnxModelProto.ModelProto;
 import org.mgm.runtime.AtomicFiles;
 import org.mgm.runtime.ImageGrid;
-import org.mgm.runtime.Progress;
 import org.mgm.runtime.Json;
 import org.mgm.runtime.RunDirectory;
+import org.mgm.sweep.Engine;
 import org.mgm.train.TensorBoardEvents;
 import org.mgm.train.TrainingLoop;
 import org.mgm.tensor.HostTensor;
@@ -50,6 +50,11 @@ public final class FewShotExperiment {
       return !feedback ? m : m + (mode == UpdateMode.ALTERNATE ? "-A" : "-C");
     }
 
+    /** The config's name of this variant, which {@link #parse} reads back. */
+    String key() {
+      return !feedback ? "baseline" : mode == UpdateMode.ALTERNATE ? "alternate" : "combined";
+    }
+
     static Variant parse(AdaptationMethod method, String variant, String where) {
       return switch (variant) {
         case "baseline" -> new Variant(method, false, UpdateMode.ALTERNATE);
@@ -63,6 +68,10 @@ public final class FewShotExperiment {
 
   /** Scores of one cell over its runs. */
   public record Cell(Variant variant, int shots, List<Double> fid, List<Double> kid) {}
+
+  /** The config keys that name files or folders, relative to the working directory. */
+  private static final List<String> PATH_KEYS = List.of("agent.generator", "agent.discriminator", "mixer.generator",
+      "mixer.critic", "mixer.checkpoint", "eval.features", "data.train", "data.test", "data.mixer_real");
 
   private final Config c;
   private final Path agentG;
@@ -226,94 +235,156 @@ public final class FewShotExperiment {
     }
   }
 
-  public List<Cell> run(RunDirectory dir) throws IOException {
-    int resolution = (int) OnnxInputs.firstShape(OnnxModelFile.read(agentD))[2];
-    boolean skip = skipUnreadable;
-    List<Path> trainFiles = ImageFolder.list(trainDir);
-    HostTensor test = ImageFolder.load(testDir, resolution, skip).tensor();
-    HostTensor mixerReal = ImageFolder.load(mixerRealDir, resolution, skip).tensor();
-    FewShotModels models = new FewShotModels(OnnxModelFile.read(agentG), OnnxModelFile.read(agentD), openMixer());
-    int samples = eval.samples();
+  /**
+   * The table: every shot count, variant and run a cell of the engine, then the scores of all
+   * read back from the cells' result.json into table-fewshot.{md,csv,json}.
+   */
+  public List<Cell> run(RunDirectory dir, Engine engine, int cellThreads) throws Exception {
     Files.createDirectories(dir.resolve("samples"));
     Files.createDirectories(dir.resolve("agents"));
-    List<Cell> cells = new ArrayList<>();
+    List<org.mgm.sweep.Cell> grid = new ArrayList<>();
+    for (org.mgm.sweep.Cell cell : cells(dir)) {
+      grid.add(cell.with(org.mgm.sweep.Cell.THREADS, Integer.toString(cellThreads)));
+    }
+    engine.run(grid);
+    List<Cell> rows = new ArrayList<>();
+    int k = 0;
+    for (int shots : shots()) {
+      for (Variant v : variants) {
+        List<Double> fid = new ArrayList<>();
+        List<Double> kid = new ArrayList<>();
+        for (int r = 0; r < runs; r++) {
+          Path result = grid.get(k++).path().resolve("result.json");
+          Map<String, Object> scores = Json.parse(Files.readString(result));
+          fid.add(Json.number(result, scores, "fid"));
+          kid.add(Json.number(result, scores, "kid"));
+        }
+        rows.add(new Cell(v, shots, fid, kid));
+      }
+    }
+    int resolution = (int) OnnxInputs.firstShape(OnnxModelFile.read(agentD))[2];
+    HostTensor test = ImageFolder.load(testDir, resolution, skipUnreadable).tensor();
+    FewShotModels models = new FewShotModels(OnnxModelFile.read(agentG), OnnxModelFile.read(agentD), null);
+    try (FeatureNetwork net = new FeatureNetwork(features)) {
+      double[][] testFeatures = net.features(test, 100);
+      writeTable(dir, rows, pretrainedScore(net, models, eval.samples(), seed, testFeatures,
+          FeatureStatistics.of(testFeatures)));
+    }
+    return rows;
+  }
+
+  /**
+   * The grid, in the table's order (shot count, variant, run): one cell per adaptation, its
+   * subset saved under {@code subsets/} and its directory {@code cells/<name>/}. A cell carries
+   * this config with every path made absolute, for an executor that does not share this
+   * process's working directory.
+   */
+  List<org.mgm.sweep.Cell> cells(RunDirectory dir) throws IOException {
+    List<Path> trainFiles = ImageFolder.list(trainDir);
+    Config shipped = c;
+    for (String key : PATH_KEYS) {
+      shipped = shipped.withOverride(key + "=" + Path.of(c.getString(key)).toAbsolutePath().normalize());
+    }
+    String yaml = shipped.toYaml();
+    Path table = dir.path().toAbsolutePath().normalize();
+    List<org.mgm.sweep.Cell> out = new ArrayList<>();
+    for (int shots : shots()) {
+      for (Variant v : variants) {
+        for (int r = 0; r < runs; r++) {
+          FewShotSubset.save(dir.resolve("subsets").resolve(shots + "shot-run" + r + ".txt"),
+              FewShotSubset.choose(trainFiles, shots, seed + r));
+          String name = v.label() + "-" + shots + "shot-run" + r;
+          Map<String, String> p = new LinkedHashMap<>();
+          p.put("config", yaml);
+          p.put("method", v.method().name());
+          p.put("variant", v.key());
+          p.put("shots", Integer.toString(shots));
+          p.put("run", Integer.toString(r));
+          p.put("table", table.toString());
+          out.add(new org.mgm.sweep.Cell(name, FewShotCell.NAME, p, table.resolve("cells").resolve(name).toString()));
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * One adaptation: the {@code r}-th run of {@code v} at {@code shots} shots, trained in
+   * {@code cellDir} (resuming from its checkpoint), scored by FID and KID into its result.json;
+   * the first run of a row also writes its sample grids and ONNX agent into the table directory.
+   */
+  void runCell(Variant v, int shots, int r, Path table, Path cellDir) throws IOException {
+    int resolution = (int) OnnxInputs.firstShape(OnnxModelFile.read(agentD))[2];
+    boolean skip = skipUnreadable;
+    List<Path> chosen = FewShotSubset.choose(ImageFolder.list(trainDir), shots, seed + r);
+    HostTensor test = ImageFolder.load(testDir, resolution, skip).tensor();
+    HostTensor mixerReal = ImageFolder.load(mixerRealDir, resolution, skip).tensor();
+    org.mgm.feedback.ImageMixer mixer = openMixer();
+    try {
+      runCell(v, shots, r, table, cellDir, new FewShotModels(OnnxModelFile.read(agentG), OnnxModelFile.read(agentD), mixer),
+          test, mixerReal, chosen, resolution);
+    } finally {
+      if (mixer instanceof org.mgm.feedback.Tf1CycleGanMixer tf1) {
+        tf1.close(); // a TF1 checkpoint holds a session of its own
+      }
+    }
+  }
+
+  private void runCell(Variant v, int shots, int r, Path table, Path cellDir, FewShotModels models, HostTensor test,
+      HostTensor mixerReal, List<Path> chosen, int resolution) throws IOException {
+    boolean skip = skipUnreadable;
+    String name = v.label() + "-" + shots + "shot-run" + r;
+    int samples = eval.samples();
+    long start = System.nanoTime();
     try (FeatureNetwork net = new FeatureNetwork(features)) {
       double[][] testFeatures = net.features(test, 100);
       FeatureStatistics testStats = FeatureStatistics.of(testFeatures);
-      int total = variants.size() * shots().size() * runs;
-      try (Progress p = Progress.start("few-shot runs", total)) {
-        for (int shots : shots()) {
-          for (Variant v : variants) {
-            List<Double> fid = new ArrayList<>();
-            List<Double> kid = new ArrayList<>();
-            for (int r = 0; r < runs; r++) {
-              List<Path> chosen = FewShotSubset.choose(trainFiles, shots, seed + r);
-              String name = v.label() + "-" + shots + "shot-run" + r;
-              FewShotSubset.save(dir.resolve("subsets").resolve(shots + "shot-run" + r + ".txt"), chosen);
-              // One directory per training: its metrics, checkpoints and, once scored, result.json,
-              // which a resumed table reads instead of training the cell again.
-              Path cellDir = dir.resolve("cells").resolve(name);
-              Files.createDirectories(cellDir);
-              long start = System.nanoTime();
-              Path result = cellDir.resolve("result.json");
-              if (dir.reopened() && Files.exists(result)) {
-                Map<String, Object> done = Json.parse(Files.readString(result));
-                fid.add(((Number) done.get("fid")).doubleValue());
-                kid.add(((Number) done.get("kid")).doubleValue());
-                LOG.info("{}: finished before the resume; scores from {}", name, result);
-                p.step();
-                continue;
+      HostTensor shotImages = ImageFolder.load(chosen, resolution, skip).tensor();
+      try (AdaptationTraining t = new AdaptationTraining(settings(v, seed + 1000L * r + shots), v.method(), models,
+          shotImages, mixerReal);
+          TensorBoardEvents events = new TensorBoardEvents(cellDir)) {
+        int gridEvery = eval.gridEvery();
+        HostTensor gridLatents = models.latents(32, seed);
+        boolean firstRun = r == 0;
+        new TrainingLoop(TrainingLoop.Settings.builder(iterations)
+            .logEvery(logEvery > 0 ? logEvery : iterations).checkpointEvery(checkpointEvery).build(), cellDir, name,
+            t.training().metricNames())
+            .withIterationHook(it -> {
+              if (firstRun && gridEvery > 0 && it % gridEvery == 0 && it < iterations) {
+                Path grid = table.resolve("samples").resolve(String.format(Locale.ROOT,
+                    "%s-%dshot-iter%05d.png", v.label(), shots, it));
+                ImageGrid.write(grid, t.sample(gridLatents), 8);
+                events.imageFile(it, "samples/grid", grid);
               }
-              HostTensor shotImages = ImageFolder.load(chosen, resolution, skip).tensor();
-              try (AdaptationTraining t = new AdaptationTraining(settings(v, seed + 1000L * r + shots), v.method(), models,
-                  shotImages, mixerReal);
-                  TensorBoardEvents events = new TensorBoardEvents(cellDir)) {
-                int gridEvery = eval.gridEvery();
-                HostTensor gridLatents = models.latents(32, seed);
-                boolean firstRun = r == 0;
-                new TrainingLoop(TrainingLoop.Settings.builder(iterations)
-                    .logEvery(logEvery > 0 ? logEvery : iterations).checkpointEvery(checkpointEvery).build(), cellDir, name,
-                    t.training().metricNames())
-                    .withIterationHook(it -> {
-                      if (firstRun && gridEvery > 0 && it % gridEvery == 0 && it < iterations) {
-                        Path grid = dir.resolve("samples").resolve(String.format(Locale.ROOT,
-                            "%s-%dshot-iter%05d.png", v.label(), shots, it));
-                        ImageGrid.write(grid, t.sample(gridLatents), 8);
-                        events.imageFile(it, "samples/grid", grid);
-                      }
-                    })
-                    .withEvents(events)
-                    .run(t.training());
-                HostTensor generated = t.sample(models.latents(samples, seed + r));
-                double[][] f = net.features(generated, 100);
-                fid.add(FrechetDistance.of(FeatureStatistics.of(f), testStats));
-                kid.add(KernelInceptionDistance.of(f, testFeatures, eval.kidSubsets(), eval.kidSubsetSize(), seed)
-                    .mean());
-                events.scalar(iterations, "eval/fid", fid.get(r));
-                events.scalar(iterations, "eval/kid", kid.get(r));
-                if (r == 0) {
-                  Path grid = dir.resolve("samples").resolve(v.label() + "-" + shots + "shot.png");
-                  ImageGrid.write(grid, t.sample(gridLatents), 8);
-                  events.imageFile(iterations, "samples/grid", grid);
-                  OnnxModelFile.write(dir.resolve("agents").resolve(v.label() + "-" + shots + "shot.onnx"),
-                      t.exportGenerator());
-                }
-                Map<String, Object> scores = new LinkedHashMap<>();
-                scores.put("fid", fid.get(r));
-                scores.put("kid", kid.get(r));
-                AtomicFiles.writeString(result, Json.write(scores) + "\n");
-              }
-              LOG.info(String.format(Locale.ROOT, "%s: FID %.2f, KID %.4f (%.1f s)", name, fid.get(r), kid.get(r),
-                  (System.nanoTime() - start) / 1e9));
-              p.step();
-            }
-            cells.add(new Cell(v, shots, fid, kid));
-          }
+            })
+            .withEvents(events)
+            .run(t.training());
+        HostTensor generated = t.sample(models.latents(samples, seed + r));
+        double[][] f = net.features(generated, 100);
+        double fid = FrechetDistance.of(FeatureStatistics.of(f), testStats);
+        double kid = KernelInceptionDistance.of(f, testFeatures, eval.kidSubsets(), eval.kidSubsetSize(), seed).mean();
+        events.scalar(iterations, "eval/fid", fid);
+        events.scalar(iterations, "eval/kid", kid);
+        if (firstRun) {
+          Path grid = table.resolve("samples").resolve(v.label() + "-" + shots + "shot.png");
+          ImageGrid.write(grid, t.sample(gridLatents), 8);
+          events.imageFile(iterations, "samples/grid", grid);
+          OnnxModelFile.write(table.resolve("agents").resolve(v.label() + "-" + shots + "shot.onnx"),
+              t.exportGenerator());
         }
+        Map<String, Object> scores = new LinkedHashMap<>();
+        scores.put("fid", fid);
+        scores.put("kid", kid);
+        AtomicFiles.writeString(cellDir.resolve("result.json"), Json.write(scores) + "\n");
+        LOG.info(String.format(Locale.ROOT, "%s: FID %.2f, KID %.4f (%.1f s)", name, fid, kid,
+            (System.nanoTime() - start) / 1e9));
       }
-      writeTable(dir, cells, pretrainedScore(net, models, samples, seed, testFeatures, testStats));
     }
-    return cells;
+  }
+
+  /** The variant of a cell's {@code method} and {@code variant} parameters. */
+  static Variant variant(String method, String variant) {
+    return Variant.parse(AdaptationMethod.valueOf(method), variant, "cell variant");
   }
 
   /** One run's settings: the config's, with the variant's feedback and the run's seed. */

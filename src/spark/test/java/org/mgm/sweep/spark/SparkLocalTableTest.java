@@ -12,8 +12,8 @@ import org.mgm.cli.CliRunner;
 import org.mgm.sweep.Engines;
 
 /**
- * The same synthetic table with its cells as tasks of an embedded Spark ({@code local[2]}, two
- * cells at once) and one after another in this process: the same JSON, bit for bit.
+ * Each kind of table with its cells as tasks of an embedded Spark ({@code local[2]}, two cells at
+ * once) and one after another in this process: the same figures, bit for bit.
  */
 class SparkLocalTableTest {
   private static final String[] TABLE = {"synthetic", "table", "--scenario", "low-32", "--mode", "combined",
@@ -33,6 +33,39 @@ class SparkLocalTableTest {
     assertEquals(json(local.out()), json(spark.out()));
   }
 
+  @Test
+  void anEmbeddedSparkGivesTheTimeSeriesTableTheLocalEngineGives() throws Exception {
+    List<String> table = List.of("timeseries", "table", "--quick", "--runs", "2", "--scenarios", "low-64",
+        "--methods", "baseline,cm");
+    List<List<String>> csv = new java.util.ArrayList<>();
+    for (String engine : List.of("local", "spark")) {
+      List<String> args = new java.util.ArrayList<>(table);
+      args.addAll(List.of("--out", tmp.resolve(engine).toString(), "--results", tmp.resolve(engine + "-table").toString(),
+          "--engine", engine));
+      CliRunner.Outcome o = CliRunner.run(args.toArray(String[]::new));
+      assertEquals(0, o.code(), o.err());
+      csv.add(java.nio.file.Files.readAllLines(tmp.resolve(engine + "-table").resolve("table-2.csv")));
+    }
+    assertEquals(3, csv.get(0).size(), csv.get(0).toString());
+    assertEquals(csv.get(0), csv.get(1));
+  }
+
+  @Test
+  void anEmbeddedSparkGivesTheFewShotTableTheLocalEngineGives() throws Exception {
+    List<String> json = new java.util.ArrayList<>();
+    for (String engine : List.of("local", "spark")) {
+      Path out = tmp.resolve("fewshot-" + engine);
+      CliRunner.Outcome o = CliRunner.run("fewshot", "run", "--config", "configs/fewshot-demo.yaml", "--quick", "--set",
+          "methods=[fsgan]", "--out", out.toString(), "--engine", engine);
+      assertEquals(0, o.code(), o.err());
+      try (Stream<Path> s = java.nio.file.Files.list(out)) {
+        json.add(java.nio.file.Files.readString(s.findFirst().orElseThrow().resolve("table-fewshot.json")));
+      }
+    }
+    assertTrue(json.get(0).contains("\"FSGAN-A\""), json.get(0));
+    assertEquals(json.get(0), json.get(1));
+  }
+
   private static String[] with(String... more) {
     return Stream.concat(Stream.of(TABLE), Stream.of(more)).toArray(String[]::new);
   }
@@ -40,7 +73,10 @@ class SparkLocalTableTest {
   /** The JSON object stdout ends with (a table run prints only it with --json). */
   private static String json(String out) {
     List<String> lines = out.lines().toList();
-    int start = lines.indexOf("{");
-    return String.join("\n", lines.subList(Math.max(0, start), lines.size()));
+    int start = 0;
+    while (start < lines.size() && !lines.get(start).startsWith("{") && !lines.get(start).startsWith("[")) {
+      start++;
+    }
+    return String.join("\n", lines.subList(start, lines.size()));
   }
 }
