@@ -26,6 +26,9 @@ import org.mgm.model.AdamSettings;
 import org.mgm.runtime.AtomicFiles;
 import org.mgm.runtime.Json;
 import org.mgm.runtime.RunDirectory;
+import org.mgm.sweep.Cell;
+import org.mgm.sweep.Engine;
+import org.mgm.sweep.SweepSettings;
 
 /** {@code mgm market ...}: the multi-agent market simulator and its calibration (GAN or moments). */
 public final class MarketCommands extends CommandGroup {
@@ -148,7 +151,8 @@ public final class MarketCommands extends CommandGroup {
           .desc("price paths, one per row (from simulate, or your own)").build());
       o.addOption(Option.builder().longOpt("method").hasArg().desc(String.join(" | ", CalibrationMethod.NAMES)
           + " (default gan)").build());
-      o.addOption(Option.builder().longOpt("init-seed").hasArg().desc("draws b, c, d from N(0, 1) (default 1)").build());
+      o.addOption(Option.builder().longOpt("init-seed").hasArg().argName("LIST")
+          .desc("draws b, c, d from N(0, 1) (default 1); several, comma-separated, make a sweep of cells").build());
       o.addOption(Option.builder().longOpt("iterations").hasArg().argName("N").desc("updates (default 2000)").build());
       o.addOption(Option.builder().longOpt("checkpoint-every").hasArg().argName("N")
           .desc("iterations between checkpoints, for mgm resume (default 500)").build());
@@ -165,13 +169,91 @@ public final class MarketCommands extends CommandGroup {
       o.addOption(Option.builder().longOpt("quick").desc("a short calibration: " + QUICK_ITERATIONS
           + " iterations at lr " + FAST_LR + ", the simulator's decaying to a tenth")
           .build());
-      o.addOption(Option.builder().longOpt("json").desc("print result.json").build());
+      o.addOption(Option.builder().longOpt("json").desc("print result.json (a list of them for a sweep)").build());
       addSetOption(o);
+      SweepOptions.add(o);
       return o;
     }
 
     @Override
     protected int execute(CommandLine cmd) throws Exception {
+      List<Long> seeds = initSeeds(cmd);
+      Request req = request(cmd, seeds.get(0)); // the seed changes nothing that is checked
+      Path parent = Path.of(cmd.getOptionValue("out", "runs"));
+      if (seeds.size() > 1) {
+        return sweep(cmd, req, seeds, parent);
+      }
+      CalibrationSettings s = req.settings();
+      RunDirectory dir = RunDirectory.create(parent, "market-" + s.method().key() + "-init-" + s.initSeed());
+      RunLog.attach(dir.resolve("log.txt"));
+      CalibrationRun.Result r = CalibrationRun.run(req.market(), s, req.observed(), req.truth(), dir);
+      if (cmd.hasOption("json")) {
+        System.out.println(Json.write(CalibrationRun.toJson(r, req.market(), s)));
+      } else {
+        TraderParameters truthParams = req.truth();
+        System.out.printf(Locale.ROOT, "%s init-seed %d: recovered %s%s in %.0f s; run %s%n", s.method().key(),
+            s.initSeed(), r.recovered(), truthParams == null ? "" : String.format(Locale.ROOT,
+                " (truth %s; relative error b %.3f c %.3f d %.3f; path error max %.3f%% mean %.3f%%)", truthParams,
+                r.relativeError().get("b"), r.relativeError().get("c"), r.relativeError().get("d"),
+                100 * r.pathError().max(), 100 * r.pathError().mean()), r.seconds(), dir.path());
+      }
+      return 0;
+    }
+
+    /**
+     * Several initialisations (the paper's convergence check): each calibration a cell of the
+     * engine, under {@code init-<seed>/}, and their figures side by side in calibrations.csv.
+     */
+    private static int sweep(CommandLine cmd, Request req, List<Long> seeds, Path parent) throws Exception {
+      SweepSettings sweep = SweepOptions.read(cmd);
+      try (Engine engine = SweepOptions.open(sweep, parent)) {
+        RunDirectory dir = RunDirectory.create(parent, "market-" + req.settings().method().key() + "-inits");
+        RunLog.attach(dir.resolve("log.txt"));
+        List<Cell> cells = new ArrayList<>();
+        for (long seed : seeds) {
+          cells.add(MarketCalibrationCell.of(cmd, seed, dir.path()).with(Cell.THREADS,
+              Integer.toString(sweep.cellThreads())));
+        }
+        engine.run(cells);
+        List<Map<String, Object>> results = new ArrayList<>();
+        List<List<String>> rows = new ArrayList<>();
+        for (int i = 0; i < cells.size(); i++) {
+          Path file = cells.get(i).path().resolve("result.json");
+          Map<String, Object> r = Json.parse(java.nio.file.Files.readString(file));
+          results.add(r);
+          rows.add(MarketCalibrationCell.row(seeds.get(i), r, file));
+        }
+        org.mgm.runtime.MetricsCsv.writeTable(dir.resolve("calibrations.csv"), MarketCalibrationCell.COLUMNS, rows);
+        if (cmd.hasOption("json")) {
+          System.out.println(Json.write(results));
+        } else {
+          for (List<String> row : rows) {
+            System.out.println(String.join(" ", java.util.stream.IntStream.range(0, row.size())
+                .mapToObj(k -> MarketCalibrationCell.COLUMNS.get(k) + "=" + row.get(k)).toList()));
+          }
+          System.out.println("written: " + dir.resolve("calibrations.csv"));
+        }
+        return 0;
+      }
+    }
+
+    /** The --init-seed list: one calibration per seed. */
+    static List<Long> initSeeds(CommandLine cmd) {
+      List<Long> out = new ArrayList<>();
+      for (String part : cmd.getOptionValue("init-seed", "1").split(",")) {
+        long seed = (long) parseDouble("init-seed", part.strip());
+        if (!out.contains(seed)) {
+          out.add(seed);
+        }
+      }
+      return out;
+    }
+
+    /** One calibration's inputs, read and checked. */
+    record Request(MarketSettings market, CalibrationSettings settings, float[][] observed, TraderParameters truth) {}
+
+    /** The calibration {@code cmd} asks for, from initialisation {@code initSeed}, every input checked. */
+    static Request request(CommandLine cmd, long initSeed) throws java.io.IOException {
       Path data = Path.of(cmd.getOptionValue("data"));
       CalibrationMethod method = CalibrationMethod.named(cmd.getOptionValue("method", "gan"));
       MarketTruth truth = MarketTruth.besidePaths(data);
@@ -180,7 +262,7 @@ public final class MarketCommands extends CommandGroup {
           .iterations(positiveInt(cmd, "iterations", cmd.hasOption("quick") ? QUICK_ITERATIONS : 2000))
           .batch(positiveInt(cmd, "batch", 1000))
           .checkpointEvery(positiveInt(cmd, "checkpoint-every", 500))
-          .initSeed((long) parseDouble("init-seed", cmd.getOptionValue("init-seed", "1")))
+          .initSeed(initSeed)
           .seed((long) parseDouble("seed", cmd.getOptionValue("seed", "1")));
       float lr = (float) parseDouble("lr", cmd.getOptionValue("lr",
           method == CalibrationMethod.MOMENTS || cmd.hasOption("quick") ? FAST_LR : "0.002"));
@@ -207,21 +289,7 @@ public final class MarketCommands extends CommandGroup {
         throw new UsageException(data + ": " + observed.length + " paths, fewer than one batch of " + s.batch()
             + " (--batch)");
       }
-      Path parent = Path.of(cmd.getOptionValue("out", "runs"));
-      RunDirectory dir = RunDirectory.create(parent, "market-" + method.key() + "-init-" + s.initSeed());
-      RunLog.attach(dir.resolve("log.txt"));
-      TraderParameters truthParams = truth == null ? null : truth.settings().truth();
-      CalibrationRun.Result r = CalibrationRun.run(market, s, observed, truthParams, dir);
-      if (cmd.hasOption("json")) {
-        System.out.println(Json.write(CalibrationRun.toJson(r, market, s)));
-      } else {
-        System.out.printf(Locale.ROOT, "%s init-seed %d: recovered %s%s in %.0f s; run %s%n", method.key(), s.initSeed(),
-            r.recovered(), truthParams == null ? "" : String.format(Locale.ROOT,
-                " (truth %s; relative error b %.3f c %.3f d %.3f; path error max %.3f%% mean %.3f%%)", truthParams,
-                r.relativeError().get("b"), r.relativeError().get("c"), r.relativeError().get("d"),
-                100 * r.pathError().max(), 100 * r.pathError().mean()), r.seconds(), dir.path());
-      }
-      return 0;
+      return new Request(market, s, observed, truth == null ? null : truth.settings().truth());
     }
   }
 
