@@ -58,6 +58,33 @@ class MarketCliTest {
   }
 
   @Test
+  void severalInitialisationsAreASweepOfCells(@TempDir Path dir) throws Exception {
+    Path paths = dir.resolve("paths.csv");
+    assertEquals(0, CliRunner.run(concat(new String[] {"market", "simulate", "--paths", "64", "--out", paths.toString()},
+        SMALL)).code());
+    Path out = dir.resolve("runs");
+    CliRunner.Outcome sweep = CliRunner.run(concat(new String[] {"market", "calibrate", "--data", paths.toString(),
+        "--iterations", "20", "--batch", "64", "--init-seed", "1,2", "--out", out.toString()}, SMALL));
+    assertEquals(0, sweep.code(), sweep.err());
+    Path run;
+    try (Stream<Path> s = Files.list(out)) {
+      run = s.findFirst().orElseThrow();
+    }
+    assertTrue(run.getFileName().toString().startsWith("market-gan-inits-"), run.toString());
+    List<String> csv = Files.readAllLines(run.resolve("calibrations.csv"));
+    assertEquals(3, csv.size(), csv.toString());
+    assertTrue(csv.get(0).startsWith("init_seed,b,c,d,relative_error_b"), csv.get(0));
+    for (int seed = 1; seed <= 2; seed++) {
+      assertTrue(csv.get(seed).startsWith(seed + ","), csv.toString());
+      // each cell is the single calibration from that seed, as its own run directory holds it
+      String cell = Files.readString(run.resolve("init-" + seed).resolve("result.json"));
+      assertTrue(cell.contains("\"init_seed\": " + seed), cell);
+      assertTrue(Files.exists(run.resolve("init-" + seed).resolve("result.sha256")));
+    }
+    assertTrue(sweep.out().contains("init_seed=2 "), sweep.out());
+  }
+
+  @Test
   void badInputIsOneLineExitTwoAndWritesNothing(@TempDir Path dir) throws Exception {
     Path good = dir.resolve("good.csv");
     assertEquals(0, CliRunner.run(concat(new String[] {"market", "simulate", "--paths", "8", "--out", good.toString()},
@@ -80,6 +107,8 @@ class MarketCliTest {
         "bayes");
     assertBad(concat(calibrate, "--data", good.toString(), "--batch", "8", "--discriminator-input", "volume"),
         "volume");
+    assertBad(concat(calibrate, "--data", good.toString(), "--batch", "8", "--init-seed", "1,x"), "--init-seed",
+        "'x'");
     assertFalse(Files.exists(out), "nothing written for bad input");
 
     Path sim = dir.resolve("sim.csv");
