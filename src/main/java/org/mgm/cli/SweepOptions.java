@@ -33,6 +33,8 @@ final class SweepOptions {
     }
     if (cmd.hasOption("cell-threads")) {
       b.cellThreads(Command.nonNegativeInt(cmd, "cell-threads", 0));
+      // Now, before the table's first TF session (a mixer it checks), which sizes TF's pools.
+      org.mgm.runtime.Sessions.useThreads(b.build().cellThreads());
     }
     if (cmd.hasOption("executor-wait")) {
       b.executorWaitSeconds(Command.nonNegativeInt(cmd, "executor-wait", 120));

@@ -13,10 +13,12 @@ public final class Sessions {
   private Sessions() {}
 
   /**
-   * TF threads (intra-op and inter-op) of every training session this process makes from now
-   * on; 0 is TF's default (one per core). A sweep sets it per cell so that N cells at once fit
-   * the cores; TF builds its thread pools from the first session's setting, so it belongs before
-   * the first training of a process.
+   * TF threads (intra-op and inter-op) of every session this process makes from now on; 0 is
+   * TF's default (one per core). A sweep sets it per cell so that N cells at once fit the cores.
+   * TF sizes its process-wide intra-op pool from the first session it creates, whatever made
+   * it (a SavedModel load, a TensorBoard writer), so a command sets this before any TF work and
+   * every session of the toolkit is made here; with a setting, each session also gets an
+   * inter-op pool of its own, so that two cells in one process do not queue on one thread.
    */
   public static void useThreads(int n) {
     if (n < 0) {
@@ -31,8 +33,19 @@ public final class Sessions {
     return n == 0 ? new Session(graph) : new Session(graph, withThreads(ConfigProto.newBuilder(), n).build());
   }
 
+  /** A session for anything else (summaries, constant folding, checks), with the same threads. */
+  public static Session plain(Graph graph) {
+    return create(graph);
+  }
+
+  /** The session options of this process's thread setting, for loaders that take them (SavedModel). */
+  public static ConfigProto config() {
+    return withThreads(ConfigProto.newBuilder(), threads).build();
+  }
+
   private static ConfigProto.Builder withThreads(ConfigProto.Builder b, int n) {
-    return n == 0 ? b : b.setIntraOpParallelismThreads(n).setInterOpParallelismThreads(n);
+    return n == 0 ? b
+        : b.setIntraOpParallelismThreads(n).setInterOpParallelismThreads(n).setUsePerSessionThreads(true);
   }
 
   /**

@@ -46,7 +46,7 @@ public final class CheckpointReader {
       return out;
     }
     List<String> keys = new ArrayList<>(wanted.keySet());
-    try (Graph g = new Graph(); Session s = new Session(g)) {
+    try (Graph g = new Graph(); Session s = org.mgm.runtime.Sessions.plain(g)) {
       Ops tf = Ops.create(g);
       List<Class<? extends TType>> types = new ArrayList<>();
       for (String k : keys) {

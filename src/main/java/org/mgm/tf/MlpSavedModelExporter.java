@@ -59,7 +59,7 @@ public final class MlpSavedModelExporter {
     Path parent = dir.toAbsolutePath().getParent();
     Files.createDirectories(parent);
     Path tmp = Files.createTempDirectory(parent, dir.getFileName() + ".tmp");
-    try (Graph g = new Graph(); Session s = new Session(g)) {
+    try (Graph g = new Graph(); Session s = org.mgm.runtime.Sessions.plain(g)) {
       Ops tf = Ops.create(g);
       Signature.Builder sig = Signature.builder().key(SIGNATURE);
       List<Operand<TFloat32>> parts = new ArrayList<>();

@@ -128,7 +128,8 @@ public final class TfModel implements AutoCloseable {
   private static TfModel openSavedModel(Path dir, String signature) {
     SavedModelBundle b;
     try {
-      b = SavedModelBundle.load(dir.toString(), SavedModelBundle.DEFAULT_TAG);
+      b = SavedModelBundle.loader(dir.toString()).withTags(SavedModelBundle.DEFAULT_TAG)
+          .withConfigProto(org.mgm.runtime.Sessions.config()).load();
     } catch (TensorFlowException | IllegalArgumentException e) {
       throw new TfModelException(dir + ": cannot load SavedModel (tag 'serve'): " + firstLine(e.getMessage()), e);
     }

@@ -55,7 +55,7 @@ public final class TensorBoardEvents implements AutoCloseable {
         org.tensorflow.op.summary.WriteImageSummary.maxImages(1L));
     flush = tf.summary.flushSummaryWriter(writer);
     close = tf.summary.closeSummaryWriter(writer);
-    session = new Session(graph);
+    session = org.mgm.runtime.Sessions.plain(graph);
     session.runner().addTarget(create).run();
   }
 

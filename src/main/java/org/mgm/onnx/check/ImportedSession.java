@@ -48,7 +48,7 @@ public final class ImportedSession implements AutoCloseable {
       graph.close();
       throw e;
     }
-    this.session = new Session(graph);
+    this.session = org.mgm.runtime.Sessions.plain(graph);
     if (!imported.trainable().isEmpty()) {
       session.initialize();
     }

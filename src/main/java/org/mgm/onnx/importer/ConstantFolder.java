@@ -44,7 +44,7 @@ final class ConstantFolder implements AutoCloseable {
   HostTensor[] fold(NodeProto n, String label, int opset, Inputs options) {
     // A fresh graph per node: a session over one growing scratch graph re-optimises all of it on
     // every run, which made folding quadratic in the node count (20 s for a small StyleGAN2).
-    try (Graph graph = new Graph(); Session session = new Session(graph)) {
+    try (Graph graph = new Graph(); Session session = org.mgm.runtime.Sessions.plain(graph)) {
       return fold(n, label, opset, options, Ops.create(graph), session);
     }
   }
