@@ -6,7 +6,8 @@ the Java trainer, on the CPU; prints one JSON line.
 One iteration: agent G step on La (non-saturating logistic), agent G step on
 Lf = mean((D_B(G_AB(G(z))) - 1)^2) with its own Adam, D_B LSGAN step, agent D logistic step
 (FromRGB and the first block frozen), EMA of G. No R1 in the timed iterations (lazy R1 runs one
-iteration in 16 in both implementations).
+iteration in 16 in both implementations). With --rounds R (the reference's minibatch of R x batch):
+La and D gradients summed over R rounds into one update each, Lf and D_B updated once per round.
 
 Usage: /usr/bin/python3 export-tools/bench_fewshot_torch.py --size 256 --batch 4 --iterations 3
 """
@@ -49,6 +50,7 @@ def main():
     p.add_argument("--batch", type=int, default=4)
     p.add_argument("--iterations", type=int, default=3)
     p.add_argument("--warmup", type=int, default=1)
+    p.add_argument("--rounds", type=int, default=1)
     p.add_argument("--threads", type=int, default=os.cpu_count())
     a = p.parse_args()
     torch.set_num_threads(a.threads)
@@ -75,26 +77,28 @@ def main():
         return pool[torch.randint(0, pool.shape[0], (a.batch,))]
 
     def iteration():
-        z = torch.randn(a.batch, z_dim)
-        la = F.softplus(-d(g(z))).mean()
         opt_g.zero_grad(set_to_none=True)
-        la.backward()
+        for _ in range(a.rounds):
+            z = torch.randn(a.batch, z_dim)
+            F.softplus(-d(g(z))).mean().backward()
         opt_g.step()
-        lf = ((db(gab(g(torch.randn(a.batch, z_dim)))) - 1) ** 2).mean()
-        opt_f.zero_grad(set_to_none=True)
-        lf.backward()
-        opt_f.step()
-        with torch.no_grad():
-            fake_b = gab(g(torch.randn(a.batch, z_dim)))
-        ldb = 0.5 * (((db(batch(zebras)) - 1) ** 2).mean() + (db(fake_b) ** 2).mean())
-        opt_db.zero_grad(set_to_none=True)
-        ldb.backward()
-        opt_db.step()
-        with torch.no_grad():
-            fake = g(torch.randn(a.batch, z_dim))
-        ld = F.softplus(d(fake)).mean() + F.softplus(-d(batch(real))).mean()
+        for _ in range(a.rounds):
+            lf = ((db(gab(g(torch.randn(a.batch, z_dim)))) - 1) ** 2).mean()
+            opt_f.zero_grad(set_to_none=True)
+            lf.backward()
+            opt_f.step()
+        for _ in range(a.rounds):
+            with torch.no_grad():
+                fake_b = gab(g(torch.randn(a.batch, z_dim)))
+            ldb = 0.5 * (((db(batch(zebras)) - 1) ** 2).mean() + (db(fake_b) ** 2).mean())
+            opt_db.zero_grad(set_to_none=True)
+            ldb.backward()
+            opt_db.step()
         opt_d.zero_grad(set_to_none=True)
-        ld.backward()
+        for _ in range(a.rounds):
+            with torch.no_grad():
+                fake = g(torch.randn(a.batch, z_dim))
+            (F.softplus(d(fake)).mean() + F.softplus(-d(batch(real))).mean()).backward()
         opt_d.step()
         with torch.no_grad():
             for e, q in zip(g_ema.parameters(), g.parameters()):
@@ -110,7 +114,7 @@ def main():
     times.sort()
     print("RESULT " + json.dumps({
         "engine": "pytorch " + torch.__version__, "threads": torch.get_num_threads(), "size": a.size,
-        "batch": a.batch, "ms_per_iteration": times[len(times) // 2], "iterations": len(times),
+        "batch": a.batch, "rounds": a.rounds, "ms_per_iteration": times[len(times) // 2], "iterations": len(times),
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0}))
 
 

@@ -272,6 +272,8 @@ public final class FewShotCommands extends CommandGroup {
       Options o = new Options();
       o.addOption(Option.builder().longOpt("size").hasArg().desc("32 (the demo's models) or 256 (default 32)").build());
       o.addOption(Option.builder().longOpt("batch").hasArg().desc("default 4").build());
+      o.addOption(Option.builder().longOpt("rounds").hasArg().argName("R")
+          .desc("rounds per iteration, the reference's minibatch of R x batch (default 1; the reference: 4)").build());
       o.addOption(Option.builder().longOpt("iterations").hasArg().desc("timed iterations, median (default 5)").build());
       o.addOption(Option.builder().longOpt("job").hasArg().argName("G,D,GAB,DB").desc("(internal) the TF run").build());
       o.addOption(Option.builder().longOpt("json").desc("print JSON").build());
@@ -281,11 +283,12 @@ public final class FewShotCommands extends CommandGroup {
     @Override
     protected int execute(CommandLine cmd) throws Exception {
       int batch = positiveInt(cmd, "batch", 4);
+      int rounds = positiveInt(cmd, "rounds", 1);
       int iterations = positiveInt(cmd, "iterations", 5);
       if (cmd.hasOption("job")) {
         Path[] models = java.util.Arrays.stream(cmd.getOptionValue("job").split(",")).map(Path::of).toArray(Path[]::new);
         System.out.println("RESULT " + org.mgm.runtime.Json.writeLine(
-            org.mgm.experiments.fewshot.FewShotBenchmark.tf(models, batch, iterations, 1)));
+            org.mgm.experiments.fewshot.FewShotBenchmark.tf(models, batch, rounds, iterations, 1)));
         return 0;
       }
       int size = positiveInt(cmd, "size", 32);
@@ -308,20 +311,21 @@ public final class FewShotCommands extends CommandGroup {
         }
         List<java.util.Map<String, Object>> rows = new java.util.ArrayList<>();
         rows.add(BenchmarkJobs.javaJob(List.of("fewshot", "benchmark", "--job", models, "--batch",
-            Integer.toString(batch), "--iterations", Integer.toString(iterations))));
+            Integer.toString(batch), "--rounds", Integer.toString(rounds), "--iterations", Integer.toString(iterations))));
         rows.add(BenchmarkJobs.result(BenchmarkJobs.python(List.of("export-tools/bench_fewshot_torch.py", "--size",
-            Integer.toString(size), "--batch", Integer.toString(batch), "--iterations", Integer.toString(iterations)),
-            true), "bench_fewshot_torch.py"));
+            Integer.toString(size), "--batch", Integer.toString(batch), "--rounds", Integer.toString(rounds),
+            "--iterations", Integer.toString(iterations)), true), "bench_fewshot_torch.py"));
         if (cmd.hasOption("json")) {
-          System.out.println(org.mgm.runtime.Json.write(java.util.Map.of("size", size, "batch", batch, "results", rows)));
+          System.out.println(org.mgm.runtime.Json.write(java.util.Map.of("size", size, "batch", batch, "rounds", rounds,
+              "results", rows)));
         } else {
           System.out.printf(java.util.Locale.ROOT, "%-34s %14s %12s%n", "engine", "ms/iteration", "peak RSS MB");
           for (var r : rows) {
             System.out.printf(java.util.Locale.ROOT, "%-34s %14.1f %12.0f%n", r.get("engine"),
                 (Double) r.get("ms_per_iteration"), (Double) r.get("peak_rss_mb"));
           }
-          System.out.printf("(FreezeD-A alternating iteration at %dx%d, batch %d, median of %d; %d cores)%n", size, size,
-              batch, iterations, Runtime.getRuntime().availableProcessors());
+          System.out.printf("(FreezeD-A alternating iteration at %dx%d, batch %d x %d rounds, median of %d; %d cores)%n",
+              size, size, batch, rounds, iterations, Runtime.getRuntime().availableProcessors());
         }
         return 0;
       } finally {

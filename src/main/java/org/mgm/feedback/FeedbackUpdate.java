@@ -64,14 +64,26 @@ public sealed interface FeedbackUpdate {
    */
   default List<Phase> generatorPhases(Ops tf, Operand<TFloat32> la, Operand<TFloat32> lf, AdamOptimizer agent,
       Supplier<AdamOptimizer> feedback) {
+    return generatorPhases(tf, la, lf, agent, feedback, 1);
+  }
+
+  /**
+   * The same over {@code rounds} rounds per iteration, as the reference's slow path orders them:
+   * the La (or combined) update sums its gradients over the rounds, while the alternating Lf
+   * makes a full update in every round.
+   */
+  default List<Phase> generatorPhases(Ops tf, Operand<TFloat32> la, Operand<TFloat32> lf, AdamOptimizer agent,
+      Supplier<AdamOptimizer> feedback, int rounds) {
     if (this instanceof Combined c) {
       float a = (float) c.alpha();
       Operand<TFloat32> loss = tf.math.add(tf.math.mul(tf.constant(a), la), tf.math.mul(tf.constant(1 - a), lf));
-      return List.of(Phase.minimize("agent-G", agent, loss));
+      return List.of(rounds == 1 ? Phase.minimize("agent-G", agent, loss)
+          : Phase.accumulated("agent-G", agent.accumulator(), loss, rounds));
     }
     Alternate alt = (Alternate) this;
-    Phase agentPhase = Phase.minimize("agent-La", agent, la).repeated(alt.agentSteps());
-    Phase feedbackPhase = Phase.minimize("agent-Lf", feedback.get(), lf).repeated(alt.feedbackSteps());
+    Phase agentPhase = rounds == 1 ? Phase.minimize("agent-La", agent, la).repeated(alt.agentSteps())
+        : Phase.accumulated("agent-La", agent.accumulator(), la, rounds);
+    Phase feedbackPhase = Phase.minimize("agent-Lf", feedback.get(), lf).repeated(alt.feedbackSteps() * rounds);
     return List.of(agentPhase, feedbackPhase);
   }
 }

@@ -25,9 +25,10 @@ import org.tensorflow.types.TFloat32;
  * @param interval runs at iterations that are multiples of it (1: every iteration)
  * @param repeats consecutive runs each time it is due (the critic's m steps, the alternating k_f)
  * @param lazy an optional regulariser folded into this phase's step every few iterations
+ * @param finish run once after the repeats (the update of gradients accumulated over them), or null
  */
 public record Phase(String name, Operand<TFloat32> loss, ParameterList parameters, Op step, int interval,
-    int repeats, Lazy lazy) {
+    int repeats, Lazy lazy, Op finish) {
 
   /**
    * Lazy regularisation as the few-shot trainer does it: on iterations that are multiples of
@@ -51,12 +52,23 @@ public record Phase(String name, Operand<TFloat32> loss, ParameterList parameter
 
   /** A gradient phase: one optimizer step on {@code loss} over the optimizer's own list. */
   public static Phase minimize(String name, AdamOptimizer optimizer, Operand<TFloat32> loss) {
-    return new Phase(name, loss, optimizer.parameters(), optimizer.minimize(loss), 1, 1, null);
+    return new Phase(name, loss, optimizer.parameters(), optimizer.minimize(loss), 1, 1, null, null);
+  }
+
+  /**
+   * One update on the gradients of {@code loss} summed over {@code rounds} runs, each on a fresh
+   * batch (stylegan2-ada's rounds: a minibatch of rounds × batch on memory for one batch). A lazy
+   * regulariser added with {@link #withLazy} should add into the same accumulator.
+   */
+  public static Phase accumulated(String name, AdamOptimizer.Accumulator accumulator, Operand<TFloat32> loss,
+      int rounds) {
+    return new Phase(name, loss, accumulator.optimizer().parameters(), accumulator.add(loss), 1, rounds, null,
+        accumulator.finish());
   }
 
   /** A phase that is not a gradient step (an EMA update, a statistics refresh). */
   public static Phase of(String name, Op step) {
-    return new Phase(name, null, ParameterList.empty(name), step, 1, 1, null);
+    return new Phase(name, null, ParameterList.empty(name), step, 1, 1, null, null);
   }
 
   /**
@@ -67,7 +79,7 @@ public record Phase(String name, Operand<TFloat32> loss, ParameterList parameter
   public static Phase joint(Ops tf, String name, List<Phase> parts) {
     if (parts.size() == 1) {
       Phase p = parts.get(0);
-      return new Phase(name, p.loss, p.parameters, p.step, 1, 1, null);
+      return new Phase(name, p.loss, p.parameters, p.step, 1, 1, null, null);
     }
     List<Op> steps = new ArrayList<>();
     Operand<TFloat32> loss = null;
@@ -77,19 +89,19 @@ public record Phase(String name, Operand<TFloat32> loss, ParameterList parameter
       loss = loss == null ? p.loss : tf.math.add(loss, p.loss);
       params = params.concat(name, p.parameters);
     }
-    return new Phase(name, loss, params, tf.withControlDependencies(steps).noOp(), 1, 1, null);
+    return new Phase(name, loss, params, tf.withControlDependencies(steps).noOp(), 1, 1, null, null);
   }
 
   public Phase repeated(int times) {
-    return new Phase(name, loss, parameters, step, interval, times, lazy);
+    return new Phase(name, loss, parameters, step, interval, times, lazy, finish);
   }
 
   public Phase every(int iterations) {
-    return new Phase(name, loss, parameters, step, iterations, repeats, lazy);
+    return new Phase(name, loss, parameters, step, iterations, repeats, lazy, finish);
   }
 
   public Phase withLazy(Lazy regularizer) {
-    return new Phase(name, loss, parameters, step, interval, repeats, regularizer);
+    return new Phase(name, loss, parameters, step, interval, repeats, regularizer, finish);
   }
 
   /** Whether the phase runs at {@code iteration} (counted from 1). */

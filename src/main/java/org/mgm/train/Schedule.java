@@ -36,6 +36,9 @@ public record Schedule(List<Phase> phases) {
       for (int r = 0; r < p.repeats(); r++) {
         runner.accept(op);
       }
+      if (p.finish() != null) {
+        runner.accept(p.finish());
+      }
     }
   }
 
@@ -57,7 +60,7 @@ public record Schedule(List<Phase> phases) {
         s.append(": ").append(p.parameters().size()).append(" tensors of ").append(p.parameters().name());
       }
       if (p.repeats() > 1) {
-        s.append(", x").append(p.repeats());
+        s.append(p.finish() != null ? ", accumulated over " + p.repeats() + " rounds" : ", x" + p.repeats());
       }
       if (p.interval() > 1) {
         s.append(", every ").append(p.interval()).append(" iterations");

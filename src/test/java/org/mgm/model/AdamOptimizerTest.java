@@ -86,4 +86,44 @@ class AdamOptimizerTest {
       }
     }
   }
+
+  @Test
+  void anAccumulatedUpdateStepsOnTheSumOfItsRoundsGradients() {
+    // loss = Σ w²·x with x fed per round: round gradients 2·w·x₁ and 2·w·x₂ at the same w (no
+    // update in between), so one finish must equal one hand step on 2·w·(x₁ + x₂); then the sums
+    // are zero again and the next pair of rounds starts from the moved w.
+    try (Graph g = new Graph(); Session s = new Session(g)) {
+      Ops tf = Ops.create(g);
+      float[] w0 = {0.5f, -1.0f, 2.0f};
+      Parameter w = ResourceVariables.create(tf.withSubScope("net"), "net", "w", StdArrays.ndCopyOf(w0));
+      var x = tf.placeholder(TFloat32.class, org.tensorflow.op.core.Placeholder.shape(org.tensorflow.ndarray.Shape.of(3)));
+      Operand<TFloat32> loss = tf.sum(tf.math.mul(tf.math.mul(w.value(), w.value()), x), tf.constant(0));
+      AdamOptimizer adam = new AdamOptimizer(tf, "adam", new ParameterList("net", List.of(w)), 1e-2f, 0f, 0.99f, 1e-8f);
+      AdamOptimizer.Accumulator acc = adam.accumulator();
+      Op add = acc.add(loss);
+      s.initialize();
+      float[][] rounds = {{1f, 0.5f, -2f}, {0.25f, 3f, 1f}};
+      float[] expected = w0.clone();
+      float[] m = new float[3];
+      float[] v = new float[3];
+      for (int t = 1; t <= 2; t++) {
+        float[] grad = new float[3];
+        for (float[] xr : rounds) {
+          for (int i = 0; i < 3; i++) {
+            grad[i] += 2 * expected[i] * xr[i];
+          }
+          try (TFloat32 feed = TFloat32.vectorOf(xr)) {
+            s.runner().feed(x, feed).addTarget(add).run();
+          }
+        }
+        handStep(expected, m, v, grad, t, 1e-2, 0, 0.99, 1e-8);
+        s.run(acc.finish());
+      }
+      try (var r = s.runner().fetch(w.value()).run()) {
+        float[] actual = new float[3];
+        StdArrays.copyFrom((TFloat32) r.get(0), actual);
+        assertArrayEquals(expected, actual, 1e-6f);
+      }
+    }
+  }
 }

@@ -45,6 +45,21 @@ class ScheduleTest {
     }
   }
 
+  @Test
+  void anAccumulatedPhaseRunsItsRoundsThenItsFinishOnce() {
+    try (Graph g = new Graph(); Session s = new Session(g)) {
+      Ops tf = Ops.create(g);
+      Parameter code = ResourceVariables.create(tf, "t", "code", NdArrays.scalarOf(0f));
+      Phase d = new Phase("d", null, ParameterList.empty("d"), append(tf, code, 5), 1, 3, null, append(tf, code, 6));
+      s.initialize();
+      Schedule.of(d).run(s, 1);
+      try (var r = s.runner().fetch(code.value()).run()) {
+        assertEquals(5556f, ((TFloat32) r.get(0)).getFloat());
+      }
+      assertEquals(List.of("d, accumulated over 3 rounds"), Schedule.of(d).describe());
+    }
+  }
+
   private static Op append(Ops tf, Parameter code, int id) {
     return tf.assignVariableOp(code.handle(), tf.math.add(tf.math.mul(code.value(), tf.constant(10f)),
         tf.constant((float) id)));
@@ -66,6 +81,10 @@ class ScheduleTest {
       List<Phase> alt = FeedbackUpdate.alternate(2, 3).generatorPhases(tf, la, lf, opt, () -> opt);
       assertEquals(List.of("agent-La", "agent-Lf"), alt.stream().map(Phase::name).toList());
       assertEquals(List.of(2, 3), alt.stream().map(Phase::repeats).toList());
+      // In rounds: La summed over the 4 rounds into one update, Lf a full update in each.
+      List<Phase> rounds = FeedbackUpdate.alternate(1, 2).generatorPhases(tf, la, lf, opt, () -> opt, 4);
+      assertEquals(List.of(4, 8), rounds.stream().map(Phase::repeats).toList());
+      assertEquals(List.of(true, false), rounds.stream().map(p -> p.finish() != null).toList());
       assertThrows(IllegalArgumentException.class, () -> FeedbackUpdate.combined(1.5));
       assertThrows(IllegalArgumentException.class, () -> FeedbackUpdate.alternate(0, 1));
       assertThrows(IllegalArgumentException.class, () -> Schedule.of(combined.get(0), combined.get(0)));

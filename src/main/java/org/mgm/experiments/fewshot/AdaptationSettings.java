@@ -4,9 +4,14 @@ import org.mgm.feedback.FeedbackUpdate;
 
 /**
  * One few-shot adaptation's knobs. Builder defaults are the reference's at 256×256 (FSGAN's
- * Adam 0.002 (0, 0.99), D_B Adam 2e-4 (0.5), R1 γ 10 lazily every 16, Lf alternating once).
+ * Adam 0.002 (0, 0.99), D_B Adam 2e-4 (0.5), R1 γ 10 lazily every 16, Lf alternating once),
+ * except {@code rounds} and {@code lazyScaling}, which keep the toolkit's first trainer (one
+ * round, no scaling) unless set; the reference has 4 rounds and the scaling.
  *
- * @param batch images per step (4 per round in the reference)
+ * @param batch images per round (4 in the reference)
+ * @param rounds rounds per iteration (stylegan2-ada's minibatch / minibatch_gpu): the La and D
+ *     steps sum their gradients over the rounds into one update, and the alternating Lf and the
+ *     D_B steps run once per round, as the reference orders them
  * @param learningRate agent G and D Adam lr, β1 0, β2 0.99
  * @param feedbackLrFactor the alternating Lf optimizer's lr = learningRate × this (lrc_sys), β1 0.5
  * @param mixerCriticLr D_B Adam lr, β1 0.5
@@ -18,15 +23,41 @@ import org.mgm.feedback.FeedbackUpdate;
  *     keeps layers at resolution 2^(k+1) and above out of the Lf step (alternating only)
  * @param frozenBlocks FreezeD: input-side D residual blocks kept frozen
  * @param resizeForMixer resize the agent's images to the mixer's resolution when they differ
+ * @param lazyScaling the lazy-regularisation correction of stylegan2: with R1 every k iterations,
+ *     D's Adam runs at lr·c with betas^c, c = k/(k+1)
  */
 public record AdaptationSettings(int batch, float learningRate, float feedbackLrFactor, float mixerCriticLr,
     float r1Gamma, int r1Every, float emaBeta, FeedbackUpdate feedback, int feedbackLayers, int frozenBlocks,
-    boolean resizeForMixer, long seed) {
+    boolean resizeForMixer, long seed, int rounds, boolean lazyScaling) {
 
   public AdaptationSettings {
-    if (batch < 1 || r1Every < 0 || feedbackLayers < 0 || frozenBlocks < 0) {
-      throw new IllegalArgumentException("batch must be ≥ 1 and r1_every, feedback_layers, frozen blocks ≥ 0");
+    if (batch < 1 || rounds < 1 || r1Every < 0 || feedbackLayers < 0 || frozenBlocks < 0) {
+      throw new IllegalArgumentException(
+          "batch and rounds must be ≥ 1 and r1_every, feedback_layers, frozen blocks ≥ 0");
     }
+  }
+
+  /** Images per update: batch × rounds. */
+  public int minibatch() {
+    return batch * rounds;
+  }
+
+  /**
+   * The per-iteration EMA factor for a half-life in images, as stylegan2 sets it:
+   * β = 0.5^(minibatch / half-life), so that the average forgets at the same pace in images
+   * whatever the minibatch.
+   */
+  public static float emaBetaForHalfLife(double halfLifeImages, int minibatch) {
+    if (!(halfLifeImages > 0) || minibatch < 1) {
+      throw new IllegalArgumentException("EMA half-life and minibatch must be positive, got " + halfLifeImages + ", "
+          + minibatch);
+    }
+    return (float) Math.pow(0.5, minibatch / halfLifeImages);
+  }
+
+  /** D's lr and betas exponent under lazy R1: k/(k+1), or 1 without the scaling or without R1. */
+  public float lazyRatio() {
+    return lazyScaling && r1Every > 0 ? r1Every / (r1Every + 1f) : 1f;
   }
 
   public boolean hasFeedback() {
@@ -40,7 +71,8 @@ public record AdaptationSettings(int batch, float learningRate, float feedbackLr
   public Builder toBuilder() {
     return new Builder().batch(batch).learningRate(learningRate).feedbackLrFactor(feedbackLrFactor)
         .mixerCriticLr(mixerCriticLr).r1(r1Gamma, r1Every).emaBeta(emaBeta).feedback(feedback)
-        .feedbackLayers(feedbackLayers).frozenBlocks(frozenBlocks).resizeForMixer(resizeForMixer).seed(seed);
+        .feedbackLayers(feedbackLayers).frozenBlocks(frozenBlocks).resizeForMixer(resizeForMixer).seed(seed)
+        .rounds(rounds).lazyScaling(lazyScaling);
   }
 
   public static final class Builder {
@@ -56,6 +88,18 @@ public record AdaptationSettings(int batch, float learningRate, float feedbackLr
     private int frozenBlocks = 1;
     private boolean resizeForMixer;
     private long seed;
+    private int rounds = 1;
+    private boolean lazyScaling;
+
+    public Builder rounds(int v) {
+      rounds = v;
+      return this;
+    }
+
+    public Builder lazyScaling(boolean v) {
+      lazyScaling = v;
+      return this;
+    }
 
     public Builder batch(int v) {
       batch = v;
@@ -116,7 +160,7 @@ public record AdaptationSettings(int batch, float learningRate, float feedbackLr
 
     public AdaptationSettings build() {
       return new AdaptationSettings(batch, learningRate, feedbackLrFactor, mixerCriticLr, r1Gamma, r1Every, emaBeta,
-          feedback, feedbackLayers, frozenBlocks, resizeForMixer, seed);
+          feedback, feedbackLayers, frozenBlocks, resizeForMixer, seed, rounds, lazyScaling);
     }
   }
 }

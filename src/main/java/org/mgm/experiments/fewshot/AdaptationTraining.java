@@ -100,12 +100,30 @@ public final class AdaptationTraining implements AutoCloseable {
 
     ParameterList gParams = agentG.parameters();
     AdamOptimizer gOpt = new AdamOptimizer(tf, "agent_g_adam", gParams, s.learningRate(), 0f, 0.99f, 1e-8f);
-    AdamOptimizer dOpt = new AdamOptimizer(tf, "agent_d_adam", agentD.parameters(), s.learningRate(), 0f, 0.99f,
-        1e-8f);
-    Phase critic = Phase.minimize("agent-D", dOpt, ld);
-    if (s.r1Every() > 0) {
-      critic = critic.withLazy(new Phase.Lazy("R1", s.r1Every(),
-          dOpt.minimize(tf.math.add(ld, tf.math.mul(r1, tf.constant((float) s.r1Every()))))));
+    // Lazy scaling (stylegan2): R1 is its own update every k iterations, so k + 1 updates share
+    // what k would have made; lr·c and betas^c with c = k/(k+1) keep Adam's pace per iteration.
+    float c = s.lazyRatio();
+    AdamOptimizer dOpt = new AdamOptimizer(tf, "agent_d_adam", agentD.parameters(), s.learningRate() * c, 0f,
+        (float) Math.pow(0.99, c), 1e-8f);
+    int rounds = s.rounds();
+    Operand<TFloat32> r1Loss = tf.math.mul(r1, tf.constant((float) s.r1Every()));
+    List<Phase> criticPhases = new ArrayList<>();
+    if (s.lazyScaling() && s.r1Every() > 0) {
+      // The reference: D on its loss, then, every k-th iteration, a separate update on k·R1,
+      // each summed over the rounds.
+      AdamOptimizer.Accumulator main = dOpt.accumulator();
+      AdamOptimizer.Accumulator reg = dOpt.accumulator();
+      criticPhases.add(Phase.accumulated("agent-D", main, ld, rounds));
+      criticPhases.add(Phase.accumulated("agent-D-R1", reg, r1Loss, rounds).every(s.r1Every()));
+    } else {
+      // The toolkit's first trainer: R1 folded into the D step every k iterations.
+      AdamOptimizer.Accumulator acc = rounds > 1 ? dOpt.accumulator() : null;
+      Phase critic = acc == null ? Phase.minimize("agent-D", dOpt, ld) : Phase.accumulated("agent-D", acc, ld, rounds);
+      if (s.r1Every() > 0) {
+        Operand<TFloat32> withR1 = tf.math.add(ld, r1Loss);
+        critic = critic.withLazy(new Phase.Lazy("R1", s.r1Every(), acc == null ? dOpt.minimize(withR1) : acc.add(withR1)));
+      }
+      criticPhases.add(critic);
     }
 
     List<Phase> phases = new ArrayList<>();
@@ -117,13 +135,15 @@ public final class AdaptationTraining implements AutoCloseable {
       metrics.add(LOSS_FEEDBACK, lf).add(LOSS_MIXER_CRITIC, mixer.criticLoss());
       AdamOptimizer dbOpt = new AdamOptimizer(tf, "mixer_d_adam", mixer.criticParameters(), s.mixerCriticLr(), 0.5f,
           0.999f, 1e-8f);
-      Phase mixerCritic = Phase.minimize("mixer-D", dbOpt, mixer.criticLoss());
-      phases.addAll(s.feedback().generatorPhases(tf, la, lf, gOpt, () -> feedbackOptimizer(tf, s, gParams)));
+      // D_B: a full update per round, on fresh mixer images and fresh fakes (the reference).
+      Phase mixerCritic = Phase.minimize("mixer-D", dbOpt, mixer.criticLoss()).repeated(rounds);
+      phases.addAll(s.feedback().generatorPhases(tf, la, lf, gOpt, () -> feedbackOptimizer(tf, s, gParams), rounds));
       phases.add(mixerCritic);
     } else {
-      phases.add(Phase.minimize("agent-G", gOpt, la));
+      phases.add(rounds == 1 ? Phase.minimize("agent-G", gOpt, la)
+          : Phase.accumulated("agent-G", gOpt.accumulator(), la, rounds));
     }
-    phases.add(critic);
+    phases.addAll(criticPhases);
 
     ema = new ExponentialMovingAverage(tf, "ema", gParams, s.emaBeta());
     phases.add(Phase.of("ema", ema.update()));

@@ -155,10 +155,26 @@ public final class FewShotExperiment {
     if (!(alpha >= 0 && alpha <= 1)) {
       throw new ConfigException(c.source() + ": key 'alpha': expected a weight in [0, 1], got " + alpha);
     }
-    adaptation = AdaptationSettings.builder().batch(c.getInt("batch")).learningRate((float) c.getDouble("lr"))
+    // The reference's minibatch: rounds of `batch` images summed into one update.
+    int batch = c.getInt("batch");
+    int minibatch = c.has("minibatch") ? c.getInt("minibatch") : batch;
+    if (batch >= 1 && (minibatch < batch || minibatch % batch != 0)) {
+      throw new ConfigException(c.source() + ": key 'minibatch': " + minibatch + " is not a multiple of batch " + batch
+          + " (minibatch = rounds x batch)");
+    }
+    double halfLifeKimg = c.has("ema_half_life_kimg") ? c.getDouble("ema_half_life_kimg") : 0;
+    if (!(halfLifeKimg >= 0)) {
+      throw new ConfigException(c.source() + ": key 'ema_half_life_kimg': expected 0 (use ema_beta) or more, got "
+          + halfLifeKimg);
+    }
+    float emaBeta = halfLifeKimg > 0 ? AdaptationSettings.emaBetaForHalfLife(halfLifeKimg * 1000, minibatch)
+        : (float) c.getDouble("ema_beta");
+    adaptation = AdaptationSettings.builder().batch(batch).learningRate((float) c.getDouble("lr"))
+        .rounds(Math.max(1, minibatch / Math.max(1, batch)))
+        .lazyScaling(c.has("lazy_scaling") && c.getBoolean("lazy_scaling"))
         .feedbackLrFactor((float) c.getDouble("feedback_lr_factor"))
         .mixerCriticLr((float) c.getDouble("mixer_critic_lr"))
-        .r1((float) c.getDouble("r1_gamma"), c.getInt("r1_every")).emaBeta((float) c.getDouble("ema_beta"))
+        .r1((float) c.getDouble("r1_gamma"), c.getInt("r1_every")).emaBeta(emaBeta)
         .feedbackLayers(c.getInt("feedback_layers")).frozenBlocks(c.getInt("freezed_frozen_blocks"))
         .resizeForMixer(c.getBoolean("mixer.resize")).build();
     combined = FeedbackUpdate.combined(alpha);

@@ -92,6 +92,34 @@ class AdaptationTrainingTest {
   }
 
   @Test
+  void theReferenceScheduleAccumulatesRoundsAndRegularisesApart() throws Exception {
+    AdaptationSettings s = settings(FeedbackUpdate.alternate(1, 1)).toBuilder().batch(4).rounds(2).lazyScaling(true)
+        .build();
+    assertEquals(8, s.minibatch());
+    assertEquals(2 / 3f, s.lazyRatio(), 1e-7f);
+    try (AdaptationTraining t = new AdaptationTraining(s, AdaptationMethod.FSGAN, models(), images(5, 16, 1),
+        images(8, 16, 2))) {
+      assertEquals(List.of("agent-La", "agent-Lf", "mixer-D", "agent-D", "agent-D-R1", "ema"),
+          t.training().schedule().names());
+      List<String> lines = t.training().schedule().describe();
+      assertTrue(lines.get(0).contains("accumulated over 2 rounds"), lines.toString());
+      assertTrue(lines.get(1).endsWith("x2") && lines.get(2).endsWith("x2"), "Lf and D_B once per round: " + lines);
+      assertTrue(lines.get(4).contains("accumulated over 2 rounds, every 2 iterations"), lines.toString());
+      HostTensor z = HostTensor.of(new float[2 * 16], 2, 16);
+      HostTensor before = t.sample(z);
+      for (int i = 0; i < 4; i++) {
+        t.iterate();
+      }
+      for (double v : t.metrics().values()) {
+        assertTrue(Double.isFinite(v), t.metrics().toString());
+      }
+      assertTrue(OnnxFixtures.relativeError(t.sample(z), before) > 1e-6, "the accumulated updates moved G");
+    }
+    // Half-life in images: 10 kimg at a minibatch of 16 is stylegan2's 0.5^(16/10000).
+    assertEquals(Math.pow(0.5, 16 / 10_000.0), AdaptationSettings.emaBetaForHalfLife(10_000, 16), 1e-7);
+  }
+
+  @Test
   void mixerOfAnotherResolutionNeedsTheResizeOption() throws Exception {
     FewShotModels m = models();
     FewShotModels bigMixer = new FewShotModels(m.agentG(), m.agentD(),
