@@ -35,8 +35,7 @@ public final class FewShotCommands extends CommandGroup {
     return List.of(new Run(), new MakeData(),
         new PairTraining("pretrain-agent", "demo: train a StyleGAN2 G and D from random ONNX weights on the source domain",
             3000, DemoModels::pretrainAgent),
-        new PairTraining("train-mixer", "demo: train a CycleGAN G_AB and D_B from random ONNX weights on source -> striped pairs",
-            1500, DemoModels::trainMixer),
+        new MixerTraining(),
         new TrainFeatures(), new Benchmark());
   }
 
@@ -118,13 +117,15 @@ public final class FewShotCommands extends CommandGroup {
       o.addOption(Option.builder().longOpt("train").hasArg().desc("target training pool (default 30)").build());
       o.addOption(Option.builder().longOpt("test").hasArg().desc("held-out target images (default 500)").build());
       o.addOption(Option.builder().longOpt("mixer-real").hasArg().desc("striped images for D_B (default 1000)").build());
+      o.addOption(Option.builder().longOpt("target-share").hasArg().argName("S")
+          .desc("share of target-kind animals among the striped images (default 0: source only)").build());
       return o;
     }
 
     @Override
     protected int execute(CommandLine cmd) throws Exception {
       DemoData.ensure(Path.of(cmd.getOptionValue("out")), positiveInt(cmd, "train", 30), positiveInt(cmd, "test", 500),
-          positiveInt(cmd, "mixer-real", 1000));
+          positiveInt(cmd, "mixer-real", 1000), targetShare(cmd));
       return 0;
     }
   }
@@ -177,7 +178,7 @@ public final class FewShotCommands extends CommandGroup {
   }
 
   /** pretrain-agent and train-mixer: a G/D pair from random-weight ONNX files to trained ones. */
-  private static final class PairTraining extends DemoTraining {
+  private static class PairTraining extends DemoTraining {
     private final String name;
     private final String summary;
     private final int iterations;
@@ -216,6 +217,37 @@ public final class FewShotCommands extends CommandGroup {
           Path.of(cmd.getOptionValue("out-d")));
       return 0;
     }
+  }
+
+  /** train-mixer, with the share of target-kind animals in the system it is pretrained on. */
+  private static final class MixerTraining extends PairTraining {
+    MixerTraining() {
+      super("train-mixer", "demo: train a CycleGAN G_AB and D_B from random ONNX weights on animal -> striped pairs",
+          1500, null);
+    }
+
+    @Override
+    protected Options options() {
+      Options o = super.options();
+      o.addOption(Option.builder().longOpt("target-share").hasArg().argName("S")
+          .desc("share of the few-shot target's kind among the system's animals (default 0: source only)").build());
+      return o;
+    }
+
+    @Override
+    protected int execute(CommandLine cmd) throws Exception {
+      DemoModels.trainMixer(input(cmd, "g-init"), input(cmd, "d-init"), budget(cmd), targetShare(cmd),
+          Path.of(cmd.getOptionValue("out-g")), Path.of(cmd.getOptionValue("out-d")));
+      return 0;
+    }
+  }
+
+  static double targetShare(CommandLine cmd) {
+    double s = Command.parseDouble("target-share", cmd.getOptionValue("target-share", "0"));
+    if (!(s >= 0 && s < 1)) {
+      throw new UsageException("--target-share: expected a share in [0, 1), got " + cmd.getOptionValue("target-share"));
+    }
+    return s;
   }
 
   private static final class TrainFeatures extends DemoTraining {

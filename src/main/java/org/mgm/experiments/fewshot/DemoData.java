@@ -28,21 +28,32 @@ public final class DemoData {
 
   /** Renders the folders under {@code root} that do not exist yet. */
   public static void ensure(Path root, int train, int test, int mixerReal) throws IOException {
-    write(root.resolve(TRAIN), Domain.TARGET, train, 11);
-    write(root.resolve(TEST), Domain.TARGET, test, 12);
-    write(root.resolve(MIXER_REAL), Domain.STRIPED, mixerReal, 13);
+    ensure(root, train, test, mixerReal, 0);
+  }
+
+  /**
+   * The same, D_B's real images striped animals of a system in which {@code targetShare} are the
+   * target's kind (0: striped source animals only, the first demo's).
+   */
+  public static void ensure(Path root, int train, int test, int mixerReal, double targetShare) throws IOException {
+    write(root.resolve(TRAIN), "target", () -> DemoDomains.sample(Domain.TARGET, train, 11, null));
+    write(root.resolve(TEST), "target", () -> DemoDomains.sample(Domain.TARGET, test, 12, null));
+    write(root.resolve(MIXER_REAL), "striped", targetShare > 0
+        ? () -> DemoDomains.sampleStripedSystem(mixerReal, 13, targetShare)
+        : () -> DemoDomains.sample(Domain.STRIPED, mixerReal, 13, null));
   }
 
   /** One folder, written under a temporary name and renamed, so a folder that exists is whole. */
-  static void write(Path dir, Domain domain, int n, long seed) throws IOException {
+  static void write(Path dir, String what, java.util.function.Supplier<HostTensor> render) throws IOException {
     if (Files.isDirectory(dir)) {
       return;
     }
-    LOG.info("rendering {} {} images into {}", n, domain.name().toLowerCase(java.util.Locale.ROOT), dir);
+    HostTensor images = render.get();
+    int n = (int) images.shape()[0];
+    LOG.info("rendering {} {} images into {}", n, what, dir);
     Path tmp = dir.resolveSibling("." + dir.getFileName() + ".tmp");
     deleteTree(tmp);
     Files.createDirectories(tmp);
-    HostTensor images = DemoDomains.sample(domain, n, seed, null);
     for (int i = 0; i < n; i++) {
       ImageGrid.writeOne(tmp.resolve(String.format("%05d.png", i)), images, i);
     }

@@ -72,6 +72,29 @@ public final class DemoDomains {
     return domain == Domain.STRIPED ? a.withStripes() : a;
   }
 
+  /**
+   * An animal of the higher-level system's whole population: a TARGET one with probability
+   * {@code targetShare}, else a SOURCE one. With a share of 0 no extra number is drawn, so the
+   * stream is the one {@code draw(SOURCE, rnd)} makes.
+   */
+  public static Animal drawSystem(double targetShare, Random rnd) {
+    if (targetShare <= 0) {
+      return draw(Domain.SOURCE, rnd);
+    }
+    return draw(rnd.nextDouble() < targetShare ? Domain.TARGET : Domain.SOURCE, rnd);
+  }
+
+  /** n striped animals of the system's population ({@link #drawSystem}), NCHW in [-1, 1]. */
+  public static HostTensor sampleStripedSystem(int n, long seed, double targetShare) {
+    Random rnd = new Random(seed);
+    float[] all = new float[n * 3 * SIZE * SIZE];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(render(drawSystem(targetShare, rnd).withStripes(), rnd), 0, all, i * 3 * SIZE * SIZE,
+          3 * SIZE * SIZE);
+    }
+    return HostTensor.of(all, n, 3, SIZE, SIZE);
+  }
+
   /** The image of {@code a}, CHW in [-1, 1], with pixel noise from {@code rnd}. */
   public static float[] render(Animal a, Random rnd) {
     float[] img = new float[3 * SIZE * SIZE];

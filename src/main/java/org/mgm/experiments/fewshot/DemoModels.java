@@ -59,7 +59,17 @@ public final class DemoModels {
 
   /** The mixer: G_AB and D_B on paired SOURCE / STRIPED renders. */
   public static void trainMixer(Path gInit, Path dInit, Budget b, Path gOut, Path dOut) throws IOException {
-    HostTensor[] pairs = pairedPools(b.poolSize());
+    trainMixer(gInit, dInit, b, 0, gOut, dOut);
+  }
+
+  /**
+   * The mixer of a system in which {@code targetShare} of the animals are the few-shot target's
+   * kind: pairs of system animals and the same animals striped. This is Algorithm 1's premise,
+   * a mixer pretrained on the full data of the system, the new agent's population included.
+   */
+  public static void trainMixer(Path gInit, Path dInit, Budget b, double targetShare, Path gOut, Path dOut)
+      throws IOException {
+    HostTensor[] pairs = pairedPools(b.poolSize(), targetShare);
     try (PairedMixerTrainer t = new PairedMixerTrainer(OnnxModelFile.read(gInit), OnnxModelFile.read(dInit), pairs[0],
         pairs[1], b.batch(), 10f, b.seed()); Progress p = Progress.start("train mixer", b.iterations())) {
       for (int i = 0; i < b.iterations(); i++) {
@@ -106,14 +116,14 @@ public final class DemoModels {
     }
   }
 
-  /** SOURCE images and the same animals striped, index for index. */
-  static HostTensor[] pairedPools(int n) {
+  /** System animals ({@link DemoDomains#drawSystem}) and the same animals striped, index for index. */
+  static HostTensor[] pairedPools(int n, double targetShare) {
     java.util.Random rnd = new java.util.Random(PAIR_SEED);
     int per = 3 * DemoDomains.SIZE * DemoDomains.SIZE;
     float[] a = new float[n * per];
     float[] b = new float[n * per];
     for (int i = 0; i < n; i++) {
-      DemoDomains.Animal animal = DemoDomains.draw(Domain.SOURCE, rnd);
+      DemoDomains.Animal animal = DemoDomains.drawSystem(targetShare, rnd);
       long noiseSeed = rnd.nextLong();
       System.arraycopy(DemoDomains.render(animal, new java.util.Random(noiseSeed)), 0, a, i * per, per);
       System.arraycopy(DemoDomains.render(animal.withStripes(), new java.util.Random(noiseSeed)), 0, b, i * per, per);

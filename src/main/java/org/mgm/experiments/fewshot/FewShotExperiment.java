@@ -99,6 +99,8 @@ public final class FewShotExperiment {
   private final Evaluation eval;
   private final boolean renderDemo;
   private final int[] renderCounts;
+  /** Share of target-kind animals among the striped images rendered for D_B (0: source only). */
+  private final double renderTargetShare;
 
   /**
    * How adapted agents are scored.
@@ -134,6 +136,11 @@ public final class FewShotExperiment {
     renderDemo = c.has("data.render_demo") && c.getBoolean("data.render_demo");
     renderCounts = renderDemo ? new int[] {c.getInt("data.render_train"), c.getInt("data.render_test"),
         c.getInt("data.render_mixer_real")} : null;
+    renderTargetShare = c.has("data.render_target_share") ? c.getDouble("data.render_target_share") : 0;
+    if (!(renderTargetShare >= 0 && renderTargetShare < 1)) {
+      throw new ConfigException(c.source() + ": key 'data.render_target_share': expected a share in [0, 1), got "
+          + renderTargetShare);
+    }
     variants = readVariants();
     shots = c.getDoubleList("shots").stream().map(Double::intValue).toList();
     runs = c.getInt("runs");
@@ -226,7 +233,7 @@ public final class FewShotExperiment {
         throw new ConfigException(c.source() + ": data.render_demo needs data.train/test/mixer_real to be "
             + "<dir>/" + DemoData.TRAIN + ", <dir>/" + DemoData.TEST + " and <dir>/" + DemoData.MIXER_REAL);
       }
-      DemoData.ensure(root, renderCounts[0], renderCounts[1], renderCounts[2]);
+      DemoData.ensure(root, renderCounts[0], renderCounts[1], renderCounts[2], renderTargetShare);
     }
   }
 

@@ -39,6 +39,28 @@ class DemoDomainsTest {
   }
 
   @Test
+  void theSystemHoldsTargetAnimalsInItsShareAndNoneAtZero() {
+    // Target animals are shorter than 6 px, source ones at least 6: the length tells them apart.
+    Random r = new Random(5);
+    int targets = 0;
+    int n = 4000;
+    for (int i = 0; i < n; i++) {
+      if (DemoDomains.drawSystem(0.25, r).length() < 6) {
+        targets++;
+      }
+    }
+    assertEquals(0.25, targets / (double) n, 0.03);
+    // Share 0 is the source draw itself, number for number: the first demo's mixer data is unchanged.
+    Random a = new Random(9);
+    Random b = new Random(9);
+    for (int i = 0; i < 50; i++) {
+      assertEquals(DemoDomains.draw(Domain.SOURCE, a), DemoDomains.drawSystem(0, b));
+    }
+    float[] striped = DemoDomains.sampleStripedSystem(3, 1, 0.5).floats();
+    assertEquals(3 * 3 * DemoDomains.SIZE * DemoDomains.SIZE, striped.length);
+  }
+
+  @Test
   void stripesChangeOnlyTheAnimalsPixels() {
     Random r = new Random(3);
     Animal a = DemoDomains.draw(Domain.SOURCE, r);

@@ -55,7 +55,7 @@ class DemoTrainersTest {
 
   @Test
   void pairedMixerLearnsToPaintStripesAndWritesG_ABBack(@TempDir Path tmp) throws Exception {
-    HostTensor[] pairs = DemoModels.pairedPools(64);
+    HostTensor[] pairs = DemoModels.pairedPools(64, 0);
     ModelProto g0 = OnnxModelFile.read(OnnxFixtures.model("cyclegan-resnet", 17));
     HostTensor probe = centre(pairs[0]);
     try (PairedMixerTrainer t = new PairedMixerTrainer(g0, OnnxFixtures.smallPatchCritic(16), probe, centre(pairs[1]),
