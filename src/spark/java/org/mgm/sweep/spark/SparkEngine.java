@@ -38,9 +38,10 @@ public final class SparkEngine implements Engine {
 
     @Override
     public Engine open(SweepSettings settings, Path outputDir) {
-      checkWritable(outputDir);
-      SparkEngine engine = new SparkEngine(settings);
+      boolean existed = Files.exists(outputDir);
+      SparkEngine engine = new SparkEngine(settings); // the master answers first
       try {
+        checkWritable(outputDir);
         if (settings.master().startsWith("spark://")) {
           engine.awaitExecutor(settings);
           engine.checkExecutorsWrite(outputDir);
@@ -48,6 +49,13 @@ public final class SparkEngine implements Engine {
         return engine;
       } catch (RuntimeException e) {
         engine.close();
+        if (!existed) {
+          try {
+            Files.deleteIfExists(outputDir); // made by the check; left only if something else wrote there
+          } catch (IOException notEmpty) {
+            LOG.debug("{} left: {}", outputDir, notEmpty.toString());
+          }
+        }
         throw e;
       }
     }
