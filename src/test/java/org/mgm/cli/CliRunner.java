@@ -28,6 +28,16 @@ public final class CliRunner {
   }
 
   /** Exit 2 and exactly one error line mentioning every fragment. */
+  /** The JSON stdout ends with (an object or a list): what a command prints with --json. */
+  public static String jsonTail(String out) {
+    java.util.List<String> lines = out.lines().toList();
+    int start = 0;
+    while (start < lines.size() && !lines.get(start).startsWith("{") && !lines.get(start).startsWith("[")) {
+      start++;
+    }
+    return String.join("\n", lines.subList(start, lines.size()));
+  }
+
   public static void assertUsageError(Outcome o, String... fragments) {
     assertEquals(2, o.code(), o.err());
     String line = o.err().strip();

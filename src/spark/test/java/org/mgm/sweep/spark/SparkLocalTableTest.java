@@ -30,7 +30,7 @@ class SparkLocalTableTest {
     CliRunner.Outcome spark = CliRunner.run(with("--out", tmp.resolve("spark").toString(), "--engine", "spark",
         "--master", "local[2]"));
     assertEquals(0, spark.code(), spark.err());
-    assertEquals(json(local.out()), json(spark.out()));
+    assertEquals(CliRunner.jsonTail(local.out()), CliRunner.jsonTail(spark.out()));
   }
 
   @Test
@@ -68,15 +68,5 @@ class SparkLocalTableTest {
 
   private static String[] with(String... more) {
     return Stream.concat(Stream.of(TABLE), Stream.of(more)).toArray(String[]::new);
-  }
-
-  /** The JSON object stdout ends with (a table run prints only it with --json). */
-  private static String json(String out) {
-    List<String> lines = out.lines().toList();
-    int start = 0;
-    while (start < lines.size() && !lines.get(start).startsWith("{") && !lines.get(start).startsWith("[")) {
-      start++;
-    }
-    return String.join("\n", lines.subList(start, lines.size()));
   }
 }
