@@ -306,6 +306,7 @@ public final class FewShotCommands extends CommandGroup {
       o.addOption(Option.builder().longOpt("batch").hasArg().desc("default 4").build());
       o.addOption(Option.builder().longOpt("rounds").hasArg().argName("R")
           .desc("rounds per iteration, the reference's minibatch of R x batch (default 1; the reference: 4)").build());
+      o.addOption(Option.builder().longOpt("graph-optimizer").desc("TF Java with Grappler on (default off)").build());
       o.addOption(Option.builder().longOpt("iterations").hasArg().desc("timed iterations, median (default 5)").build());
       o.addOption(Option.builder().longOpt("job").hasArg().argName("G,D,GAB,DB").desc("(internal) the TF run").build());
       o.addOption(Option.builder().longOpt("json").desc("print JSON").build());
@@ -320,7 +321,8 @@ public final class FewShotCommands extends CommandGroup {
       if (cmd.hasOption("job")) {
         Path[] models = java.util.Arrays.stream(cmd.getOptionValue("job").split(",")).map(Path::of).toArray(Path[]::new);
         System.out.println("RESULT " + org.mgm.runtime.Json.writeLine(
-            org.mgm.experiments.fewshot.FewShotBenchmark.tf(models, batch, rounds, iterations, 1)));
+            org.mgm.experiments.fewshot.FewShotBenchmark.tf(models, batch, rounds, cmd.hasOption("graph-optimizer"),
+                iterations, 1)));
         return 0;
       }
       int size = positiveInt(cmd, "size", 32);
@@ -342,8 +344,12 @@ public final class FewShotCommands extends CommandGroup {
           models = tmp + "/g.onnx," + tmp + "/d.onnx," + tmp + "/gab.onnx," + tmp + "/db.onnx";
         }
         List<java.util.Map<String, Object>> rows = new java.util.ArrayList<>();
-        rows.add(BenchmarkJobs.javaJob(List.of("fewshot", "benchmark", "--job", models, "--batch",
-            Integer.toString(batch), "--rounds", Integer.toString(rounds), "--iterations", Integer.toString(iterations))));
+        List<String> job = new java.util.ArrayList<>(List.of("fewshot", "benchmark", "--job", models, "--batch",
+            Integer.toString(batch), "--rounds", Integer.toString(rounds), "--iterations", Integer.toString(iterations)));
+        if (cmd.hasOption("graph-optimizer")) {
+          job.add("--graph-optimizer");
+        }
+        rows.add(BenchmarkJobs.javaJob(job));
         rows.add(BenchmarkJobs.result(BenchmarkJobs.python(List.of("export-tools/bench_fewshot_torch.py", "--size",
             Integer.toString(size), "--batch", Integer.toString(batch), "--rounds", Integer.toString(rounds),
             "--iterations", Integer.toString(iterations)), true), "bench_fewshot_torch.py"));

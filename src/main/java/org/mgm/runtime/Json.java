@@ -132,7 +132,7 @@ public final class Json {
   }
 
   /**
-   * Parses a flat object of numbers and plain strings (what a benchmark child prints); nested
+   * Parses a flat object of numbers, booleans and plain strings (what a benchmark child prints); nested
    * values are rejected, since nothing else is ever read back.
    */
   public static Map<String, Object> parseFlat(String json) {
@@ -152,7 +152,8 @@ public final class Json {
       if (val.startsWith("{") || val.startsWith("[")) {
         throw new IllegalArgumentException("nested value for '" + key + "' in " + json);
       }
-      m.put(key, val.startsWith("\"") ? unquote(val) : val.equals("null") ? Double.NaN : Double.parseDouble(val));
+      m.put(key, val.startsWith("\"") ? unquote(val) : val.equals("null") ? Double.NaN
+          : val.equals("true") || val.equals("false") ? (Object) Boolean.valueOf(val) : Double.parseDouble(val));
     }
     return m;
   }

@@ -151,7 +151,7 @@ public final class AdaptationTraining implements AutoCloseable {
     sampleNoise = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, zDim)));
     samples = agentG.apply(sampleNoise);
 
-    Session session = Sessions.unoptimized(graph);
+    Session session = s.graphOptimizer() ? Sessions.create(graph) : Sessions.unoptimized(graph);
     session.initialize();
     ema.initialize(session);
     training = new Training(graph, session, new Schedule(phases), metrics);

@@ -179,6 +179,7 @@ public final class FewShotExperiment {
     adaptation = AdaptationSettings.builder().batch(batch).learningRate((float) c.getDouble("lr"))
         .rounds(Math.max(1, minibatch / Math.max(1, batch)))
         .lazyScaling(c.has("lazy_scaling") && c.getBoolean("lazy_scaling"))
+        .graphOptimizer(c.has("graph_optimizer") && c.getBoolean("graph_optimizer"))
         .feedbackLrFactor((float) c.getDouble("feedback_lr_factor"))
         .mixerCriticLr((float) c.getDouble("mixer_critic_lr"))
         .r1((float) c.getDouble("r1_gamma"), c.getInt("r1_every")).emaBeta(emaBeta)
