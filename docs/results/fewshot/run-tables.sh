@@ -6,8 +6,8 @@
 #
 #   bash docs/results/fewshot/run-tables.sh [faithful|unseen-target] [extra mgm options]
 #
-# A killed run goes on with `mgm resume <run dir>` (finished cells are kept); with the Spark
-# build, `--engine spark --master 'local[2]' --cell-threads 1` runs two cells at once.
+# Run again after a kill, it resumes the unfinished grid (finished cells are kept); with the
+# Spark build, `--engine spark --master 'local[2]' --cell-threads 1` runs two cells at once.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 which="${1:-faithful}"
@@ -20,8 +20,13 @@ case "$which" in
   *) echo "expected faithful or unseen-target, got '$which'" >&2; exit 2 ;;
 esac
 mkdir -p "$out" runs/fewshot-tables
-./mgm fewshot run --config "$config" "${extra[@]}" --out "runs/fewshot-tables/$which" "$@"
-run=$(ls -td "runs/fewshot-tables/$which"/fewshot-* | head -1)
+run=$(ls -td "runs/fewshot-tables/$which"/fewshot-* 2>/dev/null | head -1 || true)
+if [ -n "$run" ] && [ ! -f "$run/table-fewshot.csv" ]; then
+  ./mgm resume "$run" # an unfinished grid: its finished cells are kept, the others go on
+else
+  ./mgm fewshot run --config "$config" "${extra[@]}" --out "runs/fewshot-tables/$which" "$@"
+  run=$(ls -td "runs/fewshot-tables/$which"/fewshot-* | head -1)
+fi
 python3 - "$run" "$out" <<'EOF'
 import csv, pathlib, sys
 run, out = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
