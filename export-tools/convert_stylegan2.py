@@ -4,7 +4,7 @@ converts directly with convert_stylegan2_pkl.py) to ONNX: the generator (z -> im
 with --input w, optionally with the per-layer noise as inputs) and the discriminator (image -> logit).
 
 Usage: /usr/bin/python3 export-tools/convert_stylegan2.py --checkpoint 550000.pt --size 256
-           --out-generator G.onnx [--out-discriminator D.onnx] [--input z|w] [--noise-inputs]
+           --out-generator G.onnx [--out-discriminator D.onnx] [--input z|w] [--noise-inputs] [--w-output]
            [--fused] [--channel-multiplier 2 --style-dim 512 --n-mlp 8 --opset 17]
        --random instead of --checkpoint exports random weights of the same architecture.
 
@@ -38,6 +38,8 @@ def main():
     p.add_argument("--out-discriminator")
     p.add_argument("--input", choices=["z", "w"], default="z")
     p.add_argument("--noise-inputs", action="store_true", help="the noise maps become graph inputs noise_0..")
+    p.add_argument("--w-output", action="store_true",
+                   help="also output the mapping network's w (for path-length regularisation)")
     p.add_argument("--fused", action="store_true")
     p.add_argument("--batch", type=int, default=2, help="example batch for the export")
     p.add_argument("--opset", type=int, default=17)
@@ -66,7 +68,8 @@ def main():
                 if "g_ema" not in ckpt:
                     raise CheckpointError("%s: no 'g_ema' entry (has %s)" % (a.checkpoint, sorted(ckpt)))
                 load_strict(g, ckpt["g_ema"], a.checkpoint + "[g_ema]")
-            names = export_generator(g, a.out_generator, a.input, a.noise_inputs, a.fused, a.batch, a.opset)
+            names = export_generator(g, a.out_generator, a.input, a.noise_inputs, a.fused, a.batch, a.opset,
+                                     a.w_output)
             print("wrote %s (%d parameters, input %s)" % (a.out_generator, sum(t.numel() for t in g.parameters()), names))
         if a.out_discriminator:
             d = stylegan2.Discriminator(a.size, a.channel_multiplier, channels=channels).eval()

@@ -25,15 +25,25 @@ import org.mgm.feedback.FeedbackUpdate;
  * @param resizeForMixer resize the agent's images to the mixer's resolution when they differ
  * @param lazyScaling the lazy-regularisation correction of stylegan2: with R1 every k iterations,
  *     D's Adam runs at lr·c with betas^c, c = k/(k+1)
+ * @param plWeight path-length regularisation weight (the reference: 2); 0 turns it off. It needs an
+ *     agent G with an output {@code w} (export-tools/convert_stylegan2.py --w-output)
+ * @param plDecay the running mean of path lengths moves by this share each step (0.01)
+ * @param plEvery its lazy interval in iterations (4), with the lazy scaling on G's Adam when
+ *     {@code lazyScaling} is set
  * @param graphOptimizer run TF's Grappler on the training session: at 32×32, 97 instead of 140
  *     ms per iteration, for some 5 s more setup (it optimises each new fetch set once); off by
  *     default, since it also moves the last digits of every figure
  */
 public record AdaptationSettings(int batch, float learningRate, float feedbackLrFactor, float mixerCriticLr,
     float r1Gamma, int r1Every, float emaBeta, FeedbackUpdate feedback, int feedbackLayers, int frozenBlocks,
-    boolean resizeForMixer, long seed, int rounds, boolean lazyScaling, boolean graphOptimizer) {
+    boolean resizeForMixer, long seed, int rounds, boolean lazyScaling, boolean graphOptimizer, float plWeight,
+    float plDecay, int plEvery) {
 
   public AdaptationSettings {
+    if (plWeight < 0 || !(plDecay > 0 && plDecay <= 1) || plEvery < 1) {
+      throw new IllegalArgumentException("path length: weight must be ≥ 0, decay in (0, 1], interval ≥ 1; got "
+          + plWeight + ", " + plDecay + ", " + plEvery);
+    }
     if (batch < 1 || rounds < 1 || r1Every < 0 || feedbackLayers < 0 || frozenBlocks < 0) {
       throw new IllegalArgumentException(
           "batch and rounds must be ≥ 1 and r1_every, feedback_layers, frozen blocks ≥ 0");
@@ -58,6 +68,15 @@ public record AdaptationSettings(int batch, float learningRate, float feedbackLr
     return (float) Math.pow(0.5, minibatch / halfLifeImages);
   }
 
+  public boolean hasPathLength() {
+    return plWeight > 0;
+  }
+
+  /** G's lr and betas exponent under lazy path-length regularisation, as {@link #lazyRatio} for D. */
+  public float pathLengthRatio() {
+    return lazyScaling && hasPathLength() ? plEvery / (plEvery + 1f) : 1f;
+  }
+
   /** D's lr and betas exponent under lazy R1: k/(k+1), or 1 without the scaling or without R1. */
   public float lazyRatio() {
     return lazyScaling && r1Every > 0 ? r1Every / (r1Every + 1f) : 1f;
@@ -75,7 +94,7 @@ public record AdaptationSettings(int batch, float learningRate, float feedbackLr
     return new Builder().batch(batch).learningRate(learningRate).feedbackLrFactor(feedbackLrFactor)
         .mixerCriticLr(mixerCriticLr).r1(r1Gamma, r1Every).emaBeta(emaBeta).feedback(feedback)
         .feedbackLayers(feedbackLayers).frozenBlocks(frozenBlocks).resizeForMixer(resizeForMixer).seed(seed)
-        .rounds(rounds).lazyScaling(lazyScaling).graphOptimizer(graphOptimizer);
+        .rounds(rounds).lazyScaling(lazyScaling).graphOptimizer(graphOptimizer).pathLength(plWeight, plDecay, plEvery);
   }
 
   public static final class Builder {
@@ -94,6 +113,17 @@ public record AdaptationSettings(int batch, float learningRate, float feedbackLr
     private int rounds = 1;
     private boolean lazyScaling;
     private boolean graphOptimizer;
+    private float plWeight;
+    private float plDecay = 0.01f;
+    private int plEvery = 4;
+
+    /** Path-length regularisation: weight (0: off), running-mean decay, lazy interval. */
+    public Builder pathLength(float weight, float decay, int every) {
+      plWeight = weight;
+      plDecay = decay;
+      plEvery = every;
+      return this;
+    }
 
     public Builder graphOptimizer(boolean v) {
       graphOptimizer = v;
@@ -169,7 +199,8 @@ public record AdaptationSettings(int batch, float learningRate, float feedbackLr
 
     public AdaptationSettings build() {
       return new AdaptationSettings(batch, learningRate, feedbackLrFactor, mixerCriticLr, r1Gamma, r1Every, emaBeta,
-          feedback, feedbackLayers, frozenBlocks, resizeForMixer, seed, rounds, lazyScaling, graphOptimizer);
+          feedback, feedbackLayers, frozenBlocks, resizeForMixer, seed, rounds, lazyScaling, graphOptimizer, plWeight,
+          plDecay, plEvery);
     }
   }
 }

@@ -56,6 +56,8 @@ public final class AdaptationTraining implements AutoCloseable {
   public static final String LOSS_CRITIC = "loss_critic";
   public static final String LOSS_FEEDBACK = "loss_feedback";
   public static final String LOSS_MIXER_CRITIC = "loss_mixer_critic";
+  /** The generator output path-length regularisation differentiates against. */
+  public static final String PATH_LENGTH_INPUT = "w";
 
   private final ModelProto agentModel;
   private final ImportedModule agentG;
@@ -83,8 +85,17 @@ public final class AdaptationTraining implements AutoCloseable {
     // The random draws are made in the order of the toolkit's first few-shot trainer, which
     // fixes every stream: z, the shots batch and its mirroring, then the mixer's real batch.
     Operand<TFloat32> z = random.normal(s.batch(), zDim);
+    // The image is G's first output; a G exported with --w-output also has w, which only the
+    // path-length regulariser reads.
+    List<String> gOutputs = models.agentG().getGraph().getOutputList().stream().map(o -> o.getName()).toList();
+    String image = gOutputs.get(0);
+    if (s.hasPathLength() && !gOutputs.contains(PATH_LENGTH_INPUT)) {
+      throw new IllegalArgumentException("agent G: path-length regularisation needs an output '" + PATH_LENGTH_INPUT
+          + "' (the mapping network's w; export G with convert_stylegan2.py --w-output), it has " + gOutputs);
+    }
     agentG = ImportedModule.onnx(graph, models.agentG(), ImportOptions.frozen("agent_g")
-        .withInitializers(method.generatorPolicy()), "agent G");
+        .withInitializers(method.generatorPolicy()).withOutputs(List.of(image))
+        .withTwiceDifferentiable(s.hasPathLength()), "agent G");
     Operand<TFloat32> fake = agentG.apply(z);
 
     Operand<TFloat32> real = ImageBatches.mirrored(tf, random, ImageBatches.draw(tf, random, shots, s.batch()));
@@ -99,7 +110,9 @@ public final class AdaptationTraining implements AutoCloseable {
     metrics.add(LOSS_AGENT, la).add(LOSS_CRITIC, ld);
 
     ParameterList gParams = agentG.parameters();
-    AdamOptimizer gOpt = new AdamOptimizer(tf, "agent_g_adam", gParams, s.learningRate(), 0f, 0.99f, 1e-8f);
+    float cg = s.pathLengthRatio();
+    AdamOptimizer gOpt = new AdamOptimizer(tf, "agent_g_adam", gParams, s.learningRate() * cg, 0f,
+        (float) Math.pow(0.99, cg), 1e-8f);
     // Lazy scaling (stylegan2): R1 is its own update every k iterations, so k + 1 updates share
     // what k would have made; lr·c and betas^c with c = k/(k+1) keep Adam's pace per iteration.
     float c = s.lazyRatio();
@@ -143,6 +156,10 @@ public final class AdaptationTraining implements AutoCloseable {
       phases.add(rounds == 1 ? Phase.minimize("agent-G", gOpt, la)
           : Phase.accumulated("agent-G", gOpt.accumulator(), la, rounds));
     }
+    if (s.hasPathLength()) {
+      // After the generator's main phases, as the reference's G reg step follows G main.
+      phases.add(pathLengthPhase(tf, graph, random, s, gOpt, zDim, image));
+    }
     phases.addAll(criticPhases);
 
     ema = new ExponentialMovingAverage(tf, "ema", gParams, s.emaBeta());
@@ -155,6 +172,41 @@ public final class AdaptationTraining implements AutoCloseable {
     session.initialize();
     ema.initialize(session);
     training = new Training(graph, session, new Schedule(phases), metrics);
+  }
+
+  /**
+   * stylegan2's path-length regularisation, lazily every {@code plEvery} iterations on half a
+   * batch: J = ∂(Σ G(w)·y)/∂w for image-sized noise y/√(HW), a = |J| per sample, the running mean
+   * ā ← ā + decay·(mean a − ā), penalty = every·weight·mean((a − ā)²), whose gradient is second
+   * order through G. Deviation: the toolkit's G has one w for every layer, so |J| is the length
+   * of the gradient with respect to that w, where the reference (one w per layer) averages the
+   * per-layer squared lengths.
+   */
+  private Phase pathLengthPhase(Ops tf, Graph graph, GraphRandom random, AdaptationSettings s, AdamOptimizer gOpt,
+      long zDim, String image) {
+    int batch = Math.max(1, s.batch() / 2);
+    Operand<TFloat32> z = random.normal(batch, zDim);
+    var applied = agentG.apply("agent_g_pl", Map.of(OnnxInputs.first(agentModel), z), List.of(image, PATH_LENGTH_INPUT));
+    @SuppressWarnings("unchecked")
+    Operand<TFloat32> img = (Operand<TFloat32>) applied.output(image);
+    @SuppressWarnings("unchecked")
+    Operand<TFloat32> w = (Operand<TFloat32>) applied.output(PATH_LENGTH_INPUT);
+    long pixels = img.shape().get(2) * img.shape().get(3);
+    Operand<TFloat32> noise = tf.math.div(random.normal(img.shape().asArray()), tf.constant((float) Math.sqrt(pixels)));
+    Operand<TFloat32> dot = tf.sum(tf.math.mul(img, noise), tf.constant(new int[] {0, 1, 2, 3}));
+    Operand<TFloat32> jw = org.mgm.model.Gradients.of(tf, dot, List.of(w)).get(0);
+    Operand<TFloat32> lengths = tf.math.sqrt(tf.sum(tf.math.mul(jw, jw), tf.constant(1)));
+    var mean = org.mgm.model.ResourceVariables.create(tf.withSubScope("path_length"), "path_length", "mean",
+        org.tensorflow.ndarray.NdArrays.scalarOf(0f));
+    Operand<TFloat32> batchMean = tf.math.mean(lengths, tf.constant(0));
+    Operand<TFloat32> moved = tf.math.add(mean.value(), tf.math.mul(tf.constant(s.plDecay()),
+        tf.math.sub(batchMean, mean.value())));
+    var update = tf.assignVariableOp(mean.handle(), moved);
+    Ops after = tf.withControlDependencies(List.of(update));
+    Operand<TFloat32> gap = after.math.sub(lengths, moved);
+    Operand<TFloat32> penalty = after.math.mul(tf.constant(s.plWeight() * s.plEvery()),
+        after.math.mean(after.math.mul(gap, gap), tf.constant(0)));
+    return Phase.accumulated("agent-G-PL", gOpt.accumulator(), penalty, s.rounds()).every(s.plEvery());
   }
 
   /** The reference's separate Lf Adam (β1 0.5), over the layers {@code feedbackLayers} leaves to it. */

@@ -169,6 +169,15 @@ public final class FewShotExperiment {
       throw new ConfigException(c.source() + ": key 'minibatch': " + minibatch + " is not a multiple of batch " + batch
           + " (minibatch = rounds x batch)");
     }
+    if (c.has("pl_weight") && !(c.getDouble("pl_weight") >= 0)) {
+      throw new ConfigException(c.source() + ": key 'pl_weight': expected 0 (off) or more, got " + c.getDouble("pl_weight"));
+    }
+    if (c.has("pl_decay") && !(c.getDouble("pl_decay") > 0 && c.getDouble("pl_decay") <= 1)) {
+      throw new ConfigException(c.source() + ": key 'pl_decay': expected a share in (0, 1], got " + c.getDouble("pl_decay"));
+    }
+    if (c.has("pl_every") && c.getInt("pl_every") < 1) {
+      throw new ConfigException(c.source() + ": key 'pl_every': expected at least 1, got " + c.getInt("pl_every"));
+    }
     double halfLifeKimg = c.has("ema_half_life_kimg") ? c.getDouble("ema_half_life_kimg") : 0;
     if (!(halfLifeKimg >= 0)) {
       throw new ConfigException(c.source() + ": key 'ema_half_life_kimg': expected 0 (use ema_beta) or more, got "
@@ -180,6 +189,8 @@ public final class FewShotExperiment {
         .rounds(Math.max(1, minibatch / Math.max(1, batch)))
         .lazyScaling(c.has("lazy_scaling") && c.getBoolean("lazy_scaling"))
         .graphOptimizer(c.has("graph_optimizer") && c.getBoolean("graph_optimizer"))
+        .pathLength(c.has("pl_weight") ? (float) c.getDouble("pl_weight") : 0f,
+            c.has("pl_decay") ? (float) c.getDouble("pl_decay") : 0.01f, c.has("pl_every") ? c.getInt("pl_every") : 4)
         .feedbackLrFactor((float) c.getDouble("feedback_lr_factor"))
         .mixerCriticLr((float) c.getDouble("mixer_critic_lr"))
         .r1((float) c.getDouble("r1_gamma"), c.getInt("r1_every")).emaBeta(emaBeta)
@@ -248,6 +259,14 @@ public final class FewShotExperiment {
 
   /** Every folder has images and the training pool has enough for the largest shot count. */
   public void checkData() throws IOException {
+    if (adaptation.hasPathLength()) {
+      List<String> outputs = OnnxModelFile.read(agentG).getGraph().getOutputList().stream().map(o -> o.getName()).toList();
+      if (!outputs.contains(AdaptationTraining.PATH_LENGTH_INPUT)) {
+        throw new ConfigException(c.source() + ": key 'pl_weight': " + agentG + " has no output 'w' (outputs "
+            + outputs + "); export G with convert_stylegan2.py --w-output, or add it with "
+            + "export-tools/onnx_copy_initializers.py, or set pl_weight: 0");
+      }
+    }
     int pool = ImageFolder.list(trainDir).size();
     ImageFolder.list(testDir);
     ImageFolder.list(mixerRealDir);

@@ -119,6 +119,49 @@ class AdaptationTrainingTest {
     assertEquals(Math.pow(0.5, 16 / 10_000.0), AdaptationSettings.emaBetaForHalfLife(10_000, 16), 1e-7);
   }
 
+  /** The tiny StyleGAN2 G, with w as a second output, as export-tools writes it. */
+  private static ModelProto generatorWithW(Path dir) throws Exception {
+    Path file = dir.resolve("g-w.onnx");
+    Process p = new ProcessBuilder(org.mgm.model.TorchReference.PYTHON, "export-tools/convert_stylegan2.py", "--random",
+        "--tiny", "--size", "16", "--style-dim", "16", "--n-mlp", "2", "--w-output", "--out-generator", file.toString())
+        .redirectErrorStream(true).start();
+    String log = new String(p.getInputStream().readAllBytes());
+    assertEquals(0, p.waitFor(), log);
+    return OnnxModelFile.read(file);
+  }
+
+  @Test
+  void pathLengthRegularisationMovesGAndItsRunningMean(@TempDir Path tmp) throws Exception {
+    FewShotModels m = models();
+    FewShotModels withW = new FewShotModels(generatorWithW(tmp), m.agentD(), m.mixer());
+    AdaptationSettings s = settings(null).toBuilder().pathLength(2f, 0.01f, 2).lazyScaling(true).build();
+    assertEquals(2 / 3f, s.pathLengthRatio(), 1e-7f);
+    try (AdaptationTraining t = new AdaptationTraining(s, AdaptationMethod.FREEZED, withW, images(5, 16, 1),
+        images(8, 16, 2))) {
+      assertEquals(List.of("agent-G", "agent-G-PL", "agent-D", "agent-D-R1", "ema"), t.training().schedule().names());
+      var mean = t.training().graph().operation("path_length/mean_read");
+      float before = readScalar(t, mean);
+      t.iterate(); // iteration 1: no path-length step (every 2)
+      assertEquals(before, readScalar(t, mean));
+      HostTensor z = HostTensor.of(new float[2 * 16], 2, 16);
+      HostTensor g1 = t.sample(z);
+      t.iterate(); // iteration 2: the path-length step, second order through G
+      float after = readScalar(t, mean);
+      assertTrue(after > 0 && Float.isFinite(after), "the running mean of path lengths moved: " + after);
+      assertTrue(OnnxFixtures.relativeError(t.sample(z), g1) > 1e-7, "G moved");
+    }
+    // The first demo's kind of G (image only) cannot be path-length regularised: one named error.
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new AdaptationTraining(s,
+        AdaptationMethod.FREEZED, m, images(5, 16, 1), images(8, 16, 2)));
+    assertTrue(e.getMessage().contains("needs an output 'w'") && e.getMessage().contains("--w-output"), e.getMessage());
+  }
+
+  private static float readScalar(AdaptationTraining t, org.tensorflow.GraphOperation op) {
+    try (var r = t.training().session().runner().fetch(op.output(0)).run()) {
+      return ((org.tensorflow.types.TFloat32) r.get(0)).getFloat();
+    }
+  }
+
   @Test
   void mixerOfAnotherResolutionNeedsTheResizeOption() throws Exception {
     FewShotModels m = models();
