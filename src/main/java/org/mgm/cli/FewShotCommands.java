@@ -307,6 +307,8 @@ public final class FewShotCommands extends CommandGroup {
       o.addOption(Option.builder().longOpt("rounds").hasArg().argName("R")
           .desc("rounds per iteration, the reference's minibatch of R x batch (default 1; the reference: 4)").build());
       o.addOption(Option.builder().longOpt("graph-optimizer").desc("TF Java with Grappler on (default off)").build());
+      o.addOption(Option.builder().longOpt("path-length").desc("TF Java with path-length regularisation every 4 "
+          + "iterations (an agent G with a w output; the PyTorch twin has none)").build());
       o.addOption(Option.builder().longOpt("iterations").hasArg().desc("timed iterations, median (default 5)").build());
       o.addOption(Option.builder().longOpt("job").hasArg().argName("G,D,GAB,DB").desc("(internal) the TF run").build());
       o.addOption(Option.builder().longOpt("json").desc("print JSON").build());
@@ -322,7 +324,7 @@ public final class FewShotCommands extends CommandGroup {
         Path[] models = java.util.Arrays.stream(cmd.getOptionValue("job").split(",")).map(Path::of).toArray(Path[]::new);
         System.out.println("RESULT " + org.mgm.runtime.Json.writeLine(
             org.mgm.experiments.fewshot.FewShotBenchmark.tf(models, batch, rounds, cmd.hasOption("graph-optimizer"),
-                iterations, 1)));
+                cmd.hasOption("path-length"), iterations, 1)));
         return 0;
       }
       int size = positiveInt(cmd, "size", 32);
@@ -332,13 +334,19 @@ public final class FewShotCommands extends CommandGroup {
       Path tmp = Files.createTempDirectory("mgm-fewshot-bench");
       try {
         String models;
+        boolean pathLength = cmd.hasOption("path-length");
         if (size == 32) {
-          models = "models/fewshot-demo/agent-g.onnx,models/fewshot-demo/agent-d.onnx,"
+          models = (pathLength ? "models/fewshot-faithful/agent-g.onnx" : "models/fewshot-demo/agent-g.onnx")
+              + ",models/fewshot-demo/agent-d.onnx,"
               + "models/fewshot-demo/mixer-g.onnx,models/fewshot-demo/mixer-d.onnx";
         } else {
           System.err.println("making full-size random StyleGAN2-256 and CycleGAN with export-tools ...");
-          BenchmarkJobs.python(List.of("export-tools/convert_stylegan2.py", "--random", "--size", "256",
-              "--out-generator", tmp + "/g.onnx", "--out-discriminator", tmp + "/d.onnx"), false);
+          List<String> export = new java.util.ArrayList<>(List.of("export-tools/convert_stylegan2.py", "--random", "--size",
+              "256", "--out-generator", tmp + "/g.onnx", "--out-discriminator", tmp + "/d.onnx"));
+          if (pathLength) {
+            export.add("--w-output");
+          }
+          BenchmarkJobs.python(export, false);
           BenchmarkJobs.python(List.of("export-tools/convert_cyclegan.py", "--random", "--out-generator",
               tmp + "/gab.onnx", "--out-discriminator", tmp + "/db.onnx"), false);
           models = tmp + "/g.onnx," + tmp + "/d.onnx," + tmp + "/gab.onnx," + tmp + "/db.onnx";
@@ -348,6 +356,9 @@ public final class FewShotCommands extends CommandGroup {
             Integer.toString(batch), "--rounds", Integer.toString(rounds), "--iterations", Integer.toString(iterations)));
         if (cmd.hasOption("graph-optimizer")) {
           job.add("--graph-optimizer");
+        }
+        if (pathLength) {
+          job.add("--path-length");
         }
         rows.add(BenchmarkJobs.javaJob(job));
         rows.add(BenchmarkJobs.result(BenchmarkJobs.python(List.of("export-tools/bench_fewshot_torch.py", "--size",
@@ -364,6 +375,11 @@ public final class FewShotCommands extends CommandGroup {
           }
           System.out.printf("(FreezeD-A alternating iteration at %dx%d, batch %d x %d rounds, median of %d; %d cores)%n",
               size, size, batch, rounds, iterations, Runtime.getRuntime().availableProcessors());
+          if (pathLength) {
+            System.out.printf(java.util.Locale.ROOT, "TF Java with path-length regularisation every 4: %.1f ms per "
+                + "iteration over 8 (the PyTorch twin has none)%n",
+                (Double) rows.get(0).get("mean_ms_per_iteration_with_path_length"));
+          }
         }
         return 0;
       } finally {
