@@ -44,6 +44,7 @@ cases=(
   "mgm fewshot run --config configs/fewshot-demo.yaml --set data.train=$w/empty-folder"
   "mgm fewshot run --config configs/fewshot-demo.yaml --set minibatch=6 --out $w/runs"
   "mgm fewshot run --config configs/fewshot-demo.yaml --set ema_half_life_kimg=-1 --out $w/runs"
+  "mgm fewshot run --config configs/fewshot-demo.yaml --set pl_weight=2 --out $w/runs"
   "mgm fewshot make-data --out $w/demo --target-share 1.5"
   "mgm inspect $w/dir.onnx"
   "mgm inspect $w/garbage.onnx"
