@@ -87,7 +87,7 @@ public final class AdaptationTraining implements AutoCloseable {
     Operand<TFloat32> z = random.normal(s.batch(), zDim);
     // The image is G's first output; a G exported with --w-output also has w, which only the
     // path-length regulariser reads.
-    List<String> gOutputs = models.agentG().getGraph().getOutputList().stream().map(o -> o.getName()).toList();
+    List<String> gOutputs = OnnxInputs.outputNames(models.agentG());
     String image = gOutputs.get(0);
     if (s.hasPathLength() && !gOutputs.contains(PATH_LENGTH_INPUT)) {
       throw new IllegalArgumentException("agent G: path-length regularisation needs an output '" + PATH_LENGTH_INPUT

@@ -260,7 +260,7 @@ public final class FewShotExperiment {
   /** Every folder has images and the training pool has enough for the largest shot count. */
   public void checkData() throws IOException {
     if (adaptation.hasPathLength()) {
-      List<String> outputs = OnnxModelFile.read(agentG).getGraph().getOutputList().stream().map(o -> o.getName()).toList();
+      List<String> outputs = OnnxInputs.outputNames(OnnxModelFile.read(agentG));
       if (!outputs.contains(AdaptationTraining.PATH_LENGTH_INPUT)) {
         throw new ConfigException(c.source() + ": key 'pl_weight': " + agentG + " has no output 'w' (outputs "
             + outputs + "); export G with convert_stylegan2.py --w-output, or add it with "

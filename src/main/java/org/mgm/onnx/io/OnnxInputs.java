@@ -29,4 +29,9 @@ public final class OnnxInputs {
     return m.getGraph().getInputList().stream().filter(v -> !inits.contains(v.getName())).findFirst()
         .orElseThrow(() -> new OnnxFormatException("the model has no data input"));
   }
+
+  /** The graph's output names, in order (a generator's image first; w beside it when exported). */
+  public static java.util.List<String> outputNames(ModelProto m) {
+    return m.getGraph().getOutputList().stream().map(o -> o.getName()).toList();
+  }
 }
