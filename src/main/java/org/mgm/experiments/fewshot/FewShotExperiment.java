@@ -332,11 +332,14 @@ public final class FewShotExperiment {
     Path table = dir.path().toAbsolutePath().normalize();
     List<org.mgm.sweep.Cell> out = new ArrayList<>();
     for (int shots : shots()) {
+      // A run's subset depends on the shot count and the run, not the variant: saved once.
+      for (int r = 0; r < runs; r++) {
+        FewShotSubset.save(dir.resolve("subsets").resolve(shots + "shot-run" + r + ".txt"),
+            FewShotSubset.choose(trainFiles, shots, seed + r));
+      }
       for (Variant v : variants) {
         for (int r = 0; r < runs; r++) {
-          FewShotSubset.save(dir.resolve("subsets").resolve(shots + "shot-run" + r + ".txt"),
-              FewShotSubset.choose(trainFiles, shots, seed + r));
-          String name = v.label() + "-" + shots + "shot-run" + r;
+          String name = cellName(v, shots, r);
           Map<String, String> p = new LinkedHashMap<>();
           p.put("config", yaml);
           p.put("method", v.method().name());
@@ -376,7 +379,7 @@ public final class FewShotExperiment {
   private void runCell(Variant v, int shots, int r, Path table, Path cellDir, FewShotModels models, HostTensor test,
       HostTensor mixerReal, List<Path> chosen, int resolution) throws IOException {
     boolean skip = skipUnreadable;
-    String name = v.label() + "-" + shots + "shot-run" + r;
+    String name = cellName(v, shots, r);
     int samples = eval.samples();
     long start = System.nanoTime();
     try (FeatureNetwork net = new FeatureNetwork(features)) {
@@ -423,6 +426,11 @@ public final class FewShotExperiment {
             (System.nanoTime() - start) / 1e9));
       }
     }
+  }
+
+  /** A cell's name and directory under cells/, which the grid and the training agree on. */
+  private static String cellName(Variant v, int shots, int run) {
+    return v.label() + "-" + shots + "shot-run" + run;
   }
 
   /** The variant of a cell's {@code method} and {@code variant} parameters. */
