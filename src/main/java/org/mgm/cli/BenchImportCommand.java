@@ -39,6 +39,8 @@ final class BenchImportCommand extends Command {
     o.addOption(Option.builder().longOpt("iterations").hasArg().argName("N").desc("timed runs, median (default 10)").build());
     o.addOption(Option.builder().longOpt("job").hasArg().argName("tf|ort").desc("(internal) one engine in this JVM: tf, tf-nhwc or ort").build());
     o.addOption(Option.builder().longOpt("json").desc("print JSON").build());
+    o.addOption(Option.builder().longOpt("trace")
+        .desc("also trace one TF forward+backward: kernel ms per op type, peak live tensor MB").build());
     return o;
   }
 
@@ -49,8 +51,8 @@ final class BenchImportCommand extends Command {
     if (cmd.hasOption("job")) {
       Path model = Path.of(cmd.getOptionValue("model"));
       Map<String, Object> r = switch (cmd.getOptionValue("job")) {
-        case "tf" -> ImportBenchmark.tf(model, batch, iterations, 2, ConvLayout.NATIVE_NCHW);
-        case "tf-nhwc" -> ImportBenchmark.tf(model, batch, iterations, 2, ConvLayout.TRANSPOSED_NHWC);
+        case "tf" -> ImportBenchmark.tf(model, batch, iterations, 2, ConvLayout.NATIVE_NCHW, cmd.hasOption("trace"));
+        case "tf-nhwc" -> ImportBenchmark.tf(model, batch, iterations, 2, ConvLayout.TRANSPOSED_NHWC, cmd.hasOption("trace"));
         case "ort" -> ImportBenchmark.ort(model, batch, iterations, 2);
         default -> throw new UsageException("--job: expected tf, tf-nhwc or ort");
       };
@@ -70,8 +72,12 @@ final class BenchImportCommand extends Command {
     try {
       List<Map<String, Object>> rows = new ArrayList<>();
       for (String job : List.of("tf", "tf-nhwc", "ort")) {
-        rows.add(BenchmarkJobs.javaJob(List.of("bench-import", "--job", job, "--model", model.toString(),
-            "--batch", Long.toString(batch), "--iterations", Integer.toString(iterations))));
+        List<String> args = new ArrayList<>(List.of("bench-import", "--job", job, "--model", model.toString(),
+            "--batch", Long.toString(batch), "--iterations", Integer.toString(iterations)));
+        if (cmd.hasOption("trace")) {
+          args.add("--trace");
+        }
+        rows.add(BenchmarkJobs.javaJob(args));
       }
       if (!cmd.hasOption("model")) {
         rows.add(BenchmarkJobs.result(BenchmarkJobs.python(List.of("export-tools/bench_torch.py", "--arch", "cyclegan-full", "--batch",
@@ -88,6 +94,13 @@ final class BenchImportCommand extends Command {
         }
         System.out.println("(" + model.getFileName() + ", batch " + batch + ", median of " + iterations + " runs; "
             + Runtime.getRuntime().availableProcessors() + " cores)");
+        for (Map<String, Object> r : rows) {
+          if (r.containsKey("trace_top_op_types")) {
+            System.out.printf(Locale.ROOT, "trace, %s: kernels %.0f ms in all, peak live tensors %.0f MB (allocator %s); %s%n",
+                r.get("engine"), (Double) r.get("trace_kernel_ms"), (Double) r.get("trace_peak_live_tensor_mb"),
+                r.get("trace_allocators"), r.get("trace_top_op_types"));
+          }
+        }
       }
       return 0;
     } finally {

@@ -22,8 +22,12 @@ import org.mgm.tensor.HostTensor;
 public final class ImportBenchmark {
   private ImportBenchmark() {}
 
+  /**
+   * @param trace also trace one forward + backward run with TF's step stats (the trace_* fields:
+   *     kernel time per op type and the peak of live tensor bytes, see {@link StepStatsSummary})
+   */
   public static Map<String, Object> tf(Path model, long batch, int iterations, int warmup,
-      org.mgm.onnx.importer.ConvLayout layout) throws IOException {
+      org.mgm.onnx.importer.ConvLayout layout, boolean trace) throws IOException {
     long t0 = System.nanoTime();
     ModelProto m = OnnxModelFile.read(model);
     Map<String, Object> r = new LinkedHashMap<>();
@@ -38,8 +42,12 @@ public final class ImportBenchmark {
       var vj = s.vectorJacobian(output, List.of(input));
       HostTensor ones = ones(s.infer(in).get(output).shape());
       r.put("forward_backward_ms", org.mgm.runtime.MedianTime.millis(() -> s.runVectorJacobian(vj, in, ones), iterations, warmup));
+      // after the timed runs, so that tracing's own bookkeeping is not in the peak RSS of those
+      r.put("peak_rss_mb", peakRssMb());
+      if (trace) {
+        r.putAll(s.traceVectorJacobian(vj, in, ones).toMap(8));
+      }
     }
-    r.put("peak_rss_mb", peakRssMb());
     return r;
   }
 

@@ -75,28 +75,7 @@ public final class ImportedSession implements AutoCloseable {
       List<Output<?>> fetches, List<String> names) {
     List<Tensor> owned = new ArrayList<>();
     try {
-      Session.Runner runner = session.runner();
-      for (Map.Entry<Output<?>, HostTensor> e : extra.entrySet()) {
-        Tensor t = toGraphType(e.getValue(), e.getKey()).toTf();
-        owned.add(t);
-        runner.feed(e.getKey(), t);
-      }
-      for (Map.Entry<String, Output<?>> in : imported.inputs().entrySet()) {
-        HostTensor v = feeds.get(in.getKey());
-        if (v == null) {
-          throw new OnnxFormatException("no value given for input '" + in.getKey() + "'; inputs are "
-              + imported.inputs().keySet());
-        }
-        Tensor t = toGraphType(v, in.getValue()).toTf();
-        owned.add(t);
-        runner.feed(in.getValue(), t);
-      }
-      for (Map.Entry<String, Output<?>> p : imported.fed().entrySet()) {
-        HostTensor v = feeds.getOrDefault(p.getKey(), imported.fedValues().get(p.getKey()));
-        Tensor t = toGraphType(v, p.getValue()).toTf();
-        owned.add(t);
-        runner.feed(p.getValue(), t);
-      }
+      Session.Runner runner = fed(feeds, extra, owned);
       for (Output<?> f : fetches) {
         runner.fetch(f);
       }
@@ -107,6 +86,50 @@ public final class ImportedSession implements AutoCloseable {
         }
       }
       return out;
+    } finally {
+      owned.forEach(Tensor::close);
+    }
+  }
+
+  /** A runner with the inputs, FED initializers and {@code extra} fed; the tensors made go to {@code owned}. */
+  private Session.Runner fed(Map<String, HostTensor> feeds, Map<Output<?>, HostTensor> extra, List<Tensor> owned) {
+    Session.Runner runner = session.runner();
+    for (Map.Entry<Output<?>, HostTensor> e : extra.entrySet()) {
+      Tensor t = toGraphType(e.getValue(), e.getKey()).toTf();
+      owned.add(t);
+      runner.feed(e.getKey(), t);
+    }
+    for (Map.Entry<String, Output<?>> in : imported.inputs().entrySet()) {
+      HostTensor v = feeds.get(in.getKey());
+      if (v == null) {
+        throw new OnnxFormatException("no value given for input '" + in.getKey() + "'; inputs are "
+            + imported.inputs().keySet());
+      }
+      Tensor t = toGraphType(v, in.getValue()).toTf();
+      owned.add(t);
+      runner.feed(in.getValue(), t);
+    }
+    for (Map.Entry<String, Output<?>> p : imported.fed().entrySet()) {
+      HostTensor v = feeds.getOrDefault(p.getKey(), imported.fedValues().get(p.getKey()));
+      Tensor t = toGraphType(v, p.getValue()).toTf();
+      owned.add(t);
+      runner.feed(p.getValue(), t);
+    }
+    return runner;
+  }
+
+  /**
+   * One traced run of {@link #runVectorJacobian}: TF's step stats, for finding where the time
+   * and the memory of forward + backward go.
+   */
+  public StepStatsSummary traceVectorJacobian(VectorJacobian vj, Map<String, HostTensor> feeds, HostTensor v) {
+    List<Tensor> owned = new ArrayList<>();
+    try {
+      Session.Runner runner = fed(feeds, Map.of(vj.cotangent(), v), owned);
+      for (Output<?> g : vj.gradients()) {
+        runner.fetch(g);
+      }
+      return StepStatsSummary.trace(runner);
     } finally {
       owned.forEach(Tensor::close);
     }
