@@ -49,7 +49,7 @@ public record StepStatsSummary(Map<String, OpTime> byType, double kernelMs, doub
   }
 
   public static StepStatsSummary of(RunMetadata md) {
-    Map<String, double[]> types = new TreeMap<>();
+    Map<String, OpTime> types = new TreeMap<>();
     List<long[]> events = new ArrayList<>();
     TreeSet<String> allocators = new TreeSet<>();
     double kernelMs = 0;
@@ -58,9 +58,7 @@ public record StepStatsSummary(Map<String, OpTime> byType, double kernelMs, doub
         Matcher m = TYPE.matcher(n.getTimelineLabel());
         String type = m.find() ? m.group(1) : n.getNodeName();
         double ms = n.getAllEndRelMicros() / 1000.0;
-        double[] t = types.computeIfAbsent(type, k -> new double[2]);
-        t[0] += ms;
-        t[1]++;
+        types.merge(type, new OpTime(ms, 1), (a, b) -> new OpTime(a.ms() + b.ms(), a.count() + b.count()));
         kernelMs += ms;
         for (AllocatorMemoryUsed mem : n.getMemoryList()) {
           allocators.add(mem.getAllocatorName());
@@ -71,6 +69,8 @@ public record StepStatsSummary(Map<String, OpTime> byType, double kernelMs, doub
         }
       }
     }
+    // Records carry microseconds only: within one microsecond, frees go first, so the replayed
+    // peak is never above what was live at once.
     events.sort(Comparator.comparingLong((long[] e) -> e[0]).thenComparingLong(e -> e[1]));
     long live = 0;
     long peak = 0;
@@ -79,8 +79,8 @@ public record StepStatsSummary(Map<String, OpTime> byType, double kernelMs, doub
       peak = Math.max(peak, live);
     }
     Map<String, OpTime> sorted = new LinkedHashMap<>();
-    types.entrySet().stream().sorted((a, b) -> Double.compare(b.getValue()[0], a.getValue()[0]))
-        .forEach(e -> sorted.put(e.getKey(), new OpTime(e.getValue()[0], (int) e.getValue()[1])));
+    types.entrySet().stream().sorted((a, b) -> Double.compare(b.getValue().ms(), a.getValue().ms()))
+        .forEach(e -> sorted.put(e.getKey(), e.getValue()));
     return new StepStatsSummary(sorted, kernelMs, peak / 1e6, List.copyOf(allocators));
   }
 
