@@ -235,11 +235,78 @@ class OpGradientTest {
       String filled = b.node("ConstantOfShape", List.of(g), List.of(), attr("value", HostTensor.of(new float[] {2f}, 1)));
       b.node("Mul", List.of("x", filled), List.of("out"));
     }, new long[] {3, 4}));
+    c.addAll(channelsLastChains());
     List<Arguments> a = new ArrayList<>();
     for (Case k : c) {
       a.add(Arguments.of(k));
     }
     return a.stream();
+  }
+
+  /**
+   * Op chains between convolutions, where the NHWC import keeps activations channels-last: every
+   * op that follows the layout, operands that must be transposed to broadcast (a [C, 1, 1] bias,
+   * an NCHW graph input), and ops that need the NCHW form back (ReduceMean, Reshape).
+   */
+  private static List<Case> channelsLastChains() {
+    List<Case> c = new ArrayList<>();
+    c.add(resnetBlockChain());
+    c.add(new Case("Chain-broadcast-operands", 13,
+        new LinkedHashMap<>(Map.of("x", new long[] {2, 3, 5, 5}, "y", new long[] {2, 4, 5, 5})), false, b -> {
+          b.initializer("w", random(new long[] {4, 3, 3, 3}, 1, false));
+          b.initializer("bias3", random(new long[] {4, 1, 1}, 2, false));
+          b.initializer("row", random(new long[] {5}, 3, true));
+          b.initializer("half", HostTensor.of(new float[] {0.5f}));
+          b.initializer("s", random(new long[] {4}, 4, true));
+          b.initializer("t", random(new long[] {4}, 5, false));
+          b.initializer("m", random(new long[] {4}, 6, false));
+          b.initializer("v", random(new long[] {4}, 7, true));
+          b.initializer("zpads", HostTensor.of(new long[] {0, 0, 1, 0, 0, 0, 0, 2}, 8));
+          b.initializer("axes", HostTensor.of(new long[] {2, 3}, 2));
+          String h = b.node("Conv", List.of("x", "w"), List.of(), attr("pads", new long[] {1, 1, 1, 1}));
+          h = b.node("Add", List.of("bias3", h), List.of());  // twin on the right
+          h = b.node("Mul", List.of(h, "y"), List.of());       // NCHW graph input alongside
+          h = b.node("Div", List.of(h, "row"), List.of());     // [W] broadcasts along W, not C
+          h = b.node("LeakyRelu", List.of(h), List.of(), attr("alpha", 0.2f));
+          h = b.node("BatchNormalization", List.of(h, "s", "t", "m", "v"), List.of());
+          h = b.node("Pow", List.of(b.node("Sigmoid", List.of(h), List.of()), "half"), List.of());
+          h = b.node("Pad", List.of(h, "zpads"), List.of());
+          String mean = b.node("ReduceMean", List.of(h), List.of(), attr("axes", new long[] {2, 3}));
+          b.node("Sub", List.of(h, mean), List.of("out"));
+        }, new long[] {2, 4, 6, 7}));
+    c.add(new Case("Chain-resize-conv", 13, Map.of("x", new long[] {1, 2, 3, 4}), false, b -> {
+      b.initializer("scales", HostTensor.of(new float[] {1, 1, 2, 2}, 4));
+      b.initializer("w", random(new long[] {3, 2, 3, 3}, 1, false));
+      b.initializer("shape", HostTensor.of(new long[] {1, -1}, 2));
+      String h = b.node("Resize", List.of("x", "", "scales"), List.of(), attr("mode", "nearest"),
+          attr("coordinate_transformation_mode", "asymmetric"), attr("nearest_mode", "floor"));
+      h = b.node("Conv", List.of(h, "w"), List.of(), attr("pads", new long[] {1, 1, 1, 1}));
+      h = b.node("Exp", List.of(b.node("Neg", List.of(h), List.of())), List.of());
+      b.node("Reshape", List.of(h, "shape"), List.of("out"));  // NCHW order of the flattened values
+    }, new long[] {1, 3 * 6 * 8}));
+    return c;
+  }
+
+  /** Pad → Conv → InstanceNorm → Relu, a residual Add, ConvTranspose → Tanh: CycleGAN's op mix. */
+  static Case resnetBlockChain() {
+    return new Case("Chain-resnet-block", 13, Map.of("x", new long[] {2, 3, 6, 6}), false, b -> {
+      b.initializer("w1", random(new long[] {4, 3, 3, 3}, 1, false));
+      b.initializer("b1", random(new long[] {4}, 2, false));
+      b.initializer("w2", random(new long[] {4, 4, 3, 3}, 3, false));
+      b.initializer("s", random(new long[] {4}, 4, true));
+      b.initializer("t", random(new long[] {4}, 5, false));
+      b.initializer("pads", HostTensor.of(new long[] {0, 0, 1, 1, 0, 0, 1, 1}, 8));
+      b.initializer("wt", random(new long[] {4, 2, 3, 3}, 6, false));
+      String h = b.node("Conv", List.of("x", "w1", "b1"), List.of(), attr("pads", new long[] {1, 1, 1, 1}));
+      h = b.node("InstanceNormalization", List.of(h, "s", "t"), List.of(), attr("epsilon", 1e-5f));
+      h = b.node("Relu", List.of(h), List.of());
+      String r = b.node("Pad", List.of(h, "pads"), List.of(), attr("mode", "reflect"));
+      r = b.node("Conv", List.of(r, "w2"), List.of());
+      h = b.node("Add", List.of(h, r), List.of());
+      h = b.node("ConvTranspose", List.of(h, "wt"), List.of(), attr("strides", new long[] {2, 2}),
+          attr("pads", new long[] {1, 1, 1, 1}), attr("output_padding", new long[] {1, 1}));
+      b.node("Tanh", List.of(h), List.of("out"));
+    }, new long[] {2, 2, 12, 12});
   }
 
   private static Case conv(String name, long[] w, long group, org.mgm.onnx.proto.OnnxModelProto.AttributeProto... a) {
@@ -250,7 +317,7 @@ class OpGradientTest {
     }, null);
   }
 
-  private static ModelProto model(Case k) {
+  static ModelProto model(Case k) {
     OnnxGraphBuilder b = new OnnxGraphBuilder(k.name, k.opset);
     // "runtime" cases declare a symbolic batch so that shape arithmetic cannot be folded at import.
     k.inputs.forEach((n, s) -> b.input(n, F, k.name.contains("runtime") ? symbolicBatch(s) : s));
@@ -265,7 +332,7 @@ class OpGradientTest {
     return s;
   }
 
-  private static Map<String, HostTensor> inputs(Case k) {
+  static Map<String, HostTensor> inputs(Case k) {
     Map<String, HostTensor> in = new LinkedHashMap<>();
     long seed = 10;
     for (Map.Entry<String, long[]> e : k.inputs.entrySet()) {

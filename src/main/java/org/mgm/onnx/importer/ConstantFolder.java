@@ -66,6 +66,11 @@ final class ConstantFolder implements AutoCloseable {
     TfEmitter tf = new TfEmitter(ops.scope().withSubScope("fold" + counter++), options.options().floatType());
     Output<?>[] outs = registry.handler(n.getOpType())
         .emit(new NodeContext(n, label, opset, scratch, tf, options.options()));
+    for (int i = 0; i < outs.length; i++) {
+      if (outs[i] == null && i < n.getOutputCount()) {
+        outs[i] = scratch.value(n.getOutput(i), label);  // a channels-last result, in NCHW
+      }
+    }
     List<HostTensor> values = new ArrayList<>();
     Session.Runner r = session.runner();
     for (Output<?> o : outs) {

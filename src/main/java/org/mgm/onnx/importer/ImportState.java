@@ -2,19 +2,40 @@ package org.mgm.onnx.importer;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.mgm.onnx.io.OnnxFormatException;
 import org.mgm.tensor.HostTensor;
 import org.tensorflow.Output;
 
-/** ONNX value name → TF output, and the values known at import time (constants, initializers). */
+/**
+ * ONNX value name → TF output, and the values known at import time (constants, initializers).
+ *
+ * <p>A rank-4 value may also have a channels-last twin: the same tensor in NHWC, left by an op
+ * that computes in NHWC. Its NCHW form is then made only when a consumer asks for it, so that a
+ * chain of NHWC-capable ops (Conv → InstanceNorm → Relu → Pad → Conv) runs without a transpose
+ * pair around every convolution.
+ */
 final class ImportState {
   private final Map<String, Output<?>> values = new HashMap<>();
+  private final Map<String, Output<?>> channelsLast = new HashMap<>();
+  private final Map<String, Supplier<Output<?>>> deferredNchw = new HashMap<>();
   private final Map<String, HostTensor> constants = new HashMap<>();
   private final Map<String, HostTensor> initialValues = new HashMap<>();
   private final Map<String, PartialValues.Partial> partials = new HashMap<>();
 
   void define(String name, Output<?> value) {
     values.put(name, value);
+  }
+
+  /** A value known in NHWC; {@code toNchw} makes its NCHW form, at most once, on first use. */
+  void defineChannelsLast(String name, Output<?> nhwc, Supplier<Output<?>> toNchw) {
+    channelsLast.put(name, nhwc);
+    deferredNchw.put(name, toNchw);
+  }
+
+  /** The NHWC twin of a value, or null when it has none. */
+  Output<?> channelsLast(String name) {
+    return channelsLast.get(name);
   }
 
   void defineConstant(String name, HostTensor value) {
@@ -39,11 +60,15 @@ final class ImportState {
   }
 
   boolean isDefined(String name) {
-    return values.containsKey(name);
+    return values.containsKey(name) || deferredNchw.containsKey(name);
   }
 
   Output<?> value(String name, String user) {
     Output<?> v = values.get(name);
+    if (v == null && deferredNchw.containsKey(name)) {
+      v = deferredNchw.remove(name).get();
+      values.put(name, v);
+    }
     if (v == null) {
       throw new OnnxFormatException(user + ": input '" + name + "' is not produced by any earlier node, "
           + "initializer or graph input (is the graph topologically sorted?)");

@@ -7,6 +7,7 @@ import org.mgm.onnx.proto.OnnxModelProto.AttributeProto;
 import org.mgm.onnx.proto.OnnxModelProto.NodeProto;
 import org.mgm.tensor.HostTensor;
 import org.tensorflow.Output;
+import org.tensorflow.ndarray.Shape;
 
 /** One ONNX node during import: its attributes, its inputs as TF outputs, the opset, an emitter. */
 public final class NodeContext {
@@ -66,6 +67,43 @@ public final class NodeContext {
       throw fail("input " + i + " is missing");
     }
     return state.value(node.getInput(i), label);
+  }
+
+  /**
+   * Input i in NHWC as an earlier op left it, without a transpose; null when it has no
+   * channels-last form (see {@link ImportState}).
+   */
+  public Output<?> channelsLastInput(int i) {
+    return hasInput(i) ? state.channelsLast(node.getInput(i)) : null;
+  }
+
+  /** Input i in NHWC: its channels-last form, else the rank-4 NCHW input transposed. */
+  public Output<?> inputAsChannelsLast(int i) {
+    Output<?> t = channelsLastInput(i);
+    return t != null ? t : tf.transpose(input(i), 0, 2, 3, 1);
+  }
+
+  /**
+   * The static NCHW shape of input i, read from its channels-last form when it has one, so that
+   * asking for it does not make the NCHW tensor.
+   */
+  public Shape inputShape(int i) {
+    Output<?> t = channelsLastInput(i);
+    if (t == null) {
+      return input(i).shape();
+    }
+    Shape s = t.shape();
+    return s.isUnknown() ? s : Shape.of(s.get(0), s.get(3), s.get(1), s.get(2));
+  }
+
+  /**
+   * Output 0 given in NHWC: the handler's result array, whose slot 0 is left null. The NCHW
+   * form is emitted (one Transpose in this node's scope) only if a later node or a graph output
+   * reads it.
+   */
+  public Output<?>[] channelsLastResult(Output<?> nhwc) {
+    state.defineChannelsLast(node.getOutput(0), nhwc, () -> tf.transpose(nhwc, 0, 3, 1, 2));
+    return new Output<?>[] {null};
   }
 
   /** The value of an input that must be known at import time (pads, axes, shapes of ops). */

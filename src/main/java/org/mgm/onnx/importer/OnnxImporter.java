@@ -236,10 +236,13 @@ public final class OnnxImporter {
       if (n.getOutput(k).isEmpty()) {
         continue;
       }
-      if (k >= outs.length || outs[k] == null) {
+      boolean given = k < outs.length && outs[k] != null;
+      if (!given && !state.isDefined(n.getOutput(k))) {
         throw ctx.fail("output " + k + " ('" + n.getOutput(k) + "') is not supported");
       }
-      state.define(n.getOutput(k), outs[k]);
+      if (given) {
+        state.define(n.getOutput(k), outs[k]);
+      }
     }
     if (partial != null) {
       state.definePartial(n.getOutput(0), partial);

@@ -12,26 +12,25 @@ public final class ActivationOps {
   private ActivationOps() {}
 
   public static void register(OpRegistry r) {
-    r.register("Relu", ActivationOps::relu);
+    // Pointwise: computed in NHWC where the input already is (ChannelsLast).
+    r.register("Relu", n -> ChannelsLast.unary(n, x -> relu(n, x)));
     // ONNX's default slope is 0.01, TF's 0.2: always set it.
-    r.register("LeakyRelu", n -> one(n.tf().build("LeakyRelu",
-        b -> b.setAttr("alpha", n.attrFloat("alpha", 0.01f)), n.input(0)).output(0)));
-    r.register("Tanh", ActivationOps::tanh);
-    r.register("Sigmoid", n -> one(n.tf().op("Sigmoid", n.input(0))));
-    r.register("Softplus", n -> one(n.tf().op("Softplus", n.input(0))));
+    r.register("LeakyRelu", n -> ChannelsLast.unary(n, x -> n.tf().build("LeakyRelu",
+        b -> b.setAttr("alpha", n.attrFloat("alpha", 0.01f)), x).output(0)));
+    r.register("Tanh", n -> ChannelsLast.unary(n, x -> tanh(n, x)));
+    r.register("Sigmoid", n -> ChannelsLast.unary(n, x -> n.tf().op("Sigmoid", x)));
+    r.register("Softplus", n -> ChannelsLast.unary(n, x -> n.tf().op("Softplus", x)));
     r.register("Softmax", ActivationOps::softmax);
   }
 
   /** Maximum(x, 0) when gradients are differentiated twice: ReluGrad has no gradient in TF 2.18. */
-  private static Output<?>[] relu(NodeContext n) {
-    Output<?> x = n.input(0);
-    return one(n.options().twiceDifferentiable() ? SmoothActivations.relu(n.tf(), x) : n.tf().op("Relu", x));
+  private static Output<?> relu(NodeContext n, Output<?> x) {
+    return n.options().twiceDifferentiable() ? SmoothActivations.relu(n.tf(), x) : n.tf().op("Relu", x);
   }
 
   /** Through Exp when differentiated twice (TanhGrad has no gradient), see {@link SmoothActivations#tanh}. */
-  private static Output<?>[] tanh(NodeContext n) {
-    Output<?> x = n.input(0);
-    return one(n.options().twiceDifferentiable() ? SmoothActivations.tanh(n.tf(), x) : n.tf().op("Tanh", x));
+  private static Output<?> tanh(NodeContext n, Output<?> x) {
+    return n.options().twiceDifferentiable() ? SmoothActivations.tanh(n.tf(), x) : n.tf().op("Tanh", x);
   }
 
   private static Output<?>[] softmax(NodeContext n) {

@@ -1,13 +1,12 @@
 package org.mgm.onnx.importer.ops;
 
-import static org.mgm.onnx.importer.ops.ElementwiseOps.one;
-
 import java.util.ArrayList;
 import java.util.List;
 import org.mgm.onnx.importer.NodeContext;
 import org.mgm.onnx.importer.OpRegistry;
 import org.mgm.onnx.importer.TfEmitter;
 import org.tensorflow.Output;
+import org.tensorflow.ndarray.Shape;
 
 /**
  * 2-D Conv and ConvTranspose.
@@ -27,9 +26,10 @@ public final class ConvOps {
 
   private record Geometry(long[] kernel, long[] strides, long[] pads, int group) {}
 
-  private static Geometry geometry(NodeContext n, Output<?> x, Output<?> w) {
-    if (n.rank(x) != 4) {
-      throw n.fail("only 2-D convolutions (4-D NCHW input) are supported, input is " + x.shape());
+  /** {@code x} is the NCHW shape of the input. */
+  private static Geometry geometry(NodeContext n, Shape x, Output<?> w) {
+    if (x.numDimensions() != 4) {
+      throw n.fail("only 2-D convolutions (4-D NCHW input) are supported, input is " + x);
     }
     long[] dil = n.attrInts("dilations");
     if (dil != null) {
@@ -60,7 +60,7 @@ public final class ConvOps {
 
   private static Output<?>[] conv(NodeContext n) {
     TfEmitter tf = n.tf();
-    Output<?> x = n.input(0);
+    Shape x = n.inputShape(0);
     Output<?> w = n.input(1);
     Geometry g = geometry(n, x, w);
     long[] pads = g.pads;
@@ -71,21 +71,21 @@ public final class ConvOps {
       pads = new long[4];
     }
     SpatialLayout layout = new SpatialLayout(n.options().convLayout(), tf.floatType());
-    Output<?> xi = layout.padSpatial(tf, layout.in(tf, x), pads);
+    Output<?> xi = layout.padSpatial(tf, layout.in(n, 0), pads);
     // [M, C/g, kh, kw] → [kh, kw, C/g, M]
-    Output<?> y = layout.out(tf, grouped(tf, layout, g, "Conv2D", null, xi, tf.transpose(w, 2, 3, 1, 0)));
+    Output<?> y = grouped(tf, layout, g, "Conv2D", null, xi, tf.transpose(w, 2, 3, 1, 0));
     if (n.hasInput(2)) {
-      y = tf.op("AddV2", y, tf.reshape(n.input(2), tf.int64s(1, -1, 1, 1)));
+      y = layout.addBias(tf, y, n.input(2));
     }
-    return one(y);
+    return layout.out(n, y);
   }
 
-  private static long[] samePads(NodeContext n, Output<?> x, Geometry g, boolean lower) {
+  private static long[] samePads(NodeContext n, Shape x, Geometry g, boolean lower) {
     long[] pads = new long[4];
     for (int i = 0; i < 2; i++) {
-      long in = x.shape().get(2 + i);
+      long in = x.get(2 + i);
       if (in < 0) {
-        throw n.fail("auto_pad SAME needs static spatial sizes, input is " + x.shape());
+        throw n.fail("auto_pad SAME needs static spatial sizes, input is " + x);
       }
       long out = (in + g.strides[i] - 1) / g.strides[i];
       long total = Math.max((out - 1) * g.strides[i] + g.kernel[i] - in, 0);
@@ -102,7 +102,7 @@ public final class ConvOps {
    */
   private static Output<?>[] convTranspose(NodeContext n) {
     TfEmitter tf = n.tf();
-    Output<?> x = n.input(0);
+    Shape x = n.inputShape(0);
     Output<?> w = n.input(1);
     Geometry g = geometry(n, x, w);
     long[] outPad = n.attrInts("output_padding");
@@ -114,9 +114,9 @@ public final class ConvOps {
     String autoPad = n.attrString("auto_pad", "NOTSET");
     if (outputShape != null || autoPad.startsWith("SAME")) {
       for (int i = 0; i < 2; i++) {
-        long in = x.shape().get(2 + i);
+        long in = x.get(2 + i);
         if (in < 0) {
-          throw n.fail("output_shape / auto_pad needs static spatial sizes, input is " + x.shape());
+          throw n.fail("output_shape / auto_pad needs static spatial sizes, input is " + x);
         }
         long out = outputShape != null ? outputShape[outputShape.length - 2 + i] : in * g.strides[i];
         long total = g.strides[i] * (in - 1) + outPad[i] + g.kernel[i] - out;
@@ -130,7 +130,7 @@ public final class ConvOps {
     }
     long outPerGroup = w.shape().get(1);
     SpatialLayout layout = new SpatialLayout(n.options().convLayout(), tf.floatType());
-    Output<?> xi = layout.in(tf, x);
+    Output<?> xi = layout.in(n, 0);
     Output<?> shape = tf.op("Shape", xi);  // int32
     Output<?> batch = dim(tf, shape, 0);
     Output<?> fullH = full(tf, dim(tf, shape, layout.heightAxis()), g.strides[0], g.kernel[0], outPad[0]);
@@ -138,27 +138,28 @@ public final class ConvOps {
     Output<?> channels = tf.int32s((int) outPerGroup);
     Output<?> sizes = layout.nhwc ? pack(tf, batch, fullH, fullW, channels) : pack(tf, batch, channels, fullH, fullW);
     // [C_in, M/g, kh, kw] → [kh, kw, M/g, C_in]
-    Output<?> y = layout.out(tf, grouped(tf, layout, g, "Conv2DBackpropInput", sizes, xi, tf.transpose(w, 2, 3, 1, 0)));
+    Output<?> y = grouped(tf, layout, g, "Conv2DBackpropInput", sizes, xi, tf.transpose(w, 2, 3, 1, 0));
     if (pads[0] != 0 || pads[1] != 0 || pads[2] != 0 || pads[3] != 0) {
-      Output<?> one = tf.int32s(-1);
+      Output<?> all = tf.int32s(-1);
       Output<?> h = tf.op("Sub", fullH, tf.int32((int) (pads[0] + pads[2])));
       Output<?> wd = tf.op("Sub", fullW, tf.int32((int) (pads[1] + pads[3])));
-      Output<?> size = pack(tf, one, one, h, wd);
-      y = tf.op("Slice", y, tf.int32s(0, 0, (int) pads[0], (int) pads[1]), size);
+      Output<?> size = layout.nhwc ? pack(tf, all, h, wd, all) : pack(tf, all, all, h, wd);
+      long[] begin = layout.dims(0, 0, pads[0], pads[1]);
+      y = tf.op("Slice", y, tf.int32s((int) begin[0], (int) begin[1], (int) begin[2], (int) begin[3]), size);
     }
-    long inH = x.shape().get(2);
-    long inW = x.shape().get(3);
+    long inH = x.get(2);
+    long inW = x.get(3);
     if (inH >= 0 && inW >= 0) {
       // The output size went through run-time shape arithmetic, which TF's shape inference does
       // not follow; a reshape to the (static) result restores the spatial sizes for later ops.
       long outH = g.strides[0] * (inH - 1) + g.kernel[0] + outPad[0] - pads[0] - pads[2];
       long outW = g.strides[1] * (inW - 1) + g.kernel[1] + outPad[1] - pads[1] - pads[3];
-      y = tf.reshape(y, tf.int64s(-1, outPerGroup * g.group, outH, outW));
+      y = tf.reshape(y, tf.int64s(layout.dims(-1, outPerGroup * g.group, outH, outW)));
     }
     if (n.hasInput(2)) {
-      y = tf.op("AddV2", y, tf.reshape(n.input(2), tf.int64s(1, -1, 1, 1)));
+      y = layout.addBias(tf, y, n.input(2));
     }
-    return one(y);
+    return layout.out(n, y);
   }
 
   /**

@@ -16,21 +16,19 @@ public final class ElementwiseOps {
   private ElementwiseOps() {}
 
   public static void register(OpRegistry r) {
-    r.register("Add", n -> one(n.tf().op("AddV2", n.input(0), n.input(1))));
-    r.register("Sub", n -> one(n.tf().op("Sub", n.input(0), n.input(1))));
-    r.register("Mul", n -> one(n.tf().op("Mul", n.input(0), n.input(1))));
-    r.register("Div", ElementwiseOps::div);
-    r.register("Pow", ElementwiseOps::pow);
-    r.register("Sqrt", n -> one(n.tf().op("Pow", n.input(0), n.tf().scalarLike(n.input(0), 0.5))));
-    r.register("Reciprocal", n -> one(n.tf().op("RealDiv", n.tf().scalarLike(n.input(0), 1), n.input(0))));
-    r.register("Exp", n -> one(n.tf().op("Exp", n.input(0))));
-    r.register("Log", n -> one(n.tf().op("Log", n.input(0))));
-    r.register("Neg", n -> one(n.tf().op("Neg", n.input(0))));
-    r.register("Abs", n -> one(n.tf().op("Abs", n.input(0))));
-    r.register("Erf", n -> one(n.tf().op("Erf", n.input(0))));
-    r.register("Identity", n -> one(n.tf().op("Identity", n.input(0))));
+    // Arithmetic follows the layout of its inputs (ChannelsLast): NHWC stays NHWC.
+    r.register("Add", n -> ChannelsLast.binary(n, (a, b) -> n.tf().op("AddV2", a, b)));
+    r.register("Sub", n -> ChannelsLast.binary(n, (a, b) -> n.tf().op("Sub", a, b)));
+    r.register("Mul", n -> ChannelsLast.binary(n, (a, b) -> n.tf().op("Mul", a, b)));
+    r.register("Div", n -> ChannelsLast.binary(n, (a, b) -> div(n.tf(), a, b)));
+    r.register("Pow", n -> ChannelsLast.binary(n, (a, b) -> n.tf().op("Pow", a, n.tf().cast(b, a.dataType()))));
+    r.register("Sqrt", n -> ChannelsLast.unary(n, x -> n.tf().op("Pow", x, n.tf().scalarLike(x, 0.5))));
+    r.register("Reciprocal", n -> ChannelsLast.unary(n, x -> n.tf().op("RealDiv", n.tf().scalarLike(x, 1), x)));
+    for (String op : new String[] {"Exp", "Log", "Neg", "Abs", "Erf", "Identity"}) {
+      r.register(op, n -> ChannelsLast.unary(n, x -> n.tf().op(op, x)));
+    }
     // Eval-mode dropout is the identity; the optional mask output is not supported.
-    r.register("Dropout", n -> one(n.tf().op("Identity", n.input(0))));
+    r.register("Dropout", n -> ChannelsLast.unary(n, x -> n.tf().op("Identity", x)));
     r.register("Equal", n -> one(n.tf().op("Equal", n.input(0), n.input(1))));
     r.register("Less", n -> one(n.tf().op("Less", n.input(0), n.input(1))));
     r.register("Greater", n -> one(n.tf().op("Greater", n.input(0), n.input(1))));
@@ -47,16 +45,10 @@ public final class ElementwiseOps {
     return new Output<?>[] {o};
   }
 
-  private static Output<?>[] div(NodeContext n) {
-    Output<?> a = n.input(0);
+  private static Output<?> div(TfEmitter tf, Output<?> a, Output<?> b) {
     boolean floating = a.dataType() == DataType.DT_FLOAT || a.dataType() == DataType.DT_DOUBLE;
     // ONNX integer division truncates toward zero like TruncateDiv; TF's Div floors.
-    return one(n.tf().op(floating ? "RealDiv" : "TruncateDiv", a, n.input(1)));
-  }
-
-  private static Output<?>[] pow(NodeContext n) {
-    Output<?> base = n.input(0);
-    return one(n.tf().op("Pow", base, n.tf().cast(n.input(1), base.dataType())));
+    return tf.op(floating ? "RealDiv" : "TruncateDiv", a, b);
   }
 
   private static Output<?>[] fold(NodeContext n, String tfOp) {

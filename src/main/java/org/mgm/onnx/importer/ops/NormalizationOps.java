@@ -20,50 +20,65 @@ public final class NormalizationOps {
     r.register("BatchNormalization", NormalizationOps::batchNorm);
   }
 
+  /** Moments over the spatial axes; NHWC when the input is (ChannelsLast), else NC…. */
   private static Output<?>[] instanceNorm(NodeContext n) {
-    TfEmitter tf = n.tf();
+    Output<?> t = n.channelsLastInput(0);
+    if (t != null) {
+      return n.channelsLastResult(instanceNorm(n, t, new int[] {1, 2}, 3));
+    }
     Output<?> x = n.input(0);
-    int rank = n.rank(x);
-    int[] spatial = new int[rank - 2];
+    int[] spatial = new int[n.rank(x) - 2];
     for (int i = 0; i < spatial.length; i++) {
       spatial[i] = i + 2;
     }
-    Output<?> axes = tf.int32s(spatial);
+    return one(instanceNorm(n, x, spatial, 1));
+  }
+
+  private static Output<?> instanceNorm(NodeContext n, Output<?> x, int[] spatialAxes, int channelAxis) {
+    TfEmitter tf = n.tf();
+    Output<?> axes = tf.int32s(spatialAxes);
     Output<?> mean = tf.build("Mean", b -> b.setAttr("keep_dims", true), x, axes).output(0);
     Output<?> centred = tf.op("Sub", x, mean);
     Output<?> variance = tf.build("Mean", b -> b.setAttr("keep_dims", true), tf.op("Mul", centred, centred), axes)
         .output(0);
     Output<?> inv = tf.op("Pow", tf.op("AddV2", variance, tf.scalarLike(x, n.attrFloat("epsilon", 1e-5f))),
         tf.scalarLike(x, -0.5));
-    Output<?> y = tf.op("Mul", centred, inv);
-    return one(affine(n, tf, y, rank, 1, 2));
+    return affine(n, tf.op("Mul", centred, inv), spatialAxes.length + 2, channelAxis);
   }
 
   private static Output<?>[] batchNorm(NodeContext n) {
-    TfEmitter tf = n.tf();
-    Output<?> x = n.input(0);
-    int rank = n.rank(x);
     if (n.attrInt("training_mode", 0) != 0 || n.outputCount() > 1) {
       throw n.fail("training-mode BatchNormalization is not supported; export the model in eval mode");
     }
-    Output<?> mean = perChannel(tf, n.input(3), rank);
-    Output<?> var = perChannel(tf, n.input(4), rank);
+    Output<?> t = n.channelsLastInput(0);
+    if (t != null) {
+      return n.channelsLastResult(batchNorm(n, t, 4, 3));
+    }
+    Output<?> x = n.input(0);
+    return one(batchNorm(n, x, n.rank(x), 1));
+  }
+
+  private static Output<?> batchNorm(NodeContext n, Output<?> x, int rank, int channelAxis) {
+    TfEmitter tf = n.tf();
+    Output<?> mean = perChannel(tf, n.input(3), rank, channelAxis);
+    Output<?> var = perChannel(tf, n.input(4), rank, channelAxis);
     Output<?> inv = tf.op("Pow", tf.op("AddV2", var, tf.scalarLike(x, n.attrFloat("epsilon", 1e-5f))),
         tf.scalarLike(x, -0.5));
-    Output<?> y = tf.op("Mul", tf.op("Sub", x, mean), inv);
-    return one(affine(n, tf, y, rank, 1, 2));
+    return affine(n, tf.op("Mul", tf.op("Sub", x, mean), inv), rank, channelAxis);
   }
 
-  private static Output<?> affine(NodeContext n, TfEmitter tf, Output<?> y, int rank, int scaleInput, int biasInput) {
-    Output<?> out = tf.op("Mul", y, perChannel(tf, n.input(scaleInput), rank));
-    return tf.op("AddV2", out, perChannel(tf, n.input(biasInput), rank));
+  /** y · scale + bias, with scale and bias the node's inputs 1 and 2. */
+  private static Output<?> affine(NodeContext n, Output<?> y, int rank, int channelAxis) {
+    TfEmitter tf = n.tf();
+    Output<?> out = tf.op("Mul", y, perChannel(tf, n.input(1), rank, channelAxis));
+    return tf.op("AddV2", out, perChannel(tf, n.input(2), rank, channelAxis));
   }
 
-  /** A [C] vector reshaped to [1, C, 1, ...] so it broadcasts over NC... tensors. */
-  private static Output<?> perChannel(TfEmitter tf, Output<?> v, int rank) {
+  /** A [C] vector reshaped to broadcast along {@code channelAxis}: [1, C, 1, …] or [1, 1, 1, C]. */
+  private static Output<?> perChannel(TfEmitter tf, Output<?> v, int rank, int channelAxis) {
     long[] shape = new long[rank];
     java.util.Arrays.fill(shape, 1);
-    shape[1] = -1;
+    shape[channelAxis] = -1;
     return tf.reshape(v, tf.int64s(shape));
   }
 }

@@ -19,7 +19,9 @@ public final class PadOps {
 
   private static Output<?>[] pad(NodeContext n) {
     TfEmitter tf = n.tf();
-    Output<?> x = n.input(0);
+    // Reflect and zero pads of an NHWC input are the same pads on permuted axes (ChannelsLast).
+    Output<?> nhwc = n.channelsLastInput(0);
+    Output<?> x = nhwc != null ? nhwc : n.input(0);
     int rank = n.rank(x);
     long[] pads = n.opset() >= 11 ? n.constantInput(1).longs() : n.attrInts("pads");
     if (pads == null) {
@@ -39,8 +41,9 @@ public final class PadOps {
       if (pads[i] < 0 || pads[i + listed] < 0) {
         throw n.fail("negative pads " + Arrays.toString(pads) + " are not supported");
       }
-      full[2 * axis] = pads[i];
-      full[2 * axis + 1] = pads[i + listed];
+      int at = nhwc != null ? ChannelsLast.nhwcAxis(axis) : axis;
+      full[2 * at] = pads[i];
+      full[2 * at + 1] = pads[i + listed];
     }
     int[] full32 = new int[full.length];
     for (int i = 0; i < full.length; i++) {
@@ -48,19 +51,24 @@ public final class PadOps {
     }
     // int32 paddings: PadV2's C++ gradient slices with int32 and fails on int64.
     Output<?> paddings = tf.constant(HostTensor.of(full32, rank, 2));
+    Output<?> y = padded(n, tf, x, paddings);
+    return nhwc != null ? n.channelsLastResult(y) : one(y);
+  }
+
+  private static Output<?> padded(NodeContext n, TfEmitter tf, Output<?> x, Output<?> paddings) {
     String mode = n.attrString("mode", "constant");
     switch (mode) {
       case "constant": {
         if (n.opset() >= 11 && n.hasInput(2) && n.constantInputOrNull(2) == null) {
-          return one(tf.op("PadV2", x, paddings, tf.reshape(n.input(2), tf.int32s())));
+          return tf.op("PadV2", x, paddings, tf.reshape(n.input(2), tf.int32s()));
         }
         double value = n.opset() >= 11
             ? (n.hasInput(2) ? n.constantInput(2).toDoubles()[0] : 0)
             : n.attrFloat("value", 0f);
-        return one(value == 0 ? tf.op("Pad", x, paddings) : tf.op("PadV2", x, paddings, tf.scalarLike(x, value)));
+        return value == 0 ? tf.op("Pad", x, paddings) : tf.op("PadV2", x, paddings, tf.scalarLike(x, value));
       }
       case "reflect":
-        return one(tf.build("MirrorPad", b -> b.setAttr("mode", "REFLECT"), x, paddings).output(0));
+        return tf.build("MirrorPad", b -> b.setAttr("mode", "REFLECT"), x, paddings).output(0);
       default:
         throw n.fail("pad mode '" + mode + "' is not supported (constant, reflect)");
     }

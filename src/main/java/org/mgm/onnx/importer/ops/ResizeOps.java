@@ -7,6 +7,7 @@ import org.mgm.onnx.importer.OpRegistry;
 import org.mgm.onnx.importer.TfEmitter;
 import org.mgm.tensor.HostTensor;
 import org.tensorflow.Output;
+import org.tensorflow.ndarray.Shape;
 
 /**
  * Resize of 4-D NCHW tensors over H and W, nearest or bilinear, in the coordinate modes PyTorch
@@ -23,12 +24,12 @@ public final class ResizeOps {
 
   private static Output<?>[] resize(NodeContext n) {
     TfEmitter tf = n.tf();
-    Output<?> x = n.input(0);
-    if (n.rank(x) != 4) {
-      throw n.fail("only 4-D NCHW inputs are supported, input is " + x.shape());
+    Shape x = n.inputShape(0);
+    if (x.numDimensions() != 4) {
+      throw n.fail("only 4-D NCHW inputs are supported, input is " + x);
     }
-    long h = x.shape().get(2);
-    long w = x.shape().get(3);
+    long h = x.get(2);
+    long w = x.get(3);
     long[] outHw;
     boolean upsample = n.opType().equals("Upsample");
     int scalesInput = upsample ? 1 : n.opset() >= 11 ? 2 : 1;
@@ -46,7 +47,7 @@ public final class ResizeOps {
         throw n.fail("resizing batch or channel axes is not supported");
       }
       if (h < 0 || w < 0) {
-        throw n.fail("scales need static spatial sizes, input is " + x.shape());
+        throw n.fail("scales need static spatial sizes, input is " + x);
       }
       outHw = new long[] {(long) Math.floor(h * scales[2]), (long) Math.floor(w * scales[3])};
     }
@@ -54,7 +55,7 @@ public final class ResizeOps {
     String coords = n.attrString("coordinate_transformation_mode", upsample ? "asymmetric" : "half_pixel");
     Output<?> size = tf.int32s((int) outHw[0], (int) outHw[1]);
     SpatialLayout nhwc = SpatialLayout.nhwcOnly();
-    Output<?> xi = nhwc.in(tf, x);
+    Output<?> xi = nhwc.in(n, 0);
     Output<?> y;
     if (mode.equals("nearest")) {
       String nearest = n.attrString("nearest_mode", "round_prefer_floor");
@@ -75,6 +76,6 @@ public final class ResizeOps {
     } else {
       throw n.fail("resize mode '" + mode + "' is not supported (nearest, linear)");
     }
-    return one(tf.cast(nhwc.out(tf, y), x.dataType()));
+    return nhwc.out(n, tf.cast(y, xi.dataType()));
   }
 }

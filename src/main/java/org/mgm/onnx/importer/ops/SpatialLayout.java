@@ -1,12 +1,14 @@
 package org.mgm.onnx.importer.ops;
 
 import org.mgm.onnx.importer.ConvLayout;
+import org.mgm.onnx.importer.NodeContext;
 import org.mgm.onnx.importer.TfEmitter;
 import org.tensorflow.Output;
 
 /**
- * Where channels and spatial axes sit for one emitted spatial op, and the transposes around it.
- * ONNX tensors stay NCHW between ops; only the inside of a Conv/ConvTranspose/Resize may be NHWC.
+ * Where channels and spatial axes sit for one emitted spatial op. In NHWC the op reads its input's
+ * channels-last form (transposing only an input that has none) and leaves its result channels-last
+ * for the next op (see {@link ChannelsLast}); in NCHW it reads and writes ONNX's layout directly.
  */
 final class SpatialLayout {
   final boolean nhwc;
@@ -37,12 +39,24 @@ final class SpatialLayout {
     return nhwc ? new long[] {1, sh, sw, 1} : new long[] {1, 1, sh, sw};
   }
 
-  Output<?> in(TfEmitter tf, Output<?> nchw) {
-    return nhwc ? tf.transpose(nchw, 0, 2, 3, 1) : nchw;
+  /** Input i of the node in this layout. */
+  Output<?> in(NodeContext n, int i) {
+    return nhwc ? n.inputAsChannelsLast(i) : n.input(i);
   }
 
-  Output<?> out(TfEmitter tf, Output<?> internal) {
-    return nhwc ? tf.transpose(internal, 0, 3, 1, 2) : internal;
+  /** The node's result, given in this layout. */
+  Output<?>[] out(NodeContext n, Output<?> internal) {
+    return nhwc ? n.channelsLastResult(internal) : new Output<?>[] {internal};
+  }
+
+  /** A [C] bias added along the channel axis. */
+  Output<?> addBias(TfEmitter tf, Output<?> y, Output<?> bias) {
+    return tf.op("AddV2", y, tf.reshape(bias, nhwc ? tf.int64s(1, 1, 1, -1) : tf.int64s(1, -1, 1, 1)));
+  }
+
+  /** A static shape [n, c, h, w] in this layout's axis order. */
+  long[] dims(long batch, long channels, long h, long w) {
+    return nhwc ? new long[] {batch, h, w, channels} : new long[] {batch, channels, h, w};
   }
 
   /** Zero-pad the two spatial axes: [top, left, bottom, right] in ONNX order [h_b, w_b, h_e, w_e]. */
