@@ -46,7 +46,7 @@ public record ImportOptions(
   /** A frozen float32 import of every output, inputs as placeholders. */
   public static ImportOptions frozen(String scope) {
     return new ImportOptions(scope, ElementType.FLOAT32, Map.of(), List.of(), InitializerPolicy.allFrozen(),
-        ConvLayout.forThisProcess(), false, Map.of());
+        ConvLayout.defaultLayout(), false, Map.of());
   }
 
   public ImportOptions withFloatType(ElementType t) {

@@ -15,12 +15,12 @@ final class SpatialLayout {
 
   /** float64 convolutions always go through NHWC: oneDNN (and so NCHW on CPU) is float32 only. */
   SpatialLayout(ConvLayout layout, org.mgm.tensor.ElementType floatType) {
-    this.nhwc = layout == ConvLayout.TRANSPOSED_NHWC || floatType == org.mgm.tensor.ElementType.FLOAT64;
+    this.nhwc = layout == ConvLayout.CHANNELS_LAST || floatType == org.mgm.tensor.ElementType.FLOAT64;
   }
 
   /** NHWC-only ops (Resize) always need the transposes. */
   static SpatialLayout nhwcOnly() {
-    return new SpatialLayout(ConvLayout.TRANSPOSED_NHWC, org.mgm.tensor.ElementType.FLOAT32);
+    return new SpatialLayout(ConvLayout.CHANNELS_LAST, org.mgm.tensor.ElementType.FLOAT32);
   }
 
   int channelAxis() {
