@@ -33,6 +33,16 @@ public final class Sessions {
     return n == 0 ? new Session(graph) : new Session(graph, withThreads(ConfigProto.newBuilder(), n).build());
   }
 
+  /**
+   * What every session of the toolkit runs before its first step: the graph's init ops (the
+   * initial values of variables) and the frozen weights its imports hold (see
+   * {@link org.mgm.model.FrozenWeights}).
+   */
+  public static void initialize(Session session) {
+    session.initialize();
+    org.mgm.model.FrozenWeights.of(session.graph()).load(session);
+  }
+
   /** A session for anything else (summaries, constant folding, checks), with the same threads. */
   public static Session plain(Graph graph) {
     return create(graph);

@@ -78,7 +78,8 @@ public final class TrainingState {
     for (GraphOperation c : handle.consumers(0)) {
       boolean writes = WRITERS.contains(c.type()) || c.type().startsWith("ResourceApply")
           || c.type().startsWith("ResourceSparseApply");
-      if (writes && !graph.isInitializer(c)) {
+      // Initial values and loaded frozen weights are not training state.
+      if (writes && !graph.isInitializer(c) && !org.mgm.model.FrozenWeights.isLoad(c)) {
         return true;
       }
     }

@@ -169,7 +169,7 @@ public final class AdaptationTraining implements AutoCloseable {
     samples = agentG.apply(sampleNoise);
 
     Session session = s.graphOptimizer() ? Sessions.create(graph) : Sessions.unoptimized(graph);
-    session.initialize();
+    Sessions.initialize(session);
     ema.initialize(session);
     training = new Training(graph, session, new Schedule(phases), metrics);
   }

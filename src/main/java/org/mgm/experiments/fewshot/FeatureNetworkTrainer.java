@@ -65,7 +65,7 @@ public final class FeatureNetworkTrainer implements AutoCloseable {
     Phase step = Phase.minimize("features", new AdamOptimizer(tf, "features_adam", network.parameters(), 1e-3f, 0.9f,
         0.999f, 1e-8f), loss);
     Session session = Sessions.unoptimized(graph);
-    session.initialize();
+    Sessions.initialize(session);
     training = new Training(graph, session, Schedule.of(step), new Metrics().add(MSE, loss));
   }
 

@@ -80,7 +80,7 @@ public final class PairedMixerTrainer implements AutoCloseable {
         new AdamOptimizer(tf, "mixer_d_adam", d.parameters(), 2e-4f, 0.5f, 0.999f, 1e-8f), criticLoss);
     Metrics metrics = new Metrics().add(LOSS_G, generatorLoss).add(L1, l1).add(LOSS_D, criticLoss);
     Session session = Sessions.unoptimized(graph);
-    session.initialize();
+    Sessions.initialize(session);
     training = new Training(graph, session, Schedule.of(generatorPhase, criticPhase), metrics);
   }
 

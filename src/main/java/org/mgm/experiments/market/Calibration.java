@@ -99,7 +99,7 @@ public final class Calibration implements AutoCloseable {
     phases.add(Phase.of("average", average.update()));
     addParameterMetrics(tf, metrics);
     Session session = Sessions.unoptimized(graph);
-    session.initialize();
+    Sessions.initialize(session);
     average.initialize(session);
     training = new Training(graph, session, new Schedule(phases), metrics);
   }

@@ -132,7 +132,7 @@ public final class AgentTraining implements AutoCloseable {
     phases.addAll(generatorPhases);
     sampleNoise = tf.placeholder(TFloat32.class);
     samples = generator.apply(sampleNoise);
-    session.initialize();
+    org.mgm.runtime.Sessions.initialize(session);
     training = new Training(graph, session, new Schedule(phases), metrics);
   }
 

@@ -146,7 +146,7 @@ public final class ConditionalWganTraining implements AutoCloseable {
     evalCondition = tf.placeholder(TFloat32.class);
     evalNoise = tf.placeholder(TFloat32.class);
     evalOutput = generator.apply(tf.concat(List.of(evalCondition, evalNoise), axis1));
-    session.initialize();
+    org.mgm.runtime.Sessions.initialize(session);
     training = new Training(graph, session, Schedule.of(criticPhase, generatorPhase), metrics);
   }
 

@@ -123,7 +123,7 @@ public final class CotGanAgentTraining implements AutoCloseable {
 
     sampler = new GeneratorSampler(tf, sampleCount, steps, w, generator::apply);
     Session session = Sessions.unoptimized(graph);
-    session.initialize();
+    Sessions.initialize(session);
     training = new Training(graph, session, new Schedule(phases), metrics);
   }
 

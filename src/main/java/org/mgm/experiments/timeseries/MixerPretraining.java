@@ -72,7 +72,7 @@ public final class MixerPretraining implements AutoCloseable {
     Operand<TFloat32> allPrices = tf.constant(prices);
     sampler = new GeneratorSampler(tf, windows.length, steps, w, noise -> mixer.apply(allPrices, noise));
     Session session = Sessions.unoptimized(graph);
-    session.initialize();
+    Sessions.initialize(session);
     training = new Training(graph, session, new Schedule(phases), metrics);
   }
 

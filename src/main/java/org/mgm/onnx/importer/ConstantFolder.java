@@ -33,7 +33,7 @@ final class ConstantFolder implements AutoCloseable {
       return false;
     }
     for (String in : n.getInputList()) {
-      if (!in.isEmpty() && state.constant(in) == null) {
+      if (!in.isEmpty() && !state.hasConstant(in)) {
         return false;
       }
     }

@@ -20,6 +20,7 @@ final class ImportState {
   private final Map<String, Output<?>> channelsLast = new HashMap<>();
   private final Map<String, Supplier<Output<?>>> deferredNchw = new HashMap<>();
   private final Map<String, HostTensor> constants = new HashMap<>();
+  private final Map<String, Supplier<HostTensor>> decodedOnUse = new HashMap<>();
   private final Map<String, HostTensor> initialValues = new HashMap<>();
   private final Map<String, PartialValues.Partial> partials = new HashMap<>();
 
@@ -40,6 +41,19 @@ final class ImportState {
 
   void defineConstant(String name, HostTensor value) {
     constants.put(name, value);
+  }
+
+  /**
+   * An import-time value that is decoded again whenever it is read: large frozen weights, which
+   * the graph already holds and import-time logic rarely reads, so that the import does not keep
+   * a second copy of all of them on the Java heap.
+   */
+  void defineConstant(String name, Supplier<HostTensor> decode) {
+    decodedOnUse.put(name, decode);
+  }
+
+  boolean hasConstant(String name) {
+    return constants.containsKey(name) || decodedOnUse.containsKey(name);
   }
 
   /** A trainable or fed initializer's stored value, for op arguments that must be static. */
@@ -78,6 +92,10 @@ final class ImportState {
 
   /** The import-time value, or null when the value is only known when the graph runs. */
   HostTensor constant(String name) {
-    return constants.get(name);
+    HostTensor c = constants.get(name);
+    if (c == null && decodedOnUse.containsKey(name)) {
+      c = decodedOnUse.get(name).get();
+    }
+    return c;
   }
 }

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.mgm.model.FrozenWeights;
 import org.mgm.model.Parameter;
 import org.mgm.model.ParameterList;
 import org.mgm.model.ResourceVariables;
@@ -102,6 +103,7 @@ public final class OnnxImporter {
     TfEmitter constants = new TfEmitter(ops.scope().withSubScope("initializers"), options.floatType());
     // Made on first use, once: each withSubScope walks the whole graph (see OpNamePrefixes).
     Ops paramOps = null;
+    Ops frozenOps = null;
     Ops svdOps = null;
     OpNamePrefixes svdNames = null;
     for (TensorProto t : g.getInitializerList()) {
@@ -116,8 +118,17 @@ public final class OnnxImporter {
           ? options.initializers().kindOf(t.getName()) : InitializerPolicy.Kind.FROZEN;
       switch (kind) {
         case FROZEN -> {
-          state.define(t.getName(), constants.constant(value));
-          state.defineConstant(t.getName(), value);
+          if (value.type().isFloating() && value.size() >= FrozenWeights.MIN_ELEMENTS) {
+            if (frozenOps == null) {
+              frozenOps = ops.withSubScope("frozen");
+            }
+            state.define(t.getName(), FrozenWeights.of(graph).add(frozenOps.scope(), opName(t.getName()),
+                value.asFloating(options.floatType()).toTf()));
+            state.defineConstant(t.getName(), () -> OnnxTensors.decode(t, source));
+          } else {
+            state.define(t.getName(), constants.constant(value));
+            state.defineConstant(t.getName(), value);
+          }
         }
         case TRAINABLE -> {
           if (options.floatType() != ElementType.FLOAT32) {
