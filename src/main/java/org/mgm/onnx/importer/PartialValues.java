@@ -49,7 +49,7 @@ final class PartialValues {
   static Partial evaluate(NodeProto n, NodeContext ctx, ImportState state) {
     switch (n.getOpType()) {
       case "Shape": {
-        Shape s = ctx.input(0).shape();
+        Shape s = ctx.inputShape(0);  // without making the NCHW form of a channels-last input
         if (s.isUnknown()) {
           return null;
         }
