@@ -140,6 +140,12 @@ class OpGradientTest {
       b.initializer("bias", random(new long[] {3}, 2, false));
       b.node("InstanceNormalization", List.of("x", "s", "bias"), List.of("out"), attr("epsilon", 1e-5f));
     }, new long[] {2, 3, 4, 5}));
+    // PyTorch's InstanceNorm2d(affine=False) export: frozen ones and zeros, which the import drops.
+    c.add(new Case("InstanceNormalization-no-affine", 13, Map.of("x", new long[] {2, 3, 4, 5}), false, b -> {
+      b.initializer("s", HostTensor.of(new float[] {1, 1, 1}, 3));
+      b.initializer("bias", HostTensor.of(new float[] {0, 0, 0}, 3));
+      b.node("InstanceNormalization", List.of("x", "s", "bias"), List.of("out"), attr("epsilon", 1e-5f));
+    }, new long[] {2, 3, 4, 5}));
     c.add(new Case("BatchNormalization", 15, Map.of("x", new long[] {2, 3, 4, 5}), false, b -> {
       b.initializer("s", random(new long[] {3}, 1, true));
       b.initializer("bias", random(new long[] {3}, 2, false));

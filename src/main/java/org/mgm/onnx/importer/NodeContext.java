@@ -117,6 +117,14 @@ public final class NodeContext {
   }
 
   /**
+   * The value of input i when it is fixed for good (a constant or frozen initializer, not a
+   * trainable or fed one), else null: for rewrites that drop an op whose operand is 1 or 0.
+   */
+  public HostTensor frozenInputOrNull(int i) {
+    return hasInput(i) ? state.constant(node.getInput(i)) : null;
+  }
+
+  /**
    * An import-time value: a constant, or the stored value of a trainable/fed initializer used
    * where the op needs a static argument (Resize scales, a pad value); such a use does not follow
    * later training of that initializer.

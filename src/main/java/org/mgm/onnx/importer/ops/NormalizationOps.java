@@ -43,7 +43,7 @@ public final class NormalizationOps {
         .output(0);
     Output<?> inv = tf.op("Pow", tf.op("AddV2", variance, tf.scalarLike(x, n.attrFloat("epsilon", 1e-5f))),
         tf.scalarLike(x, -0.5));
-    return affine(n, tf.op("Mul", centred, inv), spatialAxes.length + 2, channelAxis);
+    return scaleAndShift(n, centred, inv, spatialAxes.length + 2, channelAxis);
   }
 
   private static Output<?>[] batchNorm(NodeContext n) {
@@ -64,14 +64,33 @@ public final class NormalizationOps {
     Output<?> var = perChannel(tf, n.input(4), rank, channelAxis);
     Output<?> inv = tf.op("Pow", tf.op("AddV2", var, tf.scalarLike(x, n.attrFloat("epsilon", 1e-5f))),
         tf.scalarLike(x, -0.5));
-    return affine(n, tf.op("Mul", tf.op("Sub", x, mean), inv), rank, channelAxis);
+    return scaleAndShift(n, tf.op("Sub", x, mean), inv, rank, channelAxis);
   }
 
-  /** y · scale + bias, with scale and bias the node's inputs 1 and 2. */
-  private static Output<?> affine(NodeContext n, Output<?> y, int rank, int channelAxis) {
+  /**
+   * centred · (inv · scale) + bias, with scale and bias the node's inputs 1 and 2. The scale is
+   * folded into the small per-channel factor, and a frozen scale of ones or bias of zeros (what
+   * PyTorch exports for InstanceNorm2d(affine=False), CycleGAN's norm) is left out: each is one
+   * full-size op fewer forward and backward.
+   */
+  private static Output<?> scaleAndShift(NodeContext n, Output<?> centred, Output<?> inv, int rank, int channelAxis) {
     TfEmitter tf = n.tf();
-    Output<?> out = tf.op("Mul", y, perChannel(tf, n.input(1), rank, channelAxis));
-    return tf.op("AddV2", out, perChannel(tf, n.input(2), rank, channelAxis));
+    Output<?> factor = isAll(n.frozenInputOrNull(1), 1) ? inv
+        : tf.op("Mul", inv, perChannel(tf, n.input(1), rank, channelAxis));
+    Output<?> y = tf.op("Mul", centred, factor);
+    return isAll(n.frozenInputOrNull(2), 0) ? y : tf.op("AddV2", y, perChannel(tf, n.input(2), rank, channelAxis));
+  }
+
+  private static boolean isAll(org.mgm.tensor.HostTensor t, double value) {
+    if (t == null) {
+      return false;
+    }
+    for (double v : t.toDoubles()) {
+      if (v != value) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** A [C] vector reshaped to broadcast along {@code channelAxis}: [1, C, 1, …] or [1, 1, 1, C]. */
