@@ -40,6 +40,8 @@ final class BenchTfImportCommand extends Command {
     o.addOption(Option.builder().longOpt("iterations").hasArg().argName("N").desc("timed runs, median (default 5)").build());
     o.addOption(Option.builder().longOpt("job").desc("(internal) the TF Java side in this JVM").build());
     o.addOption(Option.builder().longOpt("json").desc("print JSON").build());
+    o.addOption(Option.builder().longOpt("trace")
+        .desc("also trace one TF Java forward+backward: kernel ms per op type, peak live tensor MB").build());
     return o;
   }
 
@@ -48,7 +50,8 @@ final class BenchTfImportCommand extends Command {
     int iterations = (int) parseDouble("iterations", cmd.getOptionValue("iterations", "5"));
     String output = cmd.getOptionValue("output", "key_node[1]");
     if (cmd.hasOption("job")) {
-      Map<String, Object> r = ImportBenchmark.tfModel(Path.of(cmd.getOptionValue("checkpoint")), output, 1, iterations, 2);
+      Map<String, Object> r = ImportBenchmark.tfModel(Path.of(cmd.getOptionValue("checkpoint")), output, 1, iterations, 2,
+          cmd.hasOption("trace"));
       System.out.println("RESULT " + Json.writeLine(r));
       return 0;
     }
@@ -68,8 +71,12 @@ final class BenchTfImportCommand extends Command {
     }
     try {
       List<Map<String, Object>> rows = new ArrayList<>();
-      rows.add(BenchmarkJobs.javaJob(List.of("bench-tf-import", "--job", "--checkpoint", checkpoint.toString(),
-          "--output", output, "--iterations", Integer.toString(iterations))));
+      List<String> job = new ArrayList<>(List.of("bench-tf-import", "--job", "--checkpoint", checkpoint.toString(),
+          "--output", output, "--iterations", Integer.toString(iterations)));
+      if (cmd.hasOption("trace")) {
+        job.add("--trace");
+      }
+      rows.add(BenchmarkJobs.javaJob(job));
       List<String> py = run(List.of("export-tools/bench_tf1_cyclegan.py", "--checkpoint", checkpoint.toString(),
           "--iterations", Integer.toString(iterations)));
       Map<String, Object> p = Json.parseFlat(py.stream().filter(l -> l.startsWith("{")).reduce((a, b) -> b)
