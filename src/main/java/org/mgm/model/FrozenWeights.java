@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.WeakHashMap;
 import org.tensorflow.Graph;
 import org.tensorflow.GraphOperation;
-import org.tensorflow.Operation;
 import org.tensorflow.Output;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
@@ -36,9 +35,10 @@ public final class FrozenWeights {
 
   private static final Map<Graph, FrozenWeights> BY_GRAPH = Collections.synchronizedMap(new WeakHashMap<>());
 
-  private final List<Output<?>> feeds = new ArrayList<>();
+  // Op names, not ops: an op holds its graph, and the registry's weak key must stay collectable.
+  private final List<String> feeds = new ArrayList<>();
   private final List<Tensor> values = new ArrayList<>();
-  private final List<Operation> loads = new ArrayList<>();
+  private final List<String> loads = new ArrayList<>();
 
   private FrozenWeights() {}
 
@@ -59,8 +59,8 @@ public final class FrozenWeights {
     Output<?> feed = g.opBuilder("Placeholder", name + "_value", scope).setAttr("dtype", value.dataType())
         .setAttr("shape", value.shape()).build().output(0);
     loads.add(g.opBuilder("AssignVariableOp", name + LOAD_SUFFIX, scope).addInput(handle).addInput(feed)
-        .setAttr("dtype", value.dataType()).build());
-    feeds.add(feed);
+        .setAttr("dtype", value.dataType()).build().name());
+    feeds.add(feed.op().name());
     values.add(value);
     return g.opBuilder("ReadVariableOp", name + "_read", scope).addInput(handle)
         .setAttr("dtype", value.dataType()).build().output(0);
@@ -74,10 +74,11 @@ public final class FrozenWeights {
     if (values.isEmpty()) {
       throw new IllegalStateException("the frozen weights of this graph were loaded into another session already");
     }
+    Graph g = session.graph();
     Session.Runner r = session.runner();
     for (int i = 0; i < feeds.size(); i++) {
-      r.feed(feeds.get(i), values.get(i));
-      r.addTarget(loads.get(i));
+      r.feed(g.operationOrThrow(feeds.get(i)).output(0), values.get(i));
+      r.addTarget(g.operationOrThrow(loads.get(i)));
     }
     r.run().close();
     values.forEach(Tensor::close);
