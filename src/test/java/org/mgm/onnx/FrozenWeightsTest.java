@@ -77,6 +77,48 @@ class FrozenWeightsTest {
   }
 
   @Test
+  void convWeightsAreStoredTransposedSoNoStepTransposesThem() {
+    try (ImportedSession s = new ImportedSession(model(), ImportOptions.frozen("m"), "m")) {
+      int atLoad = 0;
+      for (Iterator<GraphOperation> it = s.graph().operations(); it.hasNext(); ) {
+        GraphOperation op = it.next();
+        if (op.type().equals("Transpose")) {
+          String source = op.input(0).op().type();
+          assertTrue(!source.equals("ReadVariableOp"), op.name() + " transposes a variable's read on every step");
+          // The other Placeholder-fed one is the graph input's NCHW → NHWC.
+          atLoad += op.name().endsWith("_at_load") ? 1 : 0;
+        }
+      }
+      assertEquals(2, atLoad, "one load-time transpose per large weight");
+    }
+  }
+
+  @Test
+  void aWeightReadAsStoredAndTransposedHasBothForms(@TempDir Path dir) throws Exception {
+    OnnxGraphBuilder b = new OnnxGraphBuilder("twice", 13);
+    b.input("x", ElementType.FLOAT32, new long[] {1, 16, 8, 8});
+    b.initializer("w", HostTensor.standardNormal(new long[] {16, 16, 5, 5}, new Random(1)));
+    b.node("Conv", List.of("x", "w"), List.of("out"), attr("pads", new long[] {2, 2, 2, 2}));
+    b.node("ReduceSum", List.of("w"), List.of("wsum"), attr("keepdims", 0L));
+    b.output("out", ElementType.FLOAT32);
+    b.output("wsum", ElementType.FLOAT32);
+    Path file = dir.resolve("twice.onnx");
+    OnnxModelFile.write(file, b.build("FrozenWeightsTest"));
+    HostTensor x = HostTensor.standardNormal(new long[] {1, 16, 8, 8}, new Random(4));
+    Map<String, HostTensor> expected;
+    try (OrtModel ort = OrtModel.open(file, OrtModel.Device.CPU)) {
+      expected = ort.run(Map.of("x", x));
+    }
+    try (ImportedSession s = new ImportedSession(OnnxModelFile.read(file), ImportOptions.frozen("m"), "m")) {
+      Map<String, HostTensor> got = s.infer(Map.of("x", x));
+      for (String out : List.of("out", "wsum")) {
+        double err = OnnxFixtures.relativeError(got.get(out), expected.get(out));
+        assertTrue(err < 1e-5, out + ": TF vs ORT relative error " + err);
+      }
+    }
+  }
+
+  @Test
   void aCheckpointHoldsTrainableWeightsOnly() {
     ImportOptions o = ImportOptions.frozen("m").withInitializers(InitializerPolicy.trainableMatching(List.of("w2")));
     try (ImportedSession s = new ImportedSession(model(), o, "m")) {

@@ -3,9 +3,11 @@ package org.mgm.onnx.importer;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.mgm.model.FrozenWeights;
 import org.mgm.onnx.io.OnnxFormatException;
 import org.mgm.tensor.HostTensor;
 import org.tensorflow.Output;
+import org.tensorflow.ndarray.Shape;
 
 /**
  * ONNX value name → TF output, and the values known at import time (constants, initializers).
@@ -23,6 +25,7 @@ final class ImportState {
   private final Map<String, Supplier<HostTensor>> decodedOnUse = new HashMap<>();
   private final Map<String, HostTensor> initialValues = new HashMap<>();
   private final Map<String, PartialValues.Partial> partials = new HashMap<>();
+  private final Map<String, FrozenWeights.Value> frozen = new HashMap<>();
 
   void define(String name, Output<?> value) {
     values.put(name, value);
@@ -52,6 +55,27 @@ final class ImportState {
     decodedOnUse.put(name, decode);
   }
 
+  /**
+   * A large frozen initializer: its variable is made when the graph first reads it, in the form
+   * it is read in (see {@link #frozenTransposed}); {@code decode} gives its import-time value.
+   */
+  void defineFrozen(String name, FrozenWeights.Value value, Supplier<HostTensor> decode) {
+    frozen.put(name, value);
+    decodedOnUse.put(name, decode);
+  }
+
+  /** A frozen initializer transposed by {@code perm}, stored so at load; null when not frozen. */
+  Output<?> frozenTransposed(String name, int... perm) {
+    FrozenWeights.Value v = frozen.get(name);
+    return v == null ? null : v.readTransposed(perm);
+  }
+
+  /** The shape of a frozen initializer without making its variable; null when not frozen. */
+  Shape frozenShape(String name) {
+    FrozenWeights.Value v = frozen.get(name);
+    return v == null ? null : v.shape();
+  }
+
   boolean hasConstant(String name) {
     return constants.containsKey(name) || decodedOnUse.containsKey(name);
   }
@@ -74,13 +98,17 @@ final class ImportState {
   }
 
   boolean isDefined(String name) {
-    return values.containsKey(name) || deferredNchw.containsKey(name);
+    return values.containsKey(name) || deferredNchw.containsKey(name) || frozen.containsKey(name);
   }
 
   Output<?> value(String name, String user) {
     Output<?> v = values.get(name);
     if (v == null && deferredNchw.containsKey(name)) {
       v = deferredNchw.remove(name).get();
+      values.put(name, v);
+    }
+    if (v == null && frozen.containsKey(name)) {
+      v = frozen.get(name).read();
       values.put(name, v);
     }
     if (v == null) {

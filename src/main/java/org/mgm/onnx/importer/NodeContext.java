@@ -84,16 +84,30 @@ public final class NodeContext {
   }
 
   /**
-   * The static NCHW shape of input i, read from its channels-last form when it has one, so that
-   * asking for it does not make the NCHW tensor.
+   * The static NCHW shape of input i, read from its channels-last form when it has one (or from a
+   * frozen weight's stored value), so that asking for it does not make the NCHW tensor (or the
+   * weight's variable).
    */
   public Shape inputShape(int i) {
+    Shape frozen = hasInput(i) ? state.frozenShape(node.getInput(i)) : null;
+    if (frozen != null) {
+      return frozen;
+    }
     Output<?> t = channelsLastInput(i);
     if (t == null) {
       return input(i).shape();
     }
     Shape s = t.shape();
     return s.isUnknown() ? s : Shape.of(s.get(0), s.get(3), s.get(1), s.get(2));
+  }
+
+  /**
+   * Input i transposed by {@code perm}. A large frozen weight is stored transposed, by one
+   * Transpose when its session loads it, so that no step transposes it again.
+   */
+  public Output<?> inputTransposed(int i, int... perm) {
+    Output<?> stored = hasInput(i) ? state.frozenTransposed(node.getInput(i), perm) : null;
+    return stored != null ? stored : tf.transpose(input(i), perm);
   }
 
   /**

@@ -122,9 +122,8 @@ public final class OnnxImporter {
             if (frozenOps == null) {
               frozenOps = ops.withSubScope("frozen");
             }
-            state.define(t.getName(), FrozenWeights.of(graph).add(frozenOps.scope(), opName(t.getName()),
-                value.asFloating(options.floatType()).toTf()));
-            state.defineConstant(t.getName(), () -> OnnxTensors.decode(t, source));
+            state.defineFrozen(t.getName(), FrozenWeights.of(graph).add(frozenOps.scope(), opName(t.getName()),
+                value.asFloating(options.floatType()).toTf()), () -> OnnxTensors.decode(t, source));
           } else {
             state.define(t.getName(), constants.constant(value));
             state.defineConstant(t.getName(), value);

@@ -27,7 +27,7 @@ public final class ConvOps {
   private record Geometry(long[] kernel, long[] strides, long[] pads, int group) {}
 
   /** {@code x} is the NCHW shape of the input. */
-  private static Geometry geometry(NodeContext n, Shape x, Output<?> w) {
+  private static Geometry geometry(NodeContext n, Shape x, Shape w) {
     if (x.numDimensions() != 4) {
       throw n.fail("only 2-D convolutions (4-D NCHW input) are supported, input is " + x);
     }
@@ -42,10 +42,10 @@ public final class ConvOps {
     }
     long[] kernel = n.attrInts("kernel_shape");
     if (kernel == null) {
-      if (w.shape().isUnknown() || w.shape().get(2) < 0 || w.shape().get(3) < 0) {
+      if (w.isUnknown() || w.get(2) < 0 || w.get(3) < 0) {
         throw n.fail("kernel_shape is missing and the weight's shape is unknown");
       }
-      kernel = new long[] {w.shape().get(2), w.shape().get(3)};
+      kernel = new long[] {w.get(2), w.get(3)};
     }
     long[] strides = n.attrInts("strides");
     if (strides == null) {
@@ -61,7 +61,7 @@ public final class ConvOps {
   private static Output<?>[] conv(NodeContext n) {
     TfEmitter tf = n.tf();
     Shape x = n.inputShape(0);
-    Output<?> w = n.input(1);
+    Shape w = n.inputShape(1);
     Geometry g = geometry(n, x, w);
     long[] pads = g.pads;
     String autoPad = n.attrString("auto_pad", "NOTSET");
@@ -73,7 +73,7 @@ public final class ConvOps {
     SpatialLayout layout = new SpatialLayout(n.options().convLayout(), tf.floatType());
     Output<?> xi = layout.padSpatial(tf, layout.in(n, 0), pads);
     // [M, C/g, kh, kw] → [kh, kw, C/g, M]
-    Output<?> y = grouped(tf, layout, g, "Conv2D", null, xi, tf.transpose(w, 2, 3, 1, 0));
+    Output<?> y = grouped(tf, layout, g, "Conv2D", null, xi, n.inputTransposed(1, 2, 3, 1, 0));
     if (n.hasInput(2)) {
       y = layout.addBias(tf, y, n.input(2));
     }
@@ -103,7 +103,7 @@ public final class ConvOps {
   private static Output<?>[] convTranspose(NodeContext n) {
     TfEmitter tf = n.tf();
     Shape x = n.inputShape(0);
-    Output<?> w = n.input(1);
+    Shape w = n.inputShape(1);
     Geometry g = geometry(n, x, w);
     long[] outPad = n.attrInts("output_padding");
     if (outPad == null) {
@@ -125,10 +125,10 @@ public final class ConvOps {
         pads[i + 2] = total - pads[i];
       }
     }
-    if (w.shape().isUnknown() || w.shape().get(1) < 0) {
-      throw n.fail("the weight's shape must be static, it is " + w.shape());
+    if (w.isUnknown() || w.get(1) < 0) {
+      throw n.fail("the weight's shape must be static, it is " + w);
     }
-    long outPerGroup = w.shape().get(1);
+    long outPerGroup = w.get(1);
     SpatialLayout layout = new SpatialLayout(n.options().convLayout(), tf.floatType());
     Output<?> xi = layout.in(n, 0);
     Output<?> shape = tf.op("Shape", xi);  // int32
@@ -138,7 +138,7 @@ public final class ConvOps {
     Output<?> channels = tf.int32s((int) outPerGroup);
     Output<?> sizes = layout.nhwc ? pack(tf, batch, fullH, fullW, channels) : pack(tf, batch, channels, fullH, fullW);
     // [C_in, M/g, kh, kw] → [kh, kw, M/g, C_in]
-    Output<?> y = grouped(tf, layout, g, "Conv2DBackpropInput", sizes, xi, tf.transpose(w, 2, 3, 1, 0));
+    Output<?> y = grouped(tf, layout, g, "Conv2DBackpropInput", sizes, xi, n.inputTransposed(1, 2, 3, 1, 0));
     if (pads[0] != 0 || pads[1] != 0 || pads[2] != 0 || pads[3] != 0) {
       Output<?> all = tf.int32s(-1);
       Output<?> h = tf.op("Sub", fullH, tf.int32((int) (pads[0] + pads[2])));
