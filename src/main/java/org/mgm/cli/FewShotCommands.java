@@ -377,8 +377,9 @@ public final class FewShotCommands extends CommandGroup {
               size, size, batch, rounds, iterations, Runtime.getRuntime().availableProcessors());
           if (pathLength) {
             System.out.printf(java.util.Locale.ROOT, "TF Java with path-length regularisation every 4: %.1f ms per "
-                + "iteration over 8 (the PyTorch twin has none)%n",
-                (Double) rows.get(0).get("mean_ms_per_iteration_with_path_length"));
+                + "iteration over %d (the PyTorch twin has none)%n",
+                (Double) rows.get(0).get("mean_ms_per_iteration_with_path_length"),
+                ((Number) rows.get(0).get("path_length_cycle_iterations")).intValue());
           }
         }
         return 0;
