@@ -71,7 +71,8 @@ public final class FrozenWeights {
   /**
    * A frozen value as the graph reads it: as stored, or transposed. Each form is its own variable,
    * written at load time, so that a convolution's OIHW → HWIO transpose runs once per session
-   * instead of once per step (28 transposes per CycleGAN forward+backward, about 21 ms at 256²).
+   * instead of once per step (28 transposes per CycleGAN forward+backward, 21–28 ms at 256² in two
+   * traces).
    */
   public final class Value {
     private final Scope scope;
