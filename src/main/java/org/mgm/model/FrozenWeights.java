@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
+import java.util.function.UnaryOperator;
 import org.tensorflow.Graph;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Output;
@@ -13,7 +14,6 @@ import org.tensorflow.Session;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Scope;
-import org.tensorflow.types.TInt32;
 
 /**
  * Large frozen tensors (a pretrained mixer's weights) as resource variables whose values are fed
@@ -69,10 +69,10 @@ public final class FrozenWeights {
   }
 
   /**
-   * A frozen value as the graph reads it: as stored, or transposed. Each form is its own variable,
-   * written at load time, so that a convolution's OIHW → HWIO transpose runs once per session
-   * instead of once per step (28 transposes per CycleGAN forward+backward, 21–28 ms at 256² in two
-   * traces).
+   * A frozen value as the graph reads it: as stored, or in a form made from it (a convolution's
+   * weight transposed OIHW → HWIO). Each form is its own variable, written at load time, so that
+   * the form is made once per session instead of once per step (28 transposes per CycleGAN
+   * forward+backward, 21–28 ms at 256² in two traces).
    */
   public final class Value {
     private final Scope scope;
@@ -98,23 +98,12 @@ public final class FrozenWeights {
       return reads.computeIfAbsent("", k -> variable(name, feed));
     }
 
-    /** The value transposed by {@code perm}, a variable of its own. */
-    public Output<?> readTransposed(int... perm) {
-      StringBuilder key = new StringBuilder("_t");
-      for (int p : perm) {
-        key.append(p);
-      }
-      return reads.computeIfAbsent(key.toString(), k -> {
-        Graph g = (Graph) scope.env();
-        GraphOperation permutation;
-        try (TInt32 p = TInt32.vectorOf(perm)) {
-          permutation = g.opBuilder("Const", name + k + "_perm", scope).setAttr("dtype", p.dataType())
-              .setAttr("value", p).build();
-        }
-        Output<?> transposed = g.opBuilder("Transpose", name + k + "_at_load", scope).addInput(feed)
-            .addInput(permutation.output(0)).build().output(0);
-        return variable(name + k, transposed);
-      });
+    /**
+     * The value in the form {@code atLoad} makes from the stored one, a variable of its own whose
+     * name ends in {@code _form}; the ops {@code atLoad} builds run only in the load run.
+     */
+    public Output<?> readAs(String form, UnaryOperator<Output<?>> atLoad) {
+      return reads.computeIfAbsent("_" + form, k -> variable(name + k, atLoad.apply(feed)));
     }
 
     private Output<?> variable(String varName, Output<?> source) {

@@ -85,8 +85,9 @@ class FrozenWeightsTest {
         if (op.type().equals("Transpose")) {
           String source = op.input(0).op().type();
           assertTrue(!source.equals("ReadVariableOp"), op.name() + " transposes a variable's read on every step");
-          // The other Placeholder-fed one is the graph input's NCHW → NHWC.
-          atLoad += op.name().endsWith("_at_load") ? 1 : 0;
+          // A load-time transpose reads a fed value (FrozenWeights' "<name>_value" placeholder);
+          // the other Placeholder-fed one is the graph input's NCHW → NHWC.
+          atLoad += source.equals("Placeholder") && op.input(0).op().name().endsWith("_value") ? 1 : 0;
         }
       }
       assertEquals(2, atLoad, "one load-time transpose per large weight");

@@ -3,6 +3,7 @@ package org.mgm.onnx.importer;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.mgm.model.FrozenWeights;
 import org.mgm.onnx.io.OnnxFormatException;
 import org.mgm.tensor.HostTensor;
@@ -57,17 +58,20 @@ final class ImportState {
 
   /**
    * A large frozen initializer: its variable is made when the graph first reads it, in the form
-   * it is read in (see {@link #frozenTransposed}); {@code decode} gives its import-time value.
+   * it is read in (see {@link #frozenAs}); {@code decode} gives its import-time value.
    */
   void defineFrozen(String name, FrozenWeights.Value value, Supplier<HostTensor> decode) {
     frozen.put(name, value);
     decodedOnUse.put(name, decode);
   }
 
-  /** A frozen initializer transposed by {@code perm}, stored so at load; null when not frozen. */
-  Output<?> frozenTransposed(String name, int... perm) {
+  /**
+   * A frozen initializer in the form {@code atLoad} makes from it, stored so when the session
+   * loads it (see {@link FrozenWeights.Value#readAs}); null when the value is not frozen.
+   */
+  Output<?> frozenAs(String name, String form, UnaryOperator<Output<?>> atLoad) {
     FrozenWeights.Value v = frozen.get(name);
-    return v == null ? null : v.readTransposed(perm);
+    return v == null ? null : v.readAs(form, atLoad);
   }
 
   /** The shape of a frozen initializer without making its variable; null when not frozen. */

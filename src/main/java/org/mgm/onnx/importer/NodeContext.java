@@ -106,7 +106,12 @@ public final class NodeContext {
    * Transpose when its session loads it, so that no step transposes it again.
    */
   public Output<?> inputTransposed(int i, int... perm) {
-    Output<?> stored = hasInput(i) ? state.frozenTransposed(node.getInput(i), perm) : null;
+    StringBuilder form = new StringBuilder("t");
+    for (int p : perm) {
+      form.append(p);
+    }
+    Output<?> stored = hasInput(i)
+        ? state.frozenAs(node.getInput(i), form.toString(), w -> tf.transpose(w, perm)) : null;
     return stored != null ? stored : tf.transpose(input(i), perm);
   }
 
