@@ -375,6 +375,13 @@ public final class FewShotCommands extends CommandGroup {
           }
           System.out.printf("(FreezeD-A alternating iteration at %dx%d, batch %d x %d rounds, median of %d; %d cores)%n",
               size, size, batch, rounds, iterations, Runtime.getRuntime().availableProcessors());
+          System.out.println("TF Java per phase, ms per iteration that ran it:");
+          rows.get(0).forEach((k, v) -> {
+            if (k.startsWith(org.mgm.experiments.fewshot.FewShotBenchmark.PHASE_MS)) {
+              System.out.printf(java.util.Locale.ROOT, "  %-20s %12.1f%n",
+                  k.substring(org.mgm.experiments.fewshot.FewShotBenchmark.PHASE_MS.length()), (Double) v);
+            }
+          });
           if (pathLength) {
             System.out.printf(java.util.Locale.ROOT, "TF Java with path-length regularisation every 4: %.1f ms per "
                 + "iteration over %d (the PyTorch twin has none)%n",

@@ -28,10 +28,16 @@ public record Schedule(List<Phase> phases) {
 
   /** The same, each step handed to {@code runner} (which counts runs for a checkpoint). */
   public void run(int iteration, java.util.function.Consumer<Op> runner) {
+    run(iteration, runner, PhaseTimes.NONE);
+  }
+
+  /** The same, with each due phase's wall time (its repeats and its finish) added to {@code times}. */
+  public void run(int iteration, java.util.function.Consumer<Op> runner, PhaseTimes times) {
     for (Phase p : phases) {
       if (!p.dueAt(iteration)) {
         continue;
       }
+      long start = System.nanoTime();
       var op = p.stepAt(iteration);
       for (int r = 0; r < p.repeats(); r++) {
         runner.accept(op);
@@ -39,6 +45,7 @@ public record Schedule(List<Phase> phases) {
       if (p.finish() != null) {
         runner.accept(p.finish());
       }
+      times.add(p.name(), System.nanoTime() - start);
     }
   }
 

@@ -40,8 +40,13 @@ public final class Training implements AutoCloseable {
 
   /** One iteration: every due phase in schedule order. */
   public void iterate() {
+    iterate(PhaseTimes.NONE);
+  }
+
+  /** One iteration, each phase's wall time added to {@code times} (benchmarks). */
+  public void iterate(PhaseTimes times) {
     iteration++;
-    schedule.run(iteration, this::run);
+    schedule.run(iteration, this::run, times);
   }
 
   /**

@@ -26,6 +26,24 @@ class FewShotCliTest {
     return args.toArray(String[]::new);
   }
 
+  /**
+   * The benchmark's TF job costs each phase of the schedule on its own, the path-length step
+   * included, which one iteration in 4 runs and a median leaves out.
+   */
+  @Test
+  void benchmarkJobReportsEveryPhaseTime() {
+    CliRunner.Outcome o = CliRunner.run("fewshot", "benchmark", "--job", "models/fewshot-faithful/agent-g.onnx,"
+        + "models/fewshot-demo/agent-d.onnx,models/fewshot-demo/mixer-g.onnx,models/fewshot-demo/mixer-d.onnx",
+        "--path-length", "--iterations", "1");
+    assertEquals(0, o.code(), o.err());
+    String line = o.out().lines().filter(l -> l.startsWith("RESULT ")).findFirst().orElseThrow();
+    var r = org.mgm.runtime.Json.parseFlat(line.substring(7));
+    for (String phase : List.of("agent-La", "agent-Lf", "mixer-D", "agent-D", "ema", "agent-G-PL")) {
+      Object ms = r.get(org.mgm.experiments.fewshot.FewShotBenchmark.PHASE_MS + phase);
+      assertTrue(ms instanceof Double d && d > 0, phase + " in " + line);
+    }
+  }
+
   @Test
   void demoRunWritesTableGridsSubsetsAndServableAgents(@TempDir Path tmp) throws Exception {
     CliRunner.Outcome o = CliRunner.run(smallRun(tmp));

@@ -60,6 +60,34 @@ class ScheduleTest {
     }
   }
 
+  /**
+   * Phase times: one entry per iteration that ran the phase (its repeats together), and no more
+   * time than the iterations took.
+   */
+  @Test
+  void phaseTimesCountEachDuePhaseOncePerIteration() {
+    try (Graph g = new Graph(); Session s = new Session(g)) {
+      Ops tf = Ops.create(g);
+      Parameter code = ResourceVariables.create(tf, "t", "code", NdArrays.scalarOf(0f));
+      Phase a = Phase.of("a", append(tf, code, 1)).repeated(3);
+      Phase b = Phase.of("b", append(tf, code, 2)).every(2);
+      s.initialize();
+      Schedule schedule = Schedule.of(a, b);
+      PhaseTimes times = new PhaseTimes();
+      long start = System.nanoTime();
+      for (int it = 1; it <= 4; it++) {
+        schedule.run(it, op -> s.runner().addTarget(op).run(), times);
+      }
+      double wallMs = (System.nanoTime() - start) / 1e6;
+      assertEquals(java.util.Map.of("a", 4L, "b", 2L), times.runs());
+      double spent = 4 * times.meanMillis().get("a") + 2 * times.meanMillis().get("b");
+      org.junit.jupiter.api.Assertions.assertTrue(spent > 0 && spent <= wallMs, spent + " ms of " + wallMs);
+      // The untimed default records nothing.
+      schedule.run(5, op -> s.runner().addTarget(op).run(), PhaseTimes.NONE);
+      assertEquals(java.util.Map.of(), PhaseTimes.NONE.runs());
+    }
+  }
+
   private static Op append(Ops tf, Parameter code, int id) {
     return tf.assignVariableOp(code.handle(), tf.math.add(tf.math.mul(code.value(), tf.constant(10f)),
         tf.constant((float) id)));

@@ -18,6 +18,9 @@ import org.mgm.tensor.HostTensor;
  * times in PyTorch. R1 is left out of the timed iterations in both (it runs one iteration in 16).
  */
 public final class FewShotBenchmark {
+  /** Key prefix of a phase's mean ms per iteration that ran it, in the result. */
+  public static final String PHASE_MS = "phase_ms.";
+
   private FewShotBenchmark() {}
 
   /** Models: agent G, agent D, mixer G_AB, mixer D_B, in that order. */
@@ -36,7 +39,11 @@ public final class FewShotBenchmark {
       long first = System.nanoTime();
       t.iterate(); // the first iteration pays for building (and, with Grappler, optimising) each step
       double firstMs = (System.nanoTime() - first) / 1e6;
-      double median = org.mgm.runtime.MedianTime.millis(t::iterate, iterations, Math.max(0, warmup - 1));
+      // Every timed iteration also adds its phases' times, so a phase that runs one iteration in
+      // 4 (path length) is costed on its own.
+      org.mgm.train.PhaseTimes phases = new org.mgm.train.PhaseTimes();
+      double median = org.mgm.runtime.MedianTime.millis(() -> t.training().iterate(phases), iterations,
+          Math.max(0, warmup - 1));
       // With path-length regularisation every 4 iterations, the median leaves its step out; the
       // mean over whole cycles of 4 (one iteration in 4 with it) is what a training pays per
       // iteration. As many cycles as the timed iterations fill, at least one: at 256² with the
@@ -46,7 +53,7 @@ public final class FewShotBenchmark {
       if (pathLength) {
         long start = System.nanoTime();
         for (int i = 0; i < cycled; i++) {
-          t.iterate();
+          t.training().iterate(phases);
         }
         meanWithPathLength = (System.nanoTime() - start) / 1e6 / cycled;
       }
@@ -66,6 +73,8 @@ public final class FewShotBenchmark {
       r.put("first_iteration_ms", firstMs);
       r.put("ms_per_iteration", median);
       r.put("iterations", iterations);
+      // Flat keys: the parent reads a flat object back.
+      phases.meanMillis().forEach((name, ms) -> r.put(PHASE_MS + name, ms));
       r.put("peak_rss_mb", ImportBenchmark.peakRssMb());
       return r;
     }
