@@ -382,12 +382,9 @@ public final class FewShotCommands extends CommandGroup {
                   k.substring(org.mgm.experiments.fewshot.FewShotBenchmark.PHASE_MS.length()), (Double) v);
             }
           });
-          if (pathLength) {
-            System.out.printf(java.util.Locale.ROOT, "TF Java with path-length regularisation every 4: %.1f ms per "
-                + "iteration over %d (the PyTorch twin has none)%n",
-                (Double) rows.get(0).get("mean_ms_per_iteration_with_path_length"),
-                ((Number) rows.get(0).get("path_length_cycle_iterations")).intValue());
-          }
+          System.out.printf(java.util.Locale.ROOT, "TF Java per iteration, each phase at its interval: %.1f ms%s%n",
+              (Double) rows.get(0).get("scheduled_ms_per_iteration"),
+              pathLength ? " (path length every 4; the PyTorch twin has none)" : "");
         }
         return 0;
       } finally {

@@ -21,6 +21,26 @@ public record Schedule(List<Phase> phases) {
     return new Schedule(List.of(phases));
   }
 
+  /**
+   * What an iteration costs on average over a long run: each phase's mean time (over the
+   * iterations that ran it) divided by its interval, summed. A phase that runs one iteration in 4
+   * is counted from a single run of it, where a mean over whole cycles would need 4 iterations
+   * more (minutes each at full size). NaN when a phase has not been timed yet. A lazy regulariser
+   * folded into a phase is costed as the phase's mean, so time it with the regulariser off.
+   */
+  public double millisPerIteration(PhaseTimes times) {
+    var mean = times.meanMillis();
+    double total = 0;
+    for (Phase p : phases) {
+      Double ms = mean.get(p.name());
+      if (ms == null) {
+        return Double.NaN;
+      }
+      total += ms / p.interval();
+    }
+    return total;
+  }
+
   /** Runs every phase due at {@code iteration} (counted from 1), each its number of repeats. */
   public void run(Session session, int iteration) {
     run(iteration, op -> session.runner().addTarget(op).run());

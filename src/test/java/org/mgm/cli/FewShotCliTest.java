@@ -42,6 +42,11 @@ class FewShotCliTest {
       Object ms = r.get(org.mgm.experiments.fewshot.FewShotBenchmark.PHASE_MS + phase);
       assertTrue(ms instanceof Double d && d > 0, phase + " in " + line);
     }
+    // One timed iteration, then on until the path-length step (iteration 4) has run once.
+    assertEquals(2L, ((Number) r.get("iterations_until_path_length")).longValue(), line);
+    double pathLength = (Double) r.get(org.mgm.experiments.fewshot.FewShotBenchmark.PHASE_MS + "agent-G-PL");
+    double scheduled = (Double) r.get("scheduled_ms_per_iteration");
+    assertTrue(scheduled > pathLength / 4 && scheduled < (Double) r.get("first_iteration_ms") + pathLength, line);
   }
 
   @Test

@@ -88,6 +88,25 @@ class ScheduleTest {
     }
   }
 
+  /**
+   * The cost of an average iteration weighs each phase by how often it runs: a phase every 4
+   * iterations counts a quarter of its time; one never timed leaves the cost unknown.
+   */
+  @Test
+  void millisPerIterationWeighsEachPhaseByItsInterval() {
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      Op noop = tf.noOp();
+      Schedule schedule = Schedule.of(Phase.of("main", noop), Phase.of("reg", noop).every(4));
+      PhaseTimes times = new PhaseTimes();
+      times.add("main", 10_000_000L);
+      times.add("main", 30_000_000L);
+      assertEquals(Double.NaN, schedule.millisPerIteration(times));
+      times.add("reg", 80_000_000L);
+      assertEquals(20.0 + 80.0 / 4, schedule.millisPerIteration(times), 1e-9);
+    }
+  }
+
   private static Op append(Ops tf, Parameter code, int id) {
     return tf.assignVariableOp(code.handle(), tf.math.add(tf.math.mul(code.value(), tf.constant(10f)),
         tf.constant((float) id)));

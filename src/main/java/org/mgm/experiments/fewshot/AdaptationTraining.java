@@ -58,6 +58,8 @@ public final class AdaptationTraining implements AutoCloseable {
   public static final String LOSS_MIXER_CRITIC = "loss_mixer_critic";
   /** The generator output path-length regularisation differentiates against. */
   public static final String PATH_LENGTH_INPUT = "w";
+  /** The schedule's path-length phase. */
+  public static final String PATH_LENGTH_PHASE = "agent-G-PL";
 
   private final ModelProto agentModel;
   private final ImportedModule agentG;
@@ -206,7 +208,7 @@ public final class AdaptationTraining implements AutoCloseable {
     Operand<TFloat32> gap = after.math.sub(lengths, moved);
     Operand<TFloat32> penalty = after.math.mul(tf.constant(s.plWeight() * s.plEvery()),
         after.math.mean(after.math.mul(gap, gap), tf.constant(0)));
-    return Phase.accumulated("agent-G-PL", gOpt.accumulator(), penalty, s.rounds()).every(s.plEvery());
+    return Phase.accumulated(PATH_LENGTH_PHASE, gOpt.accumulator(), penalty, s.rounds()).every(s.plEvery());
   }
 
   /** The reference's separate Lf Adam (β1 0.5), over the layers {@code feedbackLayers} leaves to it. */

@@ -20,6 +20,8 @@ import org.mgm.tensor.HostTensor;
 public final class FewShotBenchmark {
   /** Key prefix of a phase's mean ms per iteration that ran it, in the result. */
   public static final String PHASE_MS = "phase_ms.";
+  /** The phase that path-length regularisation adds (see {@link AdaptationTraining}). */
+  public static final String PATH_LENGTH_PHASE = AdaptationTraining.PATH_LENGTH_PHASE;
 
   private FewShotBenchmark() {}
 
@@ -44,19 +46,18 @@ public final class FewShotBenchmark {
       org.mgm.train.PhaseTimes phases = new org.mgm.train.PhaseTimes();
       double median = org.mgm.runtime.MedianTime.millis(() -> t.training().iterate(phases), iterations,
           Math.max(0, warmup - 1));
-      // With path-length regularisation every 4 iterations, the median leaves its step out; the
-      // mean over whole cycles of 4 (one iteration in 4 with it) is what a training pays per
-      // iteration. As many cycles as the timed iterations fill, at least one: at 256² with the
-      // reference's 4 rounds an iteration takes minutes.
-      double meanWithPathLength = Double.NaN;
-      int cycled = 4 * Math.max(1, iterations / 4);
+      // With path-length regularisation every 4 iterations the median leaves its step out: go on
+      // until that step has run once, timed, and cost the iteration as a training pays for it,
+      // each phase at its interval. At 256² with the reference's 4 rounds an iteration takes
+      // minutes, so one run of the step is what can be afforded.
+      int extra = 0;
       if (pathLength) {
-        long start = System.nanoTime();
-        for (int i = 0; i < cycled; i++) {
+        while (!phases.runs().containsKey(PATH_LENGTH_PHASE)) {
           t.training().iterate(phases);
+          extra++;
         }
-        meanWithPathLength = (System.nanoTime() - start) / 1e6 / cycled;
       }
+      double scheduled = t.training().schedule().millisPerIteration(phases);
       Map<String, Object> r = new LinkedHashMap<>();
       r.put("engine", "tensorflow-java (imported ONNX)");
       r.put("threads", Runtime.getRuntime().availableProcessors());
@@ -65,10 +66,8 @@ public final class FewShotBenchmark {
       r.put("rounds", rounds);
       r.put("graph_optimizer", graphOptimizer);
       r.put("path_length", pathLength);
-      if (pathLength) {
-        r.put("mean_ms_per_iteration_with_path_length", meanWithPathLength);
-        r.put("path_length_cycle_iterations", cycled);
-      }
+      r.put("scheduled_ms_per_iteration", scheduled);
+      r.put("iterations_until_path_length", extra);
       r.put("setup_ms", setupMs);
       r.put("first_iteration_ms", firstMs);
       r.put("ms_per_iteration", median);
