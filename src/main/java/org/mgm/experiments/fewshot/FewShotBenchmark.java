@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Random;
 import org.mgm.adapt.AdaptationMethod;
 import org.mgm.feedback.FeedbackUpdate;
-import org.mgm.onnx.check.ImportBenchmark;
+import org.mgm.runtime.ProcessMemory;
 import org.mgm.onnx.io.OnnxInputs;
 import org.mgm.onnx.io.OnnxModelFile;
 import org.mgm.tensor.HostTensor;
@@ -74,7 +74,7 @@ public final class FewShotBenchmark {
       r.put("iterations", iterations);
       // Flat keys: the parent reads a flat object back.
       phases.meanMillis().forEach((name, ms) -> r.put(PHASE_MS + name, ms));
-      r.put("peak_rss_mb", ImportBenchmark.peakRssMb());
+      r.put("peak_rss_mb", ProcessMemory.peakRssMb());
       return r;
     }
   }

@@ -2,7 +2,7 @@ package org.mgm.experiments.market;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.mgm.onnx.check.ImportBenchmark;
+import org.mgm.runtime.ProcessMemory;
 import org.mgm.runtime.MedianTime;
 
 /**
@@ -26,7 +26,7 @@ public final class MarketBenchmark {
       r.put("ms_per_iteration", median);
       r.put("setup_ms", setupMs);
       r.put("threads", Runtime.getRuntime().availableProcessors());
-      r.put("peak_rss_mb", ImportBenchmark.peakRssMb());
+      r.put("peak_rss_mb", ProcessMemory.peakRssMb());
       return r;
     }
   }

@@ -17,6 +17,7 @@ import java.util.Map;
 import org.mgm.feedback.UpdateMode;
 import org.mgm.model.MlpWeights;
 import org.mgm.runtime.Json;
+import org.mgm.runtime.ProcessMemory;
 import org.mgm.tf.MlpSavedModelExporter;
 import org.mgm.feedback.MixerSignature;
 import org.mgm.feedback.TfMixer;
@@ -106,7 +107,7 @@ public final class SyntheticBenchmark {
     r.put("batch", batch);
     r.put("critic_steps", setup.agent().criticSteps());
     r.put("ms_per_iteration", ms);
-    r.put("peak_rss_mb", peakRssMb());
+    r.put("peak_rss_mb", ProcessMemory.peakRssMb());
     for (AutoCloseable c : resources) {
       try {
         c.close();
@@ -118,15 +119,6 @@ public final class SyntheticBenchmark {
       MlpSavedModelExporter.deleteTree(tmp);
     }
     return r;
-  }
-
-  private static double peakRssMb() throws IOException {
-    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-      if (line.startsWith("VmHWM:")) {
-        return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
-      }
-    }
-    return Double.NaN;
   }
 
   /** Runs one job in a child JVM so that its peak memory is its own, and reads its result line. */

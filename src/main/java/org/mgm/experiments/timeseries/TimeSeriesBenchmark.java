@@ -3,7 +3,7 @@ package org.mgm.experiments.timeseries;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.mgm.gan.CotGanSettings;
-import org.mgm.onnx.check.ImportBenchmark;
+import org.mgm.runtime.ProcessMemory;
 
 /**
  * The Java side of {@code mgm timeseries benchmark}: the median time of one training iteration
@@ -34,7 +34,7 @@ public final class TimeSeriesBenchmark {
       r.put("ms_per_iteration", median);
       r.put("setup_ms", setupMs);
       r.put("threads", Runtime.getRuntime().availableProcessors());
-      r.put("peak_rss_mb", ImportBenchmark.peakRssMb());
+      r.put("peak_rss_mb", ProcessMemory.peakRssMb());
       return r;
     }
   }

@@ -1,7 +1,6 @@
 package org.mgm.onnx.check;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -12,6 +11,7 @@ import org.mgm.onnx.importer.ImportOptions;
 import org.mgm.onnx.io.OnnxModelFile;
 import org.mgm.onnx.proto.OnnxModelProto.ModelProto;
 import org.mgm.onnx.runtime.OrtModel;
+import org.mgm.runtime.ProcessMemory;
 import org.mgm.tensor.HostTensor;
 
 /**
@@ -56,7 +56,7 @@ public final class ImportBenchmark {
     HostTensor ones = ones(s.infer(in).get(output).shape());
     r.put("forward_backward_ms", org.mgm.runtime.MedianTime.millis(() -> s.runVectorJacobian(vj, in, ones), iterations, warmup));
     // after the timed runs, so that tracing's own bookkeeping is not in the peak RSS of those
-    r.put("peak_rss_mb", peakRssMb());
+    r.put("peak_rss_mb", ProcessMemory.peakRssMb());
     if (trace) {
       r.putAll(s.traceVectorJacobian(vj, in, ones).toMap(8));
     }
@@ -94,7 +94,7 @@ public final class ImportBenchmark {
       Map<String, HostTensor> in = Map.of(ort.inputNames().get(0), randomInput(m, batch));
       r.put("forward_ms", org.mgm.runtime.MedianTime.millis(() -> ort.run(in), iterations, warmup));
     }
-    r.put("peak_rss_mb", peakRssMb());
+    r.put("peak_rss_mb", ProcessMemory.peakRssMb());
     return r;
   }
 
@@ -111,12 +111,4 @@ public final class ImportBenchmark {
     return HostTensor.of(v, shape);
   }
 
-  public static double peakRssMb() throws IOException {
-    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-      if (line.startsWith("VmHWM:")) {
-        return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
-      }
-    }
-    return Double.NaN;
-  }
 }

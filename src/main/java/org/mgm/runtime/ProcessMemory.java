@@ -1,0 +1,28 @@
+package org.mgm.runtime;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The process's peak resident memory (Linux's VmHWM), as the benchmarks report it: TF's native
+ * allocations are most of it, which no JVM counter sees.
+ */
+public final class ProcessMemory {
+  private ProcessMemory() {}
+
+  /** Peak resident set size in MiB so far; NaN where /proc gives none. */
+  public static double peakRssMb() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmHWM:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+        }
+      }
+      return Double.NaN;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
