@@ -375,13 +375,7 @@ public final class FewShotCommands extends CommandGroup {
           }
           System.out.printf("(FreezeD-A alternating iteration at %dx%d, batch %d x %d rounds, median of %d; %d cores)%n",
               size, size, batch, rounds, iterations, Runtime.getRuntime().availableProcessors());
-          System.out.println("TF Java per phase, ms per iteration that ran it:");
-          rows.get(0).forEach((k, v) -> {
-            if (k.startsWith(org.mgm.experiments.fewshot.FewShotBenchmark.PHASE_MS)) {
-              System.out.printf(java.util.Locale.ROOT, "  %-20s %12.1f%n",
-                  k.substring(org.mgm.experiments.fewshot.FewShotBenchmark.PHASE_MS.length()), (Double) v);
-            }
-          });
+          printPhases(rows.get(0));
           System.out.printf(java.util.Locale.ROOT, "TF Java per iteration, each phase at its interval: %.1f ms%s%n",
               (Double) rows.get(0).get("scheduled_ms_per_iteration"),
               pathLength ? " (path length every 4; the PyTorch twin has none)" : "");
@@ -390,6 +384,31 @@ public final class FewShotCommands extends CommandGroup {
       } finally {
         org.mgm.tf.MlpSavedModelExporter.deleteTree(tmp);
       }
+    }
+
+    /**
+     * TF's time per phase and how far each raised the peak RSS: in the first iteration, where the
+     * pools grow, and in the timed ones after it.
+     */
+    private static void printPhases(java.util.Map<String, Object> tfRow) {
+      String ms = org.mgm.experiments.fewshot.FewShotBenchmark.PHASE_MS;
+      System.out.printf(java.util.Locale.ROOT, "TF Java per phase (setup peak RSS %.0f MB):%n",
+          (Double) tfRow.get("setup_peak_rss_mb"));
+      System.out.printf(java.util.Locale.ROOT, "  %-20s %12s %24s %20s%n", "phase", "ms per run",
+          "peak rise MB, 1st iter", "peak rise MB, after");
+      tfRow.forEach((k, v) -> {
+        if (k.startsWith(ms)) {
+          String phase = k.substring(ms.length());
+          System.out.printf(java.util.Locale.ROOT, "  %-20s %12.1f %24.0f %20.0f%n", phase, (Double) v,
+              riseOf(tfRow, org.mgm.experiments.fewshot.FewShotBenchmark.FIRST_PEAK_RISE_MB + phase),
+              riseOf(tfRow, org.mgm.experiments.fewshot.FewShotBenchmark.PEAK_RISE_MB + phase));
+        }
+      });
+    }
+
+    /** A phase that did not run in that part (path length before iteration 4) rose by nothing. */
+    private static double riseOf(java.util.Map<String, Object> row, String key) {
+      return row.get(key) instanceof Double d ? d : 0;
     }
   }
 }

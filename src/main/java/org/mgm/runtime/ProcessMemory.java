@@ -14,9 +14,18 @@ public final class ProcessMemory {
 
   /** Peak resident set size in MiB so far; NaN where /proc gives none. */
   public static double peakRssMb() {
+    return statusMb("VmHWM:");
+  }
+
+  /** Resident set size in MiB now; NaN where /proc gives none. */
+  public static double rssMb() {
+    return statusMb("VmRSS:");
+  }
+
+  private static double statusMb(String field) {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith("VmHWM:")) {
+        if (line.startsWith(field)) {
           return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
         }
       }

@@ -47,6 +47,11 @@ class FewShotCliTest {
     double pathLength = (Double) r.get(org.mgm.experiments.fewshot.FewShotBenchmark.PHASE_MS + "agent-G-PL");
     double scheduled = (Double) r.get("scheduled_ms_per_iteration");
     assertTrue(scheduled > pathLength / 4 && scheduled < (Double) r.get("first_iteration_ms") + pathLength, line);
+    // Each phase's peak rise is reported for the first iteration, and none is negative.
+    for (String phase : List.of("agent-La", "agent-Lf", "mixer-D", "agent-D", "ema")) {
+      Object mb = r.get(org.mgm.experiments.fewshot.FewShotBenchmark.FIRST_PEAK_RISE_MB + phase);
+      assertTrue(mb instanceof Double d && d >= 0, phase + " in " + line);
+    }
   }
 
   @Test

@@ -107,6 +107,29 @@ class ScheduleTest {
     }
   }
 
+  /**
+   * The phase that fills a large tensor is the one that raises the process's peak memory; the
+   * tensor is sized past the gap between the present and the peak RSS, which earlier tests in
+   * this JVM may have left, so that the peak must move.
+   */
+  @Test
+  void peakRiseIsChargedToThePhaseThatAllocates() {
+    // No Grappler: constant folding would move the fill out of the phase's run.
+    try (Graph g = new Graph(); Session s = org.mgm.runtime.Sessions.unoptimized(g)) {
+      Ops tf = Ops.create(g);
+      double headroomMb = org.mgm.runtime.ProcessMemory.peakRssMb() - org.mgm.runtime.ProcessMemory.rssMb();
+      int bigMb = (int) Math.ceil(headroomMb) + 256;
+      Op small = tf.sum(tf.fill(tf.constant(new int[] {1024}), tf.constant(1f)), tf.constant(0));
+      Op big = tf.sum(tf.fill(tf.constant(new long[] {bigMb * 262_144L}), tf.constant(1f)), tf.constant(0));
+      Schedule schedule = Schedule.of(Phase.of("small", small), Phase.of("big", big));
+      PhaseTimes times = new PhaseTimes();
+      schedule.run(1, op -> s.runner().addTarget(op).run(), times);
+      var rise = times.peakRiseMb();
+      org.junit.jupiter.api.Assertions.assertTrue(rise.get("big") > 128, rise + ", " + bigMb + " MB filled");
+      org.junit.jupiter.api.Assertions.assertTrue(rise.get("small") < 32, rise.toString());
+    }
+  }
+
   private static Op append(Ops tf, Parameter code, int id) {
     return tf.assignVariableOp(code.handle(), tf.math.add(tf.math.mul(code.value(), tf.constant(10f)),
         tf.constant((float) id)));

@@ -20,6 +20,9 @@ import org.mgm.tensor.HostTensor;
 public final class FewShotBenchmark {
   /** Key prefix of a phase's mean ms per iteration that ran it, in the result. */
   public static final String PHASE_MS = "phase_ms.";
+  /** Key prefixes of how far a phase raised the peak RSS, in the first iteration and in the later ones. */
+  public static final String FIRST_PEAK_RISE_MB = "first_peak_rise_mb.";
+  public static final String PEAK_RISE_MB = "peak_rise_mb.";
   /** The phase that path-length regularisation adds (see {@link AdaptationTraining}). */
   public static final String PATH_LENGTH_PHASE = AdaptationTraining.PATH_LENGTH_PHASE;
 
@@ -38,8 +41,12 @@ public final class FewShotBenchmark {
     long setupStart = System.nanoTime();
     try (AdaptationTraining t = new AdaptationTraining(s, AdaptationMethod.FREEZED, m, noise(16, size, 1), noise(16, size, 2))) {
       double setupMs = (System.nanoTime() - setupStart) / 1e6;
+      double setupPeakMb = ProcessMemory.peakRssMb();
       long first = System.nanoTime();
-      t.iterate(); // the first iteration pays for building (and, with Grappler, optimising) each step
+      // The first iteration pays for building (and, with Grappler, optimising) each step; it is
+      // also where most of the memory is first taken, so its phases' peak rises are kept apart.
+      org.mgm.train.PhaseTimes firstPhases = new org.mgm.train.PhaseTimes();
+      t.training().iterate(firstPhases);
       double firstMs = (System.nanoTime() - first) / 1e6;
       // Every timed iteration also adds its phases' times, so a phase that runs one iteration in
       // 4 (path length) is costed on its own.
@@ -74,6 +81,9 @@ public final class FewShotBenchmark {
       r.put("iterations", iterations);
       // Flat keys: the parent reads a flat object back.
       phases.meanMillis().forEach((name, ms) -> r.put(PHASE_MS + name, ms));
+      r.put("setup_peak_rss_mb", setupPeakMb);
+      firstPhases.peakRiseMb().forEach((name, mb) -> r.put(FIRST_PEAK_RISE_MB + name, mb));
+      phases.peakRiseMb().forEach((name, mb) -> r.put(PEAK_RISE_MB + name, mb));
       r.put("peak_rss_mb", ProcessMemory.peakRssMb());
       return r;
     }
