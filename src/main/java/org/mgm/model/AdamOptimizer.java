@@ -3,7 +3,6 @@ package org.mgm.model;
 import java.util.ArrayList;
 import java.util.List;
 import org.tensorflow.Operand;
-import org.tensorflow.ndarray.NdArrays;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
@@ -51,10 +50,10 @@ public final class AdamOptimizer {
     this.scope = tf.withSubScope(name);
     for (Parameter p : params.parameters()) {
       String leaf = p.name().replace('/', '_');
-      firstMoments.add(ResourceVariables.create(scope, name, leaf + "_m", NdArrays.ofFloats(p.shape())));
-      secondMoments.add(ResourceVariables.create(scope, name, leaf + "_v", NdArrays.ofFloats(p.shape())));
+      firstMoments.add(ResourceVariables.zeros(scope, name, leaf + "_m", p.shape()));
+      secondMoments.add(ResourceVariables.zeros(scope, name, leaf + "_v", p.shape()));
     }
-    step = ResourceVariables.create(scope, name, "step", NdArrays.ofFloats(Shape.scalar()));
+    step = ResourceVariables.zeros(scope, name, "step", Shape.scalar());
   }
 
   public AdamOptimizer(Ops tf, String name, ParameterList params, AdamSettings settings) {
@@ -109,8 +108,7 @@ public final class AdamOptimizer {
     private Accumulator(String tag) {
       s = scope.withSubScope(tag);
       for (Parameter p : params.parameters()) {
-        sums.add(ResourceVariables.create(s, name + "/" + tag, p.name().replace('/', '_') + "_sum",
-            NdArrays.ofFloats(p.shape())));
+        sums.add(ResourceVariables.zeros(s, name + "/" + tag, p.name().replace('/', '_') + "_sum", p.shape()));
       }
       Op update = apply(sums.stream().map(Parameter::value).toList(), 1f);
       List<Op> clear = new ArrayList<>();

@@ -19,12 +19,31 @@ public final class ResourceVariables {
    */
   public static Parameter create(Ops scope, String owner, String leaf, NdArray<Float> value) {
     Ops init = scope.withInitScope();
-    Shape shape = value.shape();
+    // The graph keeps its own copy of the value: the host tensor is released at once rather
+    // than when the garbage collector gets to it (at 256² that was hundreds of MB held twice).
+    try (TFloat32 initial = TFloat32.tensorOf(value.shape(), value::copyTo)) {
+      return create(scope, owner, leaf, value.shape(), init.constant(initial));
+    }
+  }
+
+  /**
+   * A variable that starts at zero (optimizer moments, gradient sums, moving averages): its
+   * initial value is a Fill, not a Const of its size. Why: a Const is held by the graph, by the
+   * session's copy of it and by the init executor's kernel for the session's whole life; with
+   * the Adam moments, accumulators and EMA of StyleGAN2-256 and its critic that was gigabytes
+   * before the first step.
+   */
+  public static Parameter zeros(Ops scope, String owner, String leaf, Shape shape) {
+    Ops init = scope.withInitScope();
+    return create(scope, owner, leaf, shape, init.fill(init.constant(shape.asArray()), init.constant(0f)));
+  }
+
+  private static Parameter create(Ops scope, String owner, String leaf, Shape shape, Operand<TFloat32> initial) {
+    Ops init = scope.withInitScope();
     String fullName = owner + "/" + leaf;
     Operand<?> handle =
         init.withName(leaf).varHandleOp(TFloat32.class, shape, VarHandleOp.sharedName(fullName));
-    init.withName(leaf + "_init")
-        .assignVariableOp(handle, init.constant(TFloat32.tensorOf(shape, value::copyTo)));
+    init.withName(leaf + "_init").assignVariableOp(handle, initial);
     Operand<TFloat32> read = scope.withName(leaf + "_read").readVariableOp(handle, TFloat32.class);
     return new Parameter(fullName, handle, read, shape);
   }

@@ -8,7 +8,6 @@ import org.mgm.model.ParameterList;
 import org.mgm.model.ResourceVariables;
 import org.tensorflow.Operand;
 import org.tensorflow.Session;
-import org.tensorflow.ndarray.NdArrays;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -33,8 +32,8 @@ public final class ExponentialMovingAverage {
     List<Op> init = new ArrayList<>();
     for (Parameter p : params.parameters()) {
       String leaf = p.name().replaceAll("[^A-Za-z0-9_.-]", "_");
-      Parameter avg = ResourceVariables.create(ema, scope, leaf, NdArrays.ofFloats(p.shape()));
-      Parameter backup = ResourceVariables.create(ema, scope + "_backup", leaf, NdArrays.ofFloats(p.shape()));
+      Parameter avg = ResourceVariables.zeros(ema, scope, leaf, p.shape());
+      Parameter backup = ResourceVariables.zeros(ema, scope + "_backup", leaf, p.shape());
       Operand<TFloat32> next = tf.math.add(tf.math.mul(tf.constant(beta), avg.value()),
           tf.math.mul(tf.constant(1f - beta), p.value()));
       updates.add(tf.assignVariableOp(avg.handle(), next));

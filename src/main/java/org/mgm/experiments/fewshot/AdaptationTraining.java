@@ -198,8 +198,8 @@ public final class AdaptationTraining implements AutoCloseable {
     Operand<TFloat32> dot = tf.sum(tf.math.mul(img, noise), tf.constant(new int[] {0, 1, 2, 3}));
     Operand<TFloat32> jw = org.mgm.model.Gradients.of(tf, dot, List.of(w)).get(0);
     Operand<TFloat32> lengths = tf.math.sqrt(tf.sum(tf.math.mul(jw, jw), tf.constant(1)));
-    var mean = org.mgm.model.ResourceVariables.create(tf.withSubScope("path_length"), "path_length", "mean",
-        org.tensorflow.ndarray.NdArrays.scalarOf(0f));
+    var mean = org.mgm.model.ResourceVariables.zeros(tf.withSubScope("path_length"), "path_length", "mean",
+        Shape.scalar());
     Operand<TFloat32> batchMean = tf.math.mean(lengths, tf.constant(0));
     Operand<TFloat32> moved = tf.math.add(mean.value(), tf.math.mul(tf.constant(s.plDecay()),
         tf.math.sub(batchMean, mean.value())));
