@@ -17,7 +17,8 @@ import org.tensorflow.op.Scope;
 
 /**
  * Large frozen tensors (a pretrained mixer's weights) as resource variables whose values are fed
- * once per session, instead of Const ops.
+ * once per session, instead of Const ops; and, the same way, the initial values of large
+ * imported trainable tensors ({@link #addInitialValue}).
  *
  * <p>Why: TF copies a Const's value into every executor it builds, one per distinct set of
  * fetches and targets, and twice there (the partition graph's node and the kernel's tensor). On
@@ -66,6 +67,25 @@ public final class FrozenWeights {
     Fed f = new Fed(feed.op().name(), value, new ArrayList<>());
     fed.add(f);
     return new Value(scope, name, feed, f);
+  }
+
+  /**
+   * The initial value of a trainable variable ({@code handle}), fed at load as the frozen values
+   * are. Why: as a Const it would be held by the graph, by the session's copy of the graph and by
+   * the init executor's kernel for the session's whole life (the imported StyleGAN2-256 G and D:
+   * 225 MB, each copy). Takes ownership of {@code value}.
+   */
+  public synchronized void addInitialValue(Scope scope, String leaf, Tensor value, Output<?> handle) {
+    if (loaded) {
+      throw new IllegalStateException("initial value " + leaf + " added after its session loaded the weights");
+    }
+    Graph g = (Graph) scope.env();
+    String name = scope.makeOpName(leaf);
+    Output<?> feed = g.opBuilder("Placeholder", name + "_value", scope).setAttr("dtype", value.dataType())
+        .setAttr("shape", value.shape()).build().output(0);
+    String load = g.opBuilder("AssignVariableOp", name + LOAD_SUFFIX, scope).addInput(handle).addInput(feed)
+        .setAttr("dtype", value.dataType()).build().name();
+    fed.add(new Fed(feed.op().name(), value, new ArrayList<>(List.of(load))));
   }
 
   /**

@@ -27,6 +27,26 @@ public final class ResourceVariables {
   }
 
   /**
+   * A variable that starts at an imported value: as {@link #create}, but a value of
+   * {@link FrozenWeights#MIN_ELEMENTS} or more is fed once when the session loads
+   * ({@code Sessions.initialize}) instead of being held as a Const (see
+   * {@link FrozenWeights#addInitialValue}).
+   */
+  public static Parameter imported(Ops scope, String owner, String leaf, NdArray<Float> value) {
+    if (value.size() < FrozenWeights.MIN_ELEMENTS) {
+      return create(scope, owner, leaf, value);
+    }
+    Shape shape = value.shape();
+    String fullName = owner + "/" + leaf;
+    Operand<?> handle = scope.withInitScope().withName(leaf)
+        .varHandleOp(TFloat32.class, shape, VarHandleOp.sharedName(fullName));
+    FrozenWeights.of((org.tensorflow.Graph) scope.scope().env()).addInitialValue(scope.scope(), leaf + "_initial",
+        TFloat32.tensorOf(shape, value::copyTo), handle.asOutput());
+    Operand<TFloat32> read = scope.withName(leaf + "_read").readVariableOp(handle, TFloat32.class);
+    return new Parameter(fullName, handle, read, shape);
+  }
+
+  /**
    * A variable that starts at zero (optimizer moments, gradient sums, moving averages): its
    * initial value is a Fill, not a Const of its size. Why: a Const is held by the graph, by the
    * session's copy of it and by the init executor's kernel for the session's whole life; with

@@ -170,7 +170,7 @@ public final class TfGraphImporter {
           if (paramOps == null) {
             paramOps = ops.withSubScope("params");
           }
-          Parameter param = ResourceVariables.create(paramOps, scope + "/params", opName(v.name()),
+          Parameter param = ResourceVariables.imported(paramOps, scope + "/params", opName(v.name()),
               NdArrays.wrap(Shape.of(value.shape()), DataBuffers.of(value.asFloating(ElementType.FLOAT32).floats(), true, false)));
           p.trainable.add(param);
           p.trainableByName.put(v.name(), param);

@@ -76,6 +76,29 @@ class FrozenWeightsTest {
     }
   }
 
+  /**
+   * A large trainable initializer starts from a value fed at load, not from a Const: the graph
+   * holds no large constant, the output equals ONNX Runtime's, and the variable is what moves.
+   */
+  @Test
+  void largeTrainableWeightsStartFromAFedValue(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("m.onnx");
+    OnnxModelFile.write(file, model());
+    HostTensor x = HostTensor.standardNormal(new long[] {1, 16, 8, 8}, new Random(4));
+    HostTensor expected;
+    try (OrtModel ort = OrtModel.open(file, OrtModel.Device.CPU)) {
+      expected = ort.run(Map.of("x", x)).get("out");
+    }
+    ImportOptions o = ImportOptions.frozen("m").withInitializers(InitializerPolicy.trainableMatching(List.of("w.*")));
+    try (ImportedSession s = new ImportedSession(OnnxModelFile.read(file), o, "m")) {
+      assertEquals(2, s.imported().trainable().parameters().size());
+      assertTrue(largestConst(s.graph()) < FrozenWeights.MIN_ELEMENTS,
+          "largest Const has " + largestConst(s.graph()) + " values");
+      double err = OnnxFixtures.relativeError(s.infer(Map.of("x", x)).get("out"), expected);
+      assertTrue(err < 1e-5, "TF vs ORT relative error " + err);
+    }
+  }
+
   @Test
   void convWeightsAreStoredTransposedSoNoStepTransposesThem() {
     try (ImportedSession s = new ImportedSession(model(), ImportOptions.frozen("m"), "m")) {

@@ -136,7 +136,7 @@ public final class OnnxImporter {
           if (paramOps == null) {
             paramOps = ops.withSubScope("params");
           }
-          Parameter p = ResourceVariables.create(paramOps, options.scope() + "/params",
+          Parameter p = ResourceVariables.imported(paramOps, options.scope() + "/params",
               opName(t.getName()), NdArrays.wrap(Shape.of(value.shape()),
                   DataBuffers.of(value.asFloating(ElementType.FLOAT32).floats(), true, false)));
           trainable.add(p);
