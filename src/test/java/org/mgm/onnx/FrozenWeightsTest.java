@@ -57,8 +57,12 @@ class FrozenWeightsTest {
     return largest;
   }
 
-  @Test
-  void largeFrozenWeightsAreVariablesAndTheOutputIsUnchanged(@TempDir Path dir) throws Exception {
+  /**
+   * Imports {@link #model()} with {@code options}, checks that the graph holds no large Const and
+   * that its output equals ONNX Runtime's, then runs {@code more} on the session.
+   */
+  private static void importsWithoutLargeConstants(Path dir, ImportOptions options,
+      java.util.function.Consumer<ImportedSession> more) throws Exception {
     Path file = dir.resolve("m.onnx");
     OnnxModelFile.write(file, model());
     HostTensor x = HostTensor.standardNormal(new long[] {1, 16, 8, 8}, new Random(4));
@@ -66,37 +70,32 @@ class FrozenWeightsTest {
     try (OrtModel ort = OrtModel.open(file, OrtModel.Device.CPU)) {
       expected = ort.run(Map.of("x", x)).get("out");
     }
-    try (ImportedSession s = new ImportedSession(OnnxModelFile.read(file), ImportOptions.frozen("m"), "m")) {
+    try (ImportedSession s = new ImportedSession(OnnxModelFile.read(file), options, "m")) {
       assertTrue(largestConst(s.graph()) < FrozenWeights.MIN_ELEMENTS,
           "largest Const has " + largestConst(s.graph()) + " values");
       double err = OnnxFixtures.relativeError(s.infer(Map.of("x", x)).get("out"), expected);
       assertTrue(err < 1e-5, "TF vs ORT relative error " + err);
-      // Loaded frozen values are not training state: a checkpoint of this graph saves nothing.
-      assertEquals(List.of(), new TrainingState(s.graph()).names());
+      more.accept(s);
     }
+  }
+
+  @Test
+  void largeFrozenWeightsAreVariablesAndTheOutputIsUnchanged(@TempDir Path dir) throws Exception {
+    // Loaded frozen values are not training state: a checkpoint of this graph saves nothing.
+    importsWithoutLargeConstants(dir, ImportOptions.frozen("m"),
+        s -> assertEquals(List.of(), new TrainingState(s.graph()).names()));
   }
 
   /**
    * A large trainable initializer starts from a value fed at load, not from a Const: the graph
-   * holds no large constant, the output equals ONNX Runtime's, and the variable is what moves.
+   * holds no large constant, and the output (read from the two trainable variables) equals ONNX
+   * Runtime's.
    */
   @Test
   void largeTrainableWeightsStartFromAFedValue(@TempDir Path dir) throws Exception {
-    Path file = dir.resolve("m.onnx");
-    OnnxModelFile.write(file, model());
-    HostTensor x = HostTensor.standardNormal(new long[] {1, 16, 8, 8}, new Random(4));
-    HostTensor expected;
-    try (OrtModel ort = OrtModel.open(file, OrtModel.Device.CPU)) {
-      expected = ort.run(Map.of("x", x)).get("out");
-    }
-    ImportOptions o = ImportOptions.frozen("m").withInitializers(InitializerPolicy.trainableMatching(List.of("w.*")));
-    try (ImportedSession s = new ImportedSession(OnnxModelFile.read(file), o, "m")) {
-      assertEquals(2, s.imported().trainable().parameters().size());
-      assertTrue(largestConst(s.graph()) < FrozenWeights.MIN_ELEMENTS,
-          "largest Const has " + largestConst(s.graph()) + " values");
-      double err = OnnxFixtures.relativeError(s.infer(Map.of("x", x)).get("out"), expected);
-      assertTrue(err < 1e-5, "TF vs ORT relative error " + err);
-    }
+    importsWithoutLargeConstants(dir,
+        ImportOptions.frozen("m").withInitializers(InitializerPolicy.trainableMatching(List.of("w.*"))),
+        s -> assertEquals(2, s.imported().trainable().parameters().size()));
   }
 
   @Test
