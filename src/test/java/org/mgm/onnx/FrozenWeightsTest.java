@@ -98,6 +98,17 @@ class FrozenWeightsTest {
         s -> assertEquals(2, s.imported().trainable().parameters().size()));
   }
 
+  /**
+   * FSGAN's factorised layers: Vᵀ of a 16×400 kernel is as large as the kernel, so it is a fed
+   * variable too, and at λ = 1 the output is still ONNX Runtime's.
+   */
+  @Test
+  void singularValueFactorsAreFedNotConstants(@TempDir Path dir) throws Exception {
+    importsWithoutLargeConstants(dir, ImportOptions.frozen("m").withInitializers(
+        InitializerPolicy.allFrozen().then("w.*", InitializerPolicy.Kind.SINGULAR_VALUES)),
+        s -> assertEquals(2, s.imported().trainable().parameters().size()));
+  }
+
   @Test
   void convWeightsAreStoredTransposedSoNoStepTransposesThem() {
     try (ImportedSession s = new ImportedSession(model(), ImportOptions.frozen("m"), "m")) {

@@ -3,10 +3,12 @@ package org.mgm.onnx.importer;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
+import org.mgm.model.FrozenWeights;
 import org.mgm.model.Parameter;
 import org.mgm.model.ResourceVariables;
 import org.mgm.onnx.io.OnnxFormatException;
 import org.mgm.tensor.HostTensor;
+import org.tensorflow.Graph;
 import org.tensorflow.Output;
 import org.tensorflow.ndarray.NdArrays;
 import org.tensorflow.ndarray.Shape;
@@ -15,8 +17,8 @@ import org.tensorflow.op.Ops;
 
 /**
  * An initializer reparameterised as U diag(λ ⊙ s) Vᵀ (FSGAN, see {@link InitializerPolicy}):
- * the SVD runs once here, in double precision; the graph holds U·diag(s) and Vᵀ as constants and
- * λ as the only trainable tensor.
+ * the SVD runs once here, in double precision; the graph holds U·diag(s) and Vᵀ as frozen values
+ * and λ as the only trainable tensor.
  *
  * @param lambda the trainable singular-value scales
  * @param weight the reconstructed weight in the initializer's original shape, for the graph and
@@ -60,8 +62,21 @@ record SingularValueLayer(Parameter lambda, Output<?> weight) {
     java.util.Arrays.fill(ones, 1f);
     Parameter lambda = ResourceVariables.create(ops, owner, OnnxImporter.opName(name) + "_lambda_s",
         NdArrays.wrap(Shape.of(r), DataBuffers.of(ones, true, false)));
-    Output<?> scaled = tf.op("Mul", tf.constant(HostTensor.of(us, rows, r)), lambda.value().asOutput());
-    Output<?> flat = tf.op("MatMul", scaled, tf.constant(HostTensor.of(vtf, r, cols)));
+    String leaf = OnnxImporter.opName(name);
+    Output<?> scaled = tf.op("Mul", frozen(ops, tf, leaf + "_us", HostTensor.of(us, rows, r)),
+        lambda.value().asOutput());
+    Output<?> flat = tf.op("MatMul", scaled, frozen(ops, tf, leaf + "_vt", HostTensor.of(vtf, r, cols)));
     return new SingularValueLayer(lambda, tf.reshape(flat, tf.int64s(shape)));
+  }
+
+  /**
+   * A fixed factor: as large as the weight it came from, so from {@link FrozenWeights#MIN_ELEMENTS}
+   * on it is a variable fed once per session rather than a Const that every executor copies.
+   */
+  private static Output<?> frozen(Ops ops, TfEmitter tf, String leaf, HostTensor value) {
+    if (value.size() < FrozenWeights.MIN_ELEMENTS) {
+      return tf.constant(value);
+    }
+    return FrozenWeights.of((Graph) ops.scope().env()).add(ops.scope(), leaf, value.toTf()).read();
   }
 }
