@@ -60,10 +60,8 @@ public final class FrozenWeights {
    * first read. Takes ownership of {@code value}.
    */
   public synchronized Value add(Scope scope, String leaf, Tensor value) {
-    Graph g = (Graph) scope.env();
     String name = scope.makeOpName(leaf);
-    Output<?> feed = g.opBuilder("Placeholder", name + "_value", scope).setAttr("dtype", value.dataType())
-        .setAttr("shape", value.shape()).build().output(0);
+    Output<?> feed = feed(scope, name, value);
     Fed f = new Fed(feed.op().name(), value, new ArrayList<>());
     fed.add(f);
     return new Value(scope, name, feed, f);
@@ -79,13 +77,17 @@ public final class FrozenWeights {
     if (loaded) {
       throw new IllegalStateException("initial value " + leaf + " added after its session loaded the weights");
     }
-    Graph g = (Graph) scope.env();
     String name = scope.makeOpName(leaf);
-    Output<?> feed = g.opBuilder("Placeholder", name + "_value", scope).setAttr("dtype", value.dataType())
-        .setAttr("shape", value.shape()).build().output(0);
-    String load = g.opBuilder("AssignVariableOp", name + LOAD_SUFFIX, scope).addInput(handle).addInput(feed)
-        .setAttr("dtype", value.dataType()).build().name();
+    Output<?> feed = feed(scope, name, value);
+    String load = ((Graph) scope.env()).opBuilder("AssignVariableOp", name + LOAD_SUFFIX, scope).addInput(handle)
+        .addInput(feed).setAttr("dtype", value.dataType()).build().name();
     fed.add(new Fed(feed.op().name(), value, new ArrayList<>(List.of(load))));
+  }
+
+  /** The placeholder {@code <name>_value} that the load run feeds {@code value} into. */
+  private static Output<?> feed(Scope scope, String name, Tensor value) {
+    return ((Graph) scope.env()).opBuilder("Placeholder", name + "_value", scope).setAttr("dtype", value.dataType())
+        .setAttr("shape", value.shape()).build().output(0);
   }
 
   /**

@@ -36,14 +36,10 @@ public final class ResourceVariables {
     if (value.size() < FrozenWeights.MIN_ELEMENTS) {
       return create(scope, owner, leaf, value);
     }
-    Shape shape = value.shape();
-    String fullName = owner + "/" + leaf;
-    Operand<?> handle = scope.withInitScope().withName(leaf)
-        .varHandleOp(TFloat32.class, shape, VarHandleOp.sharedName(fullName));
+    Parameter p = variable(scope, owner, leaf, value.shape());
     FrozenWeights.of((org.tensorflow.Graph) scope.scope().env()).addInitialValue(scope.scope(), leaf + "_initial",
-        TFloat32.tensorOf(shape, value::copyTo), handle.asOutput());
-    Operand<TFloat32> read = scope.withName(leaf + "_read").readVariableOp(handle, TFloat32.class);
-    return new Parameter(fullName, handle, read, shape);
+        TFloat32.tensorOf(value.shape(), value::copyTo), p.handle().asOutput());
+    return p;
   }
 
   /**
@@ -58,12 +54,18 @@ public final class ResourceVariables {
     return create(scope, owner, leaf, shape, init.fill(init.constant(shape.asArray()), init.constant(0f)));
   }
 
+  /** A variable with an init op that assigns {@code initial}. */
   private static Parameter create(Ops scope, String owner, String leaf, Shape shape, Operand<TFloat32> initial) {
-    Ops init = scope.withInitScope();
+    Parameter p = variable(scope, owner, leaf, shape);
+    scope.withInitScope().withName(leaf + "_init").assignVariableOp(p.handle(), initial);
+    return p;
+  }
+
+  /** The variable's handle (an init-scope op) and its read, with no initial value yet. */
+  private static Parameter variable(Ops scope, String owner, String leaf, Shape shape) {
     String fullName = owner + "/" + leaf;
-    Operand<?> handle =
-        init.withName(leaf).varHandleOp(TFloat32.class, shape, VarHandleOp.sharedName(fullName));
-    init.withName(leaf + "_init").assignVariableOp(handle, initial);
+    Operand<?> handle = scope.withInitScope().withName(leaf)
+        .varHandleOp(TFloat32.class, shape, VarHandleOp.sharedName(fullName));
     Operand<TFloat32> read = scope.withName(leaf + "_read").readVariableOp(handle, TFloat32.class);
     return new Parameter(fullName, handle, read, shape);
   }

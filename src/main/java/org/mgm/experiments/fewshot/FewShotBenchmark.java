@@ -23,8 +23,6 @@ public final class FewShotBenchmark {
   /** Key prefixes of how far a phase raised the peak RSS, in the first iteration and in the later ones. */
   public static final String FIRST_PEAK_RISE_MB = "first_peak_rise_mb.";
   public static final String PEAK_RISE_MB = "peak_rise_mb.";
-  /** The phase that path-length regularisation adds (see {@link AdaptationTraining}). */
-  public static final String PATH_LENGTH_PHASE = AdaptationTraining.PATH_LENGTH_PHASE;
 
   private FewShotBenchmark() {}
 
@@ -59,7 +57,7 @@ public final class FewShotBenchmark {
       // minutes, so one run of the step is what can be afforded.
       int extra = 0;
       if (pathLength) {
-        while (!phases.runs().containsKey(PATH_LENGTH_PHASE)) {
+        while (!phases.runs().containsKey(AdaptationTraining.PATH_LENGTH_PHASE)) {
           t.training().iterate(phases);
           extra++;
         }
