@@ -1,7 +1,15 @@
 package org.mgm.onnx.importer;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.mgm.onnx.io.OnnxTensors;
 import org.mgm.onnx.proto.OnnxModelProto.NodeProto;
 import org.mgm.tensor.HostTensor;
 import org.tensorflow.Graph;
@@ -22,6 +30,14 @@ final class ConstantFolder implements AutoCloseable {
   private static final long MAX_ELEMENTS = 1 << 16;
 
   private final OpRegistry registry;
+  /**
+   * Folds made in this import, by everything that decides their values (see {@link #key}); an
+   * empty Optional for a node that could not be folded. A torch export computes each reflection
+   * pad's amounts with its own ConstantOfShape → Reshape → Slice → Transpose → Reshape chain, all
+   * alike: the full-size CycleGAN generator has 100 folds, about 2 ms each on a scratch session,
+   * and most of them repeat.
+   */
+  private final Map<ByteString, Optional<HostTensor[]>> made = new HashMap<>();
 
   ConstantFolder(OpRegistry registry) {
     this.registry = registry;
@@ -42,9 +58,44 @@ final class ConstantFolder implements AutoCloseable {
 
   /** The node's output values, or null when it cannot be folded (too large, unsupported output). */
   HostTensor[] fold(NodeProto n, String label, int opset, Inputs options) {
+    ByteString key = key(n, opset, options.state());
+    Optional<HostTensor[]> known = made.get(key);
+    if (known == null) {
+      known = Optional.ofNullable(foldOnce(n, label, opset, options));
+      made.put(key, known);
+    }
+    return known.orElse(null);
+  }
+
+  /**
+   * What decides a fold's values: the opset, the node without its names (op type, domain,
+   * attributes) and its input values in order (an absent optional input marked as such). The
+   * import's options are the same for all of this folder's nodes.
+   */
+  private static ByteString key(NodeProto n, int opset, ImportState state) {
+    ByteString.Output bytes = ByteString.newOutput();
+    try {
+      CodedOutputStream out = CodedOutputStream.newInstance(bytes);
+      out.writeInt32NoTag(opset);
+      out.writeMessageNoTag(n.toBuilder().clearName().clearInput().clearOutput().clearDocString().build());
+      for (String in : n.getInputList()) {
+        out.writeBoolNoTag(in.isEmpty());
+        if (!in.isEmpty()) {
+          out.writeMessageNoTag(OnnxTensors.encode("", state.constant(in)));
+        }
+      }
+      out.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);  // writing to memory
+    }
+    return bytes.toByteString();
+  }
+
+  private HostTensor[] foldOnce(NodeProto n, String label, int opset, Inputs options) {
     // A fresh graph per node: a session over one growing scratch graph re-optimises all of it on
     // every run, which made folding quadratic in the node count (20 s for a small StyleGAN2).
-    try (Graph graph = new Graph(); Session session = org.mgm.runtime.Sessions.plain(graph)) {
+    // Without Grappler: its constant folding would only repeat this one node's evaluation.
+    try (Graph graph = new Graph(); Session session = org.mgm.runtime.Sessions.unoptimized(graph)) {
       return fold(n, label, opset, options, Ops.create(graph), session);
     }
   }
