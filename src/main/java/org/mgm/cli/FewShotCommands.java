@@ -6,6 +6,7 @@ import java.util.List;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
+import org.mgm.adapt.AdaptationMethod;
 import org.mgm.config.Config;
 import org.mgm.experiments.fewshot.DemoData;
 import org.mgm.experiments.fewshot.DemoModels;
@@ -296,7 +297,7 @@ public final class FewShotCommands extends CommandGroup {
 
     @Override
     public String summary() {
-      return "ms per alternating iteration (FreezeD-A), TF Java vs PyTorch, at 32 (demo) or 256 (full size)";
+      return "ms per alternating iteration (FreezeD-A or FSGAN-A), TF Java vs PyTorch, at 32 (demo) or 256 (full size)";
     }
 
     @Override
@@ -304,6 +305,8 @@ public final class FewShotCommands extends CommandGroup {
       Options o = new Options();
       o.addOption(Option.builder().longOpt("size").hasArg().desc("32 (the demo's models) or 256 (default 32)").build());
       o.addOption(Option.builder().longOpt("batch").hasArg().desc("default 4").build());
+      o.addOption(Option.builder().longOpt("method").hasArg().argName("freezed|fsgan")
+          .desc("what adapts: FreezeD (G and D's later blocks) or FSGAN (singular values); default freezed").build());
       o.addOption(Option.builder().longOpt("rounds").hasArg().argName("R")
           .desc("rounds per iteration, the reference's minibatch of R x batch (default 1; the reference: 4)").build());
       o.addOption(Option.builder().longOpt("graph-optimizer").desc("TF Java with Grappler on (default off)").build());
@@ -320,11 +323,18 @@ public final class FewShotCommands extends CommandGroup {
       int batch = positiveInt(cmd, "batch", 4);
       int rounds = positiveInt(cmd, "rounds", 1);
       int iterations = positiveInt(cmd, "iterations", 5);
+      String methodName = cmd.getOptionValue("method", "freezed");
+      AdaptationMethod method = switch (methodName) {
+        case "freezed" -> AdaptationMethod.FREEZED;
+        case "fsgan" -> AdaptationMethod.FSGAN;
+        default -> throw new UsageException("--method: expected freezed or fsgan, got '" + methodName + "'");
+      };
+      var step = new org.mgm.experiments.fewshot.FewShotBenchmark.Step(method, batch, rounds,
+          cmd.hasOption("graph-optimizer"), cmd.hasOption("path-length"));
       if (cmd.hasOption("job")) {
         Path[] models = java.util.Arrays.stream(cmd.getOptionValue("job").split(",")).map(Path::of).toArray(Path[]::new);
         System.out.println("RESULT " + org.mgm.runtime.Json.writeLine(
-            org.mgm.experiments.fewshot.FewShotBenchmark.tf(models, batch, rounds, cmd.hasOption("graph-optimizer"),
-                cmd.hasOption("path-length"), iterations, 1)));
+            org.mgm.experiments.fewshot.FewShotBenchmark.tf(models, step, iterations, 1)));
         return 0;
       }
       int size = positiveInt(cmd, "size", 32);
@@ -353,7 +363,8 @@ public final class FewShotCommands extends CommandGroup {
         }
         List<java.util.Map<String, Object>> rows = new java.util.ArrayList<>();
         List<String> job = new java.util.ArrayList<>(List.of("fewshot", "benchmark", "--job", models, "--batch",
-            Integer.toString(batch), "--rounds", Integer.toString(rounds), "--iterations", Integer.toString(iterations)));
+            Integer.toString(batch), "--rounds", Integer.toString(rounds), "--iterations", Integer.toString(iterations),
+            "--method", step.methodName()));
         if (cmd.hasOption("graph-optimizer")) {
           job.add("--graph-optimizer");
         }
@@ -363,9 +374,9 @@ public final class FewShotCommands extends CommandGroup {
         rows.add(BenchmarkJobs.javaJob(job));
         rows.add(BenchmarkJobs.result(BenchmarkJobs.python(List.of("export-tools/bench_fewshot_torch.py", "--size",
             Integer.toString(size), "--batch", Integer.toString(batch), "--rounds", Integer.toString(rounds),
-            "--iterations", Integer.toString(iterations)), true), "bench_fewshot_torch.py"));
+            "--iterations", Integer.toString(iterations), "--method", step.methodName()), true), "bench_fewshot_torch.py"));
         if (cmd.hasOption("json")) {
-          System.out.println(org.mgm.runtime.Json.write(java.util.Map.of("size", size, "batch", batch, "rounds", rounds,
+          System.out.println(org.mgm.runtime.Json.write(java.util.Map.of("size", size, "method", step.methodName(), "batch", batch, "rounds", rounds,
               "results", rows)));
         } else {
           System.out.printf(java.util.Locale.ROOT, "%-34s %14s %12s%n", "engine", "ms/iteration", "peak RSS MB");
@@ -373,8 +384,9 @@ public final class FewShotCommands extends CommandGroup {
             System.out.printf(java.util.Locale.ROOT, "%-34s %14.1f %12.0f%n", r.get("engine"),
                 (Double) r.get("ms_per_iteration"), (Double) r.get("peak_rss_mb"));
           }
-          System.out.printf("(FreezeD-A alternating iteration at %dx%d, batch %d x %d rounds, median of %d; %d cores)%n",
-              size, size, batch, rounds, iterations, Runtime.getRuntime().availableProcessors());
+          System.out.printf("(%s-A alternating iteration at %dx%d, batch %d x %d rounds, median of %d; %d cores)%n",
+              method == AdaptationMethod.FSGAN ? "FSGAN" : "FreezeD", size, size, batch, rounds, iterations,
+              Runtime.getRuntime().availableProcessors());
           printPhases(rows.get(0));
           System.out.printf(java.util.Locale.ROOT, "TF Java per iteration, each phase at its interval: %.1f ms%s%n",
               (Double) rows.get(0).get("scheduled_ms_per_iteration"),

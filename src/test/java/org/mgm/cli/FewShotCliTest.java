@@ -54,6 +54,25 @@ class FewShotCliTest {
     }
   }
 
+  /**
+   * With --method fsgan the timed step trains singular-value scales only: the agent's steps run,
+   * and the result says which method it timed.
+   */
+  @Test
+  void benchmarkJobTimesFsgan() {
+    CliRunner.Outcome o = CliRunner.run("fewshot", "benchmark", "--job", "models/fewshot-demo/agent-g.onnx,"
+        + "models/fewshot-demo/agent-d.onnx,models/fewshot-demo/mixer-g.onnx,models/fewshot-demo/mixer-d.onnx",
+        "--method", "fsgan", "--iterations", "1");
+    assertEquals(0, o.code(), o.err());
+    String line = o.out().lines().filter(l -> l.startsWith("RESULT ")).findFirst().orElseThrow();
+    var r = org.mgm.runtime.Json.parseFlat(line.substring(7));
+    assertEquals("fsgan", r.get("method"), line);
+    for (String phase : List.of("agent-La", "agent-Lf", "mixer-D", "agent-D", "ema")) {
+      Object ms = r.get(org.mgm.experiments.fewshot.FewShotBenchmark.PHASE_MS + phase);
+      assertTrue(ms instanceof Double d && d > 0, phase + " in " + line);
+    }
+  }
+
   @Test
   void demoRunWritesTableGridsSubsetsAndServableAgents(@TempDir Path tmp) throws Exception {
     CliRunner.Outcome o = CliRunner.run(smallRun(tmp));
@@ -100,6 +119,7 @@ class FewShotCliTest {
     CliRunner.assertUsageError(CliRunner.run(smallRun(tmp, "--set", "eval.grid_every=-1")), "'eval.grid_every'");
     CliRunner.assertUsageError(CliRunner.run(smallRun(tmp, "--set", "eval.kid_subsets=many")), "'eval.kid_subsets'");
     CliRunner.assertUsageError(CliRunner.run("fewshot", "benchmark", "--size", "64"), "--size", "64");
+    CliRunner.assertUsageError(CliRunner.run("fewshot", "benchmark", "--method", "freezeg"), "--method", "freezeg");
     CliRunner.assertUsageError(CliRunner.run("fewshot", "pretrain-agent", "--g-init", tmp + "/none.onnx", "--d-init",
         tmp + "/none.onnx", "--out-g", tmp + "/g.onnx", "--out-d", tmp + "/d.onnx"), "--g-init", "none.onnx");
     assertTrue(!Files.exists(tmp.resolve("runs")), "bad input is found before a run directory is made");

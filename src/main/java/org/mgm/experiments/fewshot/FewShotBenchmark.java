@@ -13,9 +13,9 @@ import org.mgm.onnx.io.OnnxModelFile;
 import org.mgm.tensor.HostTensor;
 
 /**
- * Milliseconds per alternating few-shot iteration (FreezeD-A: La step, Lf step, D_B step, agent-D
- * step, EMA) through the imported graphs, the same step that export-tools/bench_fewshot_torch.py
- * times in PyTorch. R1 is left out of the timed iterations in both (it runs one iteration in 16).
+ * Milliseconds per alternating few-shot iteration (FreezeD-A or FSGAN-A: La step, Lf step, D_B
+ * step, agent-D step, EMA) through the imported graphs, the same step that
+ * export-tools/bench_fewshot_torch.py times in PyTorch. R1 is left out of the timed iterations in both (it runs one iteration in 16).
  */
 public final class FewShotBenchmark {
   /** Key prefix of a phase's mean ms per iteration that ran it, in the result. */
@@ -26,18 +26,31 @@ public final class FewShotBenchmark {
 
   private FewShotBenchmark() {}
 
+  /**
+   * What the timed step is: the method's -A variant (alternating Lf updates) at this batch and
+   * number of rounds, with or without Grappler and path-length regularisation.
+   */
+  public record Step(AdaptationMethod method, int batch, int rounds, boolean graphOptimizer, boolean pathLength) {
+    /** The method's name as the command line and the PyTorch twin spell it. */
+    public String methodName() {
+      return method.name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
   /** Models: agent G, agent D, mixer G_AB, mixer D_B, in that order. */
-  public static Map<String, Object> tf(Path[] models, int batch, int rounds, boolean graphOptimizer, boolean pathLength,
-      int iterations, int warmup) throws IOException {
+  public static Map<String, Object> tf(Path[] models, Step step, int iterations, int warmup) throws IOException {
     FewShotModels m = new FewShotModels(OnnxModelFile.read(models[0]), OnnxModelFile.read(models[1]),
         OnnxModelFile.read(models[2]), OnnxModelFile.read(models[3]));
     int size = (int) OnnxInputs.firstShape(m.agentD())[2];
-    // FreezeD-A with R1 off: the timed step is La, Lf, D_B, agent-D and EMA, as in the PyTorch twin.
+    int batch = step.batch();
+    int rounds = step.rounds();
+    boolean pathLength = step.pathLength();
+    // R1 off: the timed step is La, Lf, D_B, agent-D and EMA, as in the PyTorch twin.
     AdaptationSettings s = AdaptationSettings.builder().batch(batch).r1(10f, 0)
-        .feedback(FeedbackUpdate.alternate(1, 1)).frozenBlocks(1).seed(1).rounds(rounds).graphOptimizer(graphOptimizer)
-        .pathLength(pathLength ? 2f : 0f, 0.01f, 4).build();
+        .feedback(FeedbackUpdate.alternate(1, 1)).frozenBlocks(1).seed(1).rounds(rounds)
+        .graphOptimizer(step.graphOptimizer()).pathLength(pathLength ? 2f : 0f, 0.01f, 4).build();
     long setupStart = System.nanoTime();
-    try (AdaptationTraining t = new AdaptationTraining(s, AdaptationMethod.FREEZED, m, noise(16, size, 1), noise(16, size, 2))) {
+    try (AdaptationTraining t = new AdaptationTraining(s, step.method(), m, noise(16, size, 1), noise(16, size, 2))) {
       double setupMs = (System.nanoTime() - setupStart) / 1e6;
       double setupPeakMb = ProcessMemory.peakRssMb();
       long first = System.nanoTime();
@@ -65,11 +78,12 @@ public final class FewShotBenchmark {
       double scheduled = t.training().schedule().millisPerIteration(phases);
       Map<String, Object> r = new LinkedHashMap<>();
       r.put("engine", "tensorflow-java (imported ONNX)");
+      r.put("method", step.methodName());
       r.put("threads", Runtime.getRuntime().availableProcessors());
       r.put("size", size);
       r.put("batch", batch);
       r.put("rounds", rounds);
-      r.put("graph_optimizer", graphOptimizer);
+      r.put("graph_optimizer", step.graphOptimizer());
       r.put("path_length", pathLength);
       r.put("scheduled_ms_per_iteration", scheduled);
       r.put("iterations_until_path_length", extra);
