@@ -24,7 +24,7 @@ final class ImportState {
   private final Map<String, Supplier<Output<?>>> deferredNchw = new HashMap<>();
   private final Map<String, HostTensor> constants = new HashMap<>();
   private final Map<String, Supplier<HostTensor>> decodedOnUse = new HashMap<>();
-  private final Map<String, HostTensor> initialValues = new HashMap<>();
+  private final Map<String, Supplier<HostTensor>> initialValues = new HashMap<>();
   private final Map<String, PartialValues.Partial> partials = new HashMap<>();
   private final Map<String, FrozenWeights.Value> frozen = new HashMap<>();
 
@@ -84,13 +84,18 @@ final class ImportState {
     return constants.containsKey(name) || decodedOnUse.containsKey(name);
   }
 
-  /** A trainable or fed initializer's stored value, for op arguments that must be static. */
-  void defineInitialValue(String name, HostTensor value) {
-    initialValues.put(name, value);
+  /**
+   * A trainable or fed initializer's stored value, for op arguments that must be static; decoded
+   * again on each such (rare) use, like large frozen weights: a full-size StyleGAN2 holds 120 MB
+   * of them, which the heap need not keep through the import.
+   */
+  void defineInitialValue(String name, Supplier<HostTensor> decode) {
+    initialValues.put(name, decode);
   }
 
   HostTensor initialValue(String name) {
-    return initialValues.get(name);
+    Supplier<HostTensor> v = initialValues.get(name);
+    return v == null ? null : v.get();
   }
 
   void definePartial(String name, PartialValues.Partial value) {

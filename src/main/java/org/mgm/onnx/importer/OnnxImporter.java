@@ -111,7 +111,7 @@ public final class OnnxImporter {
       HostTensor value = OnnxTensors.decode(t, source);
       if (options.shared().containsKey(t.getName())) {
         state.define(t.getName(), options.shared().get(t.getName()));
-        state.defineInitialValue(t.getName(), value);
+        state.defineInitialValue(t.getName(), () -> OnnxTensors.decode(t, source));
         continue;
       }
       InitializerPolicy.Kind kind = value.type().isFloating()
@@ -140,7 +140,7 @@ public final class OnnxImporter {
               opName(t.getName()), NdArrays.wrap(Shape.of(value.shape()),
                   DataBuffers.of(value.asFloating(ElementType.FLOAT32).floats(), true, false)));
           trainable.add(p);
-          state.defineInitialValue(t.getName(), value);
+          state.defineInitialValue(t.getName(), () -> OnnxTensors.decode(t, source));
           trainableByName.put(t.getName(), p);
           state.define(t.getName(), p.value().asOutput());
         }
@@ -157,13 +157,13 @@ public final class OnnxImporter {
           trainable.add(layer.lambda());
           scales.put(t.getName(), layer.lambda());
           reparameterized.put(t.getName(), layer.weight());
-          state.defineInitialValue(t.getName(), value);
+          state.defineInitialValue(t.getName(), () -> OnnxTensors.decode(t, source));
           state.define(t.getName(), layer.weight());
         }
         case FED -> {
           Output<?> ph = placeholder(constants, options.floatType(), Shape.of(value.shape()));
           fed.put(t.getName(), ph);
-          state.defineInitialValue(t.getName(), value);
+          state.defineInitialValue(t.getName(), () -> OnnxTensors.decode(t, source));
           fedValues.put(t.getName(), value.asFloating(options.floatType()));
           state.define(t.getName(), ph);
         }
