@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -58,10 +59,22 @@ final class ConstantFolder implements AutoCloseable {
 
   /** The node's output values, or null when it cannot be folded (too large, unsupported output). */
   HostTensor[] fold(NodeProto n, String label, int opset, Inputs options) {
-    ByteString key = key(n, opset, options.state());
+    // Each input read once (a large frozen weight is decoded on every read), and a too-large one
+    // turned away before it is encoded into a key.
+    Map<String, HostTensor> inputs = new LinkedHashMap<>();
+    for (String in : n.getInputList()) {
+      if (!in.isEmpty() && !inputs.containsKey(in)) {
+        HostTensor v = options.state().constant(in);
+        if (v.size() > MAX_ELEMENTS) {
+          return null;
+        }
+        inputs.put(in, v);
+      }
+    }
+    ByteString key = key(n, opset, inputs);
     Optional<HostTensor[]> known = made.get(key);
     if (known == null) {
-      known = Optional.ofNullable(foldOnce(n, label, opset, options));
+      known = Optional.ofNullable(foldOnce(n, label, opset, options.options(), inputs));
       made.put(key, known);
     }
     return known.orElse(null);
@@ -72,7 +85,7 @@ final class ConstantFolder implements AutoCloseable {
    * attributes) and its input values in order (an absent optional input marked as such). The
    * import's options are the same for all of this folder's nodes.
    */
-  private static ByteString key(NodeProto n, int opset, ImportState state) {
+  private static ByteString key(NodeProto n, int opset, Map<String, HostTensor> inputs) {
     ByteString.Output bytes = ByteString.newOutput();
     try {
       CodedOutputStream out = CodedOutputStream.newInstance(bytes);
@@ -81,7 +94,7 @@ final class ConstantFolder implements AutoCloseable {
       for (String in : n.getInputList()) {
         out.writeBoolNoTag(in.isEmpty());
         if (!in.isEmpty()) {
-          out.writeMessageNoTag(OnnxTensors.encode("", state.constant(in)));
+          out.writeMessageNoTag(OnnxTensors.encode("", inputs.get(in)));
         }
       }
       out.flush();
@@ -91,32 +104,28 @@ final class ConstantFolder implements AutoCloseable {
     return bytes.toByteString();
   }
 
-  private HostTensor[] foldOnce(NodeProto n, String label, int opset, Inputs options) {
+  private HostTensor[] foldOnce(NodeProto n, String label, int opset, ImportOptions options,
+      Map<String, HostTensor> inputs) {
     // A fresh graph per node: a session over one growing scratch graph re-optimises all of it on
     // every run, which made folding quadratic in the node count (20 s for a small StyleGAN2).
     // Without Grappler: its constant folding would only repeat this one node's evaluation.
     try (Graph graph = new Graph(); Session session = org.mgm.runtime.Sessions.unoptimized(graph)) {
-      return fold(n, label, opset, options, Ops.create(graph), session);
+      return fold(n, label, opset, options, inputs, Ops.create(graph), session);
     }
   }
 
-  private HostTensor[] fold(NodeProto n, String label, int opset, Inputs options, Ops ops, Session session) {
+  private HostTensor[] fold(NodeProto n, String label, int opset, ImportOptions options, Map<String, HostTensor> inputs,
+      Ops ops, Session session) {
     int counter = 0;
     ImportState scratch = new ImportState();
-    for (String in : n.getInputList()) {
-      if (!in.isEmpty() && !scratch.isDefined(in)) {
-        HostTensor v = options.state().constant(in);
-        if (v.size() > MAX_ELEMENTS) {
-          return null;
-        }
-        TfEmitter e = new TfEmitter(ops.scope().withSubScope("in" + counter++), options.options().floatType());
-        scratch.define(in, e.constant(v));
-        scratch.defineConstant(in, v);
-      }
+    for (Map.Entry<String, HostTensor> in : inputs.entrySet()) {
+      TfEmitter e = new TfEmitter(ops.scope().withSubScope("in" + counter++), options.floatType());
+      scratch.define(in.getKey(), e.constant(in.getValue()));
+      scratch.defineConstant(in.getKey(), in.getValue());
     }
-    TfEmitter tf = new TfEmitter(ops.scope().withSubScope("fold" + counter++), options.options().floatType());
+    TfEmitter tf = new TfEmitter(ops.scope().withSubScope("fold" + counter++), options.floatType());
     Output<?>[] outs = registry.handler(n.getOpType())
-        .emit(new NodeContext(n, label, opset, scratch, tf, options.options()));
+        .emit(new NodeContext(n, label, opset, scratch, tf, options));
     for (int i = 0; i < outs.length; i++) {
       if (outs[i] == null && i < n.getOutputCount()) {
         outs[i] = scratch.value(n.getOutput(i), label);  // a channels-last result, in NCHW
