@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.mgm.model.FrozenWeights;
 import org.mgm.model.Parameter;
 import org.mgm.model.ParameterList;
@@ -109,9 +110,11 @@ public final class OnnxImporter {
     for (TensorProto t : g.getInitializerList()) {
       initializerNames.add(t.getName());
       HostTensor value = OnnxTensors.decode(t, source);
+      // Import-time reads of the value decode it again, so the heap need not keep it (ImportState).
+      Supplier<HostTensor> decodeAgain = () -> OnnxTensors.decode(t, source);
       if (options.shared().containsKey(t.getName())) {
         state.define(t.getName(), options.shared().get(t.getName()));
-        state.defineInitialValue(t.getName(), () -> OnnxTensors.decode(t, source));
+        state.defineInitialValue(t.getName(), decodeAgain);
         continue;
       }
       InitializerPolicy.Kind kind = value.type().isFloating()
@@ -123,7 +126,7 @@ public final class OnnxImporter {
               frozenOps = ops.withSubScope("frozen");
             }
             state.defineFrozen(t.getName(), FrozenWeights.of(graph).add(frozenOps.scope(), opName(t.getName()),
-                value.asFloating(options.floatType()).toTf()), () -> OnnxTensors.decode(t, source));
+                value.asFloating(options.floatType()).toTf()), decodeAgain);
           } else {
             state.define(t.getName(), constants.constant(value));
             state.defineConstant(t.getName(), value);
@@ -140,7 +143,7 @@ public final class OnnxImporter {
               opName(t.getName()), NdArrays.wrap(Shape.of(value.shape()),
                   DataBuffers.of(value.asFloating(ElementType.FLOAT32).floats(), true, false)));
           trainable.add(p);
-          state.defineInitialValue(t.getName(), () -> OnnxTensors.decode(t, source));
+          state.defineInitialValue(t.getName(), decodeAgain);
           trainableByName.put(t.getName(), p);
           state.define(t.getName(), p.value().asOutput());
         }
@@ -157,13 +160,13 @@ public final class OnnxImporter {
           trainable.add(layer.lambda());
           scales.put(t.getName(), layer.lambda());
           reparameterized.put(t.getName(), layer.weight());
-          state.defineInitialValue(t.getName(), () -> OnnxTensors.decode(t, source));
+          state.defineInitialValue(t.getName(), decodeAgain);
           state.define(t.getName(), layer.weight());
         }
         case FED -> {
           Output<?> ph = placeholder(constants, options.floatType(), Shape.of(value.shape()));
           fed.put(t.getName(), ph);
-          state.defineInitialValue(t.getName(), () -> OnnxTensors.decode(t, source));
+          state.defineInitialValue(t.getName(), decodeAgain);
           fedValues.put(t.getName(), value.asFloating(options.floatType()));
           state.define(t.getName(), ph);
         }
