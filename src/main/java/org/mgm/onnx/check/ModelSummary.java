@@ -52,7 +52,7 @@ public final class ModelSummary {
     }
     r.put("ops", histogram);
     Map<String, Object> unsupported = new LinkedHashMap<>();
-    new OnnxImporter().unsupportedOps(m.getGraph()).forEach((op, nodes) -> unsupported.put(op, nodes));
+    new OnnxImporter().unsupportedOps(m).forEach((op, nodes) -> unsupported.put(op, nodes));
     r.put("unsupported", unsupported);
     return r;
   }

@@ -124,8 +124,8 @@ final class ConstantFolder implements AutoCloseable {
       scratch.defineConstant(in.getKey(), in.getValue());
     }
     TfEmitter tf = new TfEmitter(ops.scope().withSubScope("fold" + counter++), options.floatType());
-    Output<?>[] outs = registry.handler(n.getOpType())
-        .emit(new NodeContext(n, label, opset, scratch, tf, options));
+    NodeContext ctx = new NodeContext(n, label, opset, scratch, tf, options);
+    Output<?>[] outs = registry.handler(n.getOpType(), ctx.sinceVersion()).emit(ctx);
     for (int i = 0; i < outs.length; i++) {
       if (outs[i] == null && i < n.getOutputCount()) {
         outs[i] = scratch.value(n.getOutput(i), label);  // a channels-last result, in NCHW

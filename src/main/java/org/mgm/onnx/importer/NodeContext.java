@@ -40,6 +40,14 @@ public final class NodeContext {
     return opset;
   }
 
+  /**
+   * The version of this node's op that the model's opset selects (its newest since-version at or
+   * below the opset): what the handler's semantics must follow.
+   */
+  public int sinceVersion() {
+    return OnnxOpVersions.standard().sinceVersion(node.getOpType(), opset);
+  }
+
   /** "node 'name' (OpType)", for error messages. */
   public String label() {
     return label;

@@ -37,10 +37,13 @@ import org.tensorflow.proto.DataType;
  * Runtime's; only the ops are TF's, chosen so that they have (second-order) gradients.
  */
 public final class OnnxImporter {
-  public static final int MIN_OPSET = 7;
-  public static final int MAX_OPSET = 21;
+  /** Opset 1 is the first ONNX release; single op versions are refused by node, not the model. */
+  public static final int MIN_OPSET = 1;
+  /** The newest opset the pinned onnx package defines: a later one may change any op. */
+  public static final int MAX_OPSET = OnnxOpVersions.standard().latestOpset();
 
   private final OpRegistry registry;
+  private final OnnxOpVersions versions = OnnxOpVersions.standard();
 
   public OnnxImporter(OpRegistry registry) {
     this.registry = registry;
@@ -54,12 +57,7 @@ public final class OnnxImporter {
 
   /** The default-domain opset of a model, checked against what this importer supports. */
   public static int defaultOpset(ModelProto model, String source) {
-    Integer opset = null;
-    for (OperatorSetIdProto id : model.getOpsetImportList()) {
-      if (id.getDomain().isEmpty() || id.getDomain().equals("ai.onnx")) {
-        opset = (int) id.getVersion();
-      }
-    }
+    Integer opset = declaredOpset(model);
     if (opset == null) {
       throw new OnnxFormatException(source + ": no opset for the default ONNX domain");
     }
@@ -70,23 +68,61 @@ public final class OnnxImporter {
     return opset;
   }
 
-  /** Node types this importer has no handler for, with the names of the nodes using them. */
-  public Map<String, List<String>> unsupportedOps(GraphProto graph) {
+  private static Integer declaredOpset(ModelProto model) {
+    Integer opset = null;
+    for (OperatorSetIdProto id : model.getOpsetImportList()) {
+      if (isDefaultDomain(id.getDomain())) {
+        opset = (int) Math.min(Integer.MAX_VALUE, Math.max(0, id.getVersion()));
+      }
+    }
+    return opset;
+  }
+
+  /**
+   * Nodes this importer cannot emit, grouped by what is wrong ("Foo", "Softmax version 1 (supported:
+   * 13+)"), with the names of the nodes; empty when every node is supported.
+   */
+  public Map<String, List<String>> unsupportedOps(ModelProto model) {
+    Integer opset = declaredOpset(model);
     Map<String, List<String>> missing = new LinkedHashMap<>();
+    GraphProto graph = model.getGraph();
     for (int i = 0; i < graph.getNodeCount(); i++) {
       NodeProto n = graph.getNode(i);
-      if (!isDefaultDomain(n.getDomain()) || !registry.supports(n.getOpType())) {
-        String type = isDefaultDomain(n.getDomain()) ? n.getOpType() : n.getDomain() + "::" + n.getOpType();
-        missing.computeIfAbsent(type, k -> new ArrayList<>()).add(nodeName(n, i));
+      String problem = opset == null ? "no opset for the default ONNX domain" : refusal(n, opset);
+      if (problem != null) {
+        missing.computeIfAbsent(problem, k -> new ArrayList<>()).add(nodeName(n, i));
       }
     }
     return missing;
   }
 
+  /** Why this node cannot be imported at this opset, or null when a handler holds its version. */
+  String refusal(NodeProto n, int opset) {
+    String op = n.getOpType();
+    if (!isDefaultDomain(n.getDomain())) {
+      return n.getDomain() + "::" + op;
+    }
+    int since = versions.sinceVersion(op, opset);
+    if (since < 0) {
+      return versions.sinceVersions(op).length == 0 ? op + " (not an operator of the default ONNX domain)"
+          : op + " (not defined at opset " + opset + ")";
+    }
+    if (versions.deprecated(op, opset)) {
+      return op + " (deprecated from opset " + since + ")";
+    }
+    if (!registry.supports(op)) {
+      return op;
+    }
+    if (registry.handler(op, since) == null) {
+      return op + " version " + since + " (supported: " + registry.versions(op) + ")";
+    }
+    return null;
+  }
+
   public ImportedGraph importModel(Graph graph, ModelProto model, ImportOptions options, String source) {
     int opset = defaultOpset(model, source);
     GraphProto g = model.getGraph();
-    Map<String, List<String>> missing = unsupportedOps(g);
+    Map<String, List<String>> missing = unsupportedOps(model);
     if (!missing.isEmpty()) {
       Map.Entry<String, List<String>> first = missing.entrySet().iterator().next();
       throw new OnnxFormatException(source + ": node '" + first.getValue().get(0) + "' uses op "
@@ -244,7 +280,7 @@ public final class OnnxImporter {
         return;
       }
     }
-    Output<?>[] outs = registry.handler(n.getOpType()).emit(ctx);
+    Output<?>[] outs = registry.handler(n.getOpType(), ctx.sinceVersion()).emit(ctx);
     for (int k = 0; k < n.getOutputCount(); k++) {
       if (n.getOutput(k).isEmpty()) {
         continue;

@@ -13,14 +13,14 @@ public final class ActivationOps {
 
   public static void register(OpRegistry r) {
     // Pointwise: computed in NHWC where the input already is (ChannelsLast).
-    r.register("Relu", n -> ChannelsLast.unary(n, x -> relu(n, x)));
+    r.register("Relu", 6, n -> ChannelsLast.unary(n, x -> relu(n, x)));
     // ONNX's default slope is 0.01, TF's 0.2: always set it.
-    r.register("LeakyRelu", n -> ChannelsLast.unary(n, x -> n.tf().build("LeakyRelu",
+    r.register("LeakyRelu", 6, n -> ChannelsLast.unary(n, x -> n.tf().build("LeakyRelu",
         b -> b.setAttr("alpha", n.attrFloat("alpha", 0.01f)), x).output(0)));
-    r.register("Tanh", n -> ChannelsLast.unary(n, x -> tanh(n, x)));
-    r.register("Sigmoid", n -> ChannelsLast.unary(n, x -> n.tf().op("Sigmoid", x)));
-    r.register("Softplus", n -> ChannelsLast.unary(n, x -> n.tf().op("Softplus", x)));
-    r.register("Softmax", ActivationOps::softmax);
+    r.register("Tanh", 6, n -> ChannelsLast.unary(n, x -> tanh(n, x)));
+    r.register("Sigmoid", 6, n -> ChannelsLast.unary(n, x -> n.tf().op("Sigmoid", x)));
+    r.register("Softplus", 1, n -> ChannelsLast.unary(n, x -> n.tf().op("Softplus", x)));
+    r.register("Softmax", 1, ActivationOps::softmax);
   }
 
   /** Maximum(x, 0) when gradients are differentiated twice: ReluGrad has no gradient in TF 2.18. */

@@ -20,8 +20,8 @@ public final class ConvOps {
   private ConvOps() {}
 
   public static void register(OpRegistry r) {
-    r.register("Conv", ConvOps::conv);
-    r.register("ConvTranspose", ConvOps::convTranspose);
+    r.register("Conv", 1, ConvOps::conv);
+    r.register("ConvTranspose", 1, ConvOps::convTranspose);
   }
 
   private record Geometry(long[] kernel, long[] strides, long[] pads, int group) {}

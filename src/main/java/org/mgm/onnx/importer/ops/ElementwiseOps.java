@@ -17,28 +17,28 @@ public final class ElementwiseOps {
 
   public static void register(OpRegistry r) {
     // Arithmetic follows the layout of its inputs (ChannelsLast): NHWC stays NHWC.
-    r.register("Add", n -> ChannelsLast.binary(n, (a, b) -> n.tf().op("AddV2", a, b)));
-    r.register("Sub", n -> ChannelsLast.binary(n, (a, b) -> n.tf().op("Sub", a, b)));
-    r.register("Mul", n -> ChannelsLast.binary(n, (a, b) -> n.tf().op("Mul", a, b)));
-    r.register("Div", n -> ChannelsLast.binary(n, (a, b) -> div(n.tf(), a, b)));
-    r.register("Pow", n -> ChannelsLast.binary(n, (a, b) -> n.tf().op("Pow", a, n.tf().cast(b, a.dataType()))));
-    r.register("Sqrt", n -> ChannelsLast.unary(n, x -> n.tf().op("Pow", x, n.tf().scalarLike(x, 0.5))));
-    r.register("Reciprocal", n -> ChannelsLast.unary(n, x -> n.tf().op("RealDiv", n.tf().scalarLike(x, 1), x)));
+    r.register("Add", 7, n -> ChannelsLast.binary(n, (a, b) -> n.tf().op("AddV2", a, b)));
+    r.register("Sub", 7, n -> ChannelsLast.binary(n, (a, b) -> n.tf().op("Sub", a, b)));
+    r.register("Mul", 7, n -> ChannelsLast.binary(n, (a, b) -> n.tf().op("Mul", a, b)));
+    r.register("Div", 7, n -> ChannelsLast.binary(n, (a, b) -> div(n.tf(), a, b)));
+    r.register("Pow", 7, n -> ChannelsLast.binary(n, (a, b) -> n.tf().op("Pow", a, n.tf().cast(b, a.dataType()))));
+    r.register("Sqrt", 6, n -> ChannelsLast.unary(n, x -> n.tf().op("Pow", x, n.tf().scalarLike(x, 0.5))));
+    r.register("Reciprocal", 6, n -> ChannelsLast.unary(n, x -> n.tf().op("RealDiv", n.tf().scalarLike(x, 1), x)));
     for (String op : new String[] {"Exp", "Log", "Neg", "Abs", "Erf", "Identity"}) {
-      r.register(op, n -> ChannelsLast.unary(n, x -> n.tf().op(op, x)));
+      r.register(op, 1, n -> ChannelsLast.unary(n, x -> n.tf().op(op, x)));
     }
     // Eval-mode dropout is the identity; the optional mask output is not supported.
-    r.register("Dropout", n -> ChannelsLast.unary(n, x -> n.tf().op("Identity", x)));
-    r.register("Equal", n -> one(n.tf().op("Equal", n.input(0), n.input(1))));
-    r.register("Less", n -> one(n.tf().op("Less", n.input(0), n.input(1))));
-    r.register("Greater", n -> one(n.tf().op("Greater", n.input(0), n.input(1))));
-    r.register("Not", n -> one(n.tf().op("LogicalNot", n.input(0))));
-    r.register("Where", n -> one(n.tf().op("SelectV2", n.input(0), n.input(1), n.input(2))));
-    r.register("Max", n -> fold(n, "Maximum"));
-    r.register("Min", n -> fold(n, "Minimum"));
-    r.register("Sum", n -> fold(n, "AddV2"));
-    r.register("Clip", ElementwiseOps::clip);
-    r.register("Cast", ElementwiseOps::cast);
+    r.register("Dropout", 7, n -> ChannelsLast.unary(n, x -> n.tf().op("Identity", x)));
+    r.register("Equal", 7, n -> one(n.tf().op("Equal", n.input(0), n.input(1))));
+    r.register("Less", 7, n -> one(n.tf().op("Less", n.input(0), n.input(1))));
+    r.register("Greater", 7, n -> one(n.tf().op("Greater", n.input(0), n.input(1))));
+    r.register("Not", 1, n -> one(n.tf().op("LogicalNot", n.input(0))));
+    r.register("Where", 9, n -> one(n.tf().op("SelectV2", n.input(0), n.input(1), n.input(2))));
+    r.register("Max", 6, n -> fold(n, "Maximum"));
+    r.register("Min", 6, n -> fold(n, "Minimum"));
+    r.register("Sum", 6, n -> fold(n, "AddV2"));
+    r.register("Clip", 6, ElementwiseOps::clip);
+    r.register("Cast", 6, ElementwiseOps::cast);
   }
 
   static Output<?>[] one(Output<?> o) {

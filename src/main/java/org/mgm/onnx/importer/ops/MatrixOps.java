@@ -12,8 +12,8 @@ public final class MatrixOps {
   private MatrixOps() {}
 
   public static void register(OpRegistry r) {
-    r.register("MatMul", MatrixOps::matMul);
-    r.register("Gemm", MatrixOps::gemm);
+    r.register("MatMul", 1, MatrixOps::matMul);
+    r.register("Gemm", 7, MatrixOps::gemm);
   }
 
   private static Output<?>[] matMul(NodeContext n) {

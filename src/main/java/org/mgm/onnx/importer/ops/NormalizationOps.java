@@ -16,8 +16,8 @@ public final class NormalizationOps {
   private NormalizationOps() {}
 
   public static void register(OpRegistry r) {
-    r.register("InstanceNormalization", NormalizationOps::instanceNorm);
-    r.register("BatchNormalization", NormalizationOps::batchNorm);
+    r.register("InstanceNormalization", 6, NormalizationOps::instanceNorm);
+    r.register("BatchNormalization", 7, NormalizationOps::batchNorm);
   }
 
   /** Moments over the spatial axes; NHWC when the input is (ChannelsLast), else NC…. */

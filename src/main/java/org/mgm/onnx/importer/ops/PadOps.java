@@ -14,7 +14,7 @@ public final class PadOps {
   private PadOps() {}
 
   public static void register(OpRegistry r) {
-    r.register("Pad", PadOps::pad);
+    r.register("Pad", 2, PadOps::pad);
   }
 
   private static Output<?>[] pad(NodeContext n) {

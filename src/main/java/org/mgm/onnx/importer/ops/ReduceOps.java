@@ -15,11 +15,11 @@ public final class ReduceOps {
   private ReduceOps() {}
 
   public static void register(OpRegistry r) {
-    r.register("ReduceMean", n -> reduce(n, "Mean", 18));
-    r.register("ReduceSum", n -> reduce(n, "Sum", 13));
-    r.register("ReduceMax", n -> reduce(n, "Max", 18));
-    r.register("ReduceMin", n -> reduce(n, "Min", 18));
-    r.register("ReduceProd", n -> reduce(n, "Prod", 18));
+    r.register("ReduceMean", 1, n -> reduce(n, "Mean", 18));
+    r.register("ReduceSum", 1, n -> reduce(n, "Sum", 13));
+    r.register("ReduceMax", 1, n -> reduce(n, "Max", 18));
+    r.register("ReduceMin", 1, n -> reduce(n, "Min", 18));
+    r.register("ReduceProd", 1, n -> reduce(n, "Prod", 18));
   }
 
   private static Output<?>[] reduce(NodeContext n, String tfOp, int axesInputSince) {

@@ -18,8 +18,8 @@ public final class ResizeOps {
   private ResizeOps() {}
 
   public static void register(OpRegistry r) {
-    r.register("Resize", ResizeOps::resize);
-    r.register("Upsample", ResizeOps::resize);
+    r.register("Resize", 10, ResizeOps::resize);
+    r.register("Upsample", 7, ResizeOps::resize);
   }
 
   private static Output<?>[] resize(NodeContext n) {

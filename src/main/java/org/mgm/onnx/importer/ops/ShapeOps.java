@@ -20,21 +20,21 @@ public final class ShapeOps {
   private ShapeOps() {}
 
   public static void register(OpRegistry r) {
-    r.register("Constant", n -> one(n.tf().constant(ConstantValues.of(n))));
-    r.register("Shape", ShapeOps::shape);
-    r.register("Gather", ShapeOps::gather);
-    r.register("Unsqueeze", ShapeOps::unsqueeze);
-    r.register("Squeeze", ShapeOps::squeeze);
-    r.register("Concat", ShapeOps::concat);
-    r.register("Reshape", ShapeOps::reshape);
-    r.register("Flatten", ShapeOps::flatten);
-    r.register("Transpose", ShapeOps::transpose);
-    r.register("Slice", ShapeOps::slice);
-    r.register("Tile", n -> one(n.tf().op("Tile", n.input(0), n.tf().cast(n.input(1), DataType.DT_INT32))));
-    r.register("Expand", ShapeOps::expand);
-    r.register("ConstantOfShape", ShapeOps::constantOfShape);
-    r.register("Range", n -> one(n.tf().op("Range", n.input(0), n.input(1), n.input(2))));
-    r.register("Split", ShapeOps::split);
+    r.register("Constant", 1, n -> one(n.tf().constant(ConstantValues.of(n))));
+    r.register("Shape", 1, ShapeOps::shape);
+    r.register("Gather", 1, ShapeOps::gather);
+    r.register("Unsqueeze", 1, ShapeOps::unsqueeze);
+    r.register("Squeeze", 1, ShapeOps::squeeze);
+    r.register("Concat", 4, ShapeOps::concat);
+    r.register("Reshape", 5, ShapeOps::reshape);
+    r.register("Flatten", 1, ShapeOps::flatten);
+    r.register("Transpose", 1, ShapeOps::transpose);
+    r.register("Slice", 1, ShapeOps::slice);
+    r.register("Tile", 6, n -> one(n.tf().op("Tile", n.input(0), n.tf().cast(n.input(1), DataType.DT_INT32))));
+    r.register("Expand", 8, ShapeOps::expand);
+    r.register("ConstantOfShape", 9, ShapeOps::constantOfShape);
+    r.register("Range", 11, n -> one(n.tf().op("Range", n.input(0), n.input(1), n.input(2))));
+    r.register("Split", 2, ShapeOps::split);
   }
 
   private static Output<?>[] shape(NodeContext n) {
