@@ -216,6 +216,12 @@ public final class NodeContext {
     return a == null ? null : a.getIntsList().stream().mapToLong(Long::longValue).toArray();
   }
 
+  /** String list attribute, or null when absent. */
+  public List<String> attrStrings(String name) {
+    AttributeProto a = attr(name);
+    return a == null ? null : a.getStringsList().stream().map(b -> b.toStringUtf8()).toList();
+  }
+
   public List<Float> attrFloats(String name) {
     AttributeProto a = attr(name);
     return a == null ? null : a.getFloatsList();

@@ -11,6 +11,7 @@ import org.mgm.onnx.importer.ops.ElementwiseOps;
 import org.mgm.onnx.importer.ops.MatrixOps;
 import org.mgm.onnx.importer.ops.NormalizationOps;
 import org.mgm.onnx.importer.ops.PadOps;
+import org.mgm.onnx.importer.ops.RecurrentOps;
 import org.mgm.onnx.importer.ops.ReduceOps;
 import org.mgm.onnx.importer.ops.ResizeOps;
 import org.mgm.onnx.importer.ops.ShapeOps;
@@ -104,6 +105,7 @@ public final class OpRegistry {
     ReduceOps.register(r);
     ShapeOps.register(r);
     ResizeOps.register(r);
+    RecurrentOps.register(r);
     return r;
   }
 }
