@@ -201,6 +201,26 @@ class OpGradientTest {
       String end = b.node("Sub", List.of("dim", "one"), List.of());
       b.node("Slice", List.of("x", "one", end, "ax"), List.of("out"));
     }, new long[] {3, 4, 5}));
+    c.add(new Case("Unsqueeze-Squeeze-Slice-Split-runtime-args", 18, Map.of("x", new long[] {3, 4}), false, b -> {
+      // zero = batch - batch: 0 when the graph runs, unknown at import, so each argument below is
+      // a run-time value and each op takes its dynamic form.
+      b.initializer("s0", HostTensor.of(new long[] {0}, 1));
+      b.initializer("s1", HostTensor.of(new long[] {1}, 1));
+      b.initializer("a03", HostTensor.of(new long[] {0, 3}, 2));
+      b.initializer("a3", HostTensor.of(new long[] {3}, 1));
+      b.initializer("am1", HostTensor.of(new long[] {-1}, 1));
+      b.initializer("m2", HostTensor.of(new long[] {-2}, 1));
+      b.initializer("sizes", HostTensor.of(new long[] {1, 1}, 2));
+      String batch = b.node("Slice", List.of(b.node("Shape", List.of("x"), List.of()), "s0", "s1"), List.of());
+      String zero = b.node("Sub", List.of(batch, batch), List.of());
+      String u = b.node("Unsqueeze", List.of("x", b.node("Add", List.of(zero, "a03"), List.of())), List.of());
+      String q = b.node("Squeeze", List.of(u, b.node("Add", List.of(zero, "a3"), List.of())), List.of());
+      String sl = b.node("Slice", List.of(q, b.node("Add", List.of(zero, "a3"), List.of()), "s0",
+          b.node("Add", List.of(zero, "am1"), List.of()), b.node("Add", List.of(zero, "m2"), List.of())), List.of());
+      b.node("Split", List.of(sl, b.node("Add", List.of(zero, "sizes"), List.of())), List.of("p", "r"),
+          attr("axis", 2L));
+      b.node("Mul", List.of("p", "r"), List.of("out"));
+    }, new long[] {1, 3, 1}));
     c.add(new Case("Tile-Expand", 13, Map.of("x", new long[] {2, 1, 3}), false, b -> {
       b.initializer("reps", HostTensor.of(new long[] {1, 2, 1}, 3));
       b.initializer("shape", HostTensor.of(new long[] {2, 1, 1, 1}, 4));

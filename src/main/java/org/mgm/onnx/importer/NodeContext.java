@@ -232,6 +232,37 @@ public final class NodeContext {
     return a == null || !a.hasT() ? null : OnnxTensors.decode(a.getT(), label + " attribute " + name);
   }
 
+  /**
+   * Integer input i (axes, a shape, repeats, starts/ends/steps): its import-time value when it has
+   * one (see {@link #constantInputOrNull}), else the run-time tensor, for handlers that build a
+   * dynamic form instead of refusing; null when the input is absent.
+   */
+  public Ints ints(int i) {
+    if (!hasInput(i)) {
+      return null;
+    }
+    HostTensor t = constantInputOrNull(i);
+    if (t != null) {
+      if (t.type().isFloating() || t.type() == org.mgm.tensor.ElementType.BOOL) {
+        throw fail("input " + i + " must hold integers, not " + t.type());
+      }
+      return Ints.known(t.longs());
+    }
+    return Ints.runtime(input(i));
+  }
+
+  /**
+   * Integers given as attribute {@code attrName} by op versions before {@code inputSinceVersion}
+   * and as input {@code index} from then on, known or run-time (see {@link #ints}); null when absent.
+   */
+  public Ints intsArg(String attrName, int index, int inputSinceVersion) {
+    if (sinceVersion() >= inputSinceVersion) {
+      return ints(index);
+    }
+    long[] a = attrInts(attrName);
+    return a == null ? null : Ints.known(a);
+  }
+
   /** Integers given as an attribute before {@code inputSinceOpset} and as input {@code index} from then on. */
   public long[] intsFromAttrOrInput(String attrName, int index, int inputSinceOpset) {
     if (opset >= inputSinceOpset || hasInput(index)) {

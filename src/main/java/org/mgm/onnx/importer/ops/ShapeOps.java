@@ -4,6 +4,7 @@ import static org.mgm.onnx.importer.ops.ElementwiseOps.one;
 
 import java.util.Arrays;
 import org.mgm.onnx.importer.ConstantValues;
+import org.mgm.onnx.importer.Ints;
 import org.mgm.onnx.importer.NodeContext;
 import org.mgm.onnx.importer.OpRegistry;
 import org.mgm.onnx.importer.TfEmitter;
@@ -34,7 +35,7 @@ public final class ShapeOps {
     r.register("Expand", 8, ShapeOps::expand);
     r.register("ConstantOfShape", 9, ShapeOps::constantOfShape);
     r.register("Range", 11, n -> one(n.tf().op("Range", n.input(0), n.input(1), n.input(2))));
-    r.register("Split", 2, ShapeOps::split);
+    r.register("Split", 1, ShapeOps::split);
   }
 
   private static Output<?>[] shape(NodeContext n) {
@@ -86,24 +87,73 @@ public final class ShapeOps {
   private static Output<?>[] unsqueeze(NodeContext n) {
     TfEmitter tf = n.tf();
     Output<?> x = n.input(0);
-    long[] axes = n.intsFromAttrOrInput("axes", 1, 13);
+    Ints axes = n.intsArg("axes", 1, 13);
     if (axes == null) {
       throw n.fail("has no axes");
     }
-    int outRank = n.rank(x) + axes.length;
-    long[] sorted = Arrays.stream(axes).map(a -> a < 0 ? a + outRank : a).sorted().toArray();
+    long count = axes.length();
+    if (count < 0) {
+      throw n.fail("axes computed at run time need a static length");
+    }
+    int outRank = n.rank(x) + (int) count;
+    if (!axes.isKnown()) {
+      return one(tf.reshape(x, unsqueezedShape(tf, x, axes.axes(tf, outRank), outRank)));
+    }
+    long[] sorted = Arrays.stream(axes.values()).map(a -> a < 0 ? a + outRank : a).sorted().toArray();
+    for (int i = 0; i < sorted.length; i++) {
+      if (sorted[i] < 0 || sorted[i] >= outRank || i > 0 && sorted[i] == sorted[i - 1]) {
+        throw n.fail("axes " + Arrays.toString(axes.values()) + " are not distinct axes of a rank-" + outRank + " result");
+      }
+    }
     for (long a : sorted) {
       x = tf.op("ExpandDims", x, tf.int64(a));
     }
     return one(x);
   }
 
+  /** A bool vector of {@code size} entries, true at the (non-negative int32) {@code axes}. */
+  static Output<?> axisMask(TfEmitter tf, Output<?> axes, int size) {
+    int[] positions = new int[size];
+    for (int i = 0; i < size; i++) {
+      positions[i] = i;
+    }
+    Output<?> hits = tf.op("Equal", tf.reshape(tf.int32s(positions), tf.int64s(size, 1)),
+        tf.reshape(axes, tf.int64s(1, -1)));
+    return tf.build("Any", b -> b.setAttr("keep_dims", false), hits, tf.int32(1)).output(0);
+  }
+
+  /**
+   * The shape of x with 1s inserted at run-time axes of the rank-{@code outRank} result: each other
+   * position takes the next dimension of x (a cumulative count of the kept positions indexes them).
+   */
+  private static Output<?> unsqueezedShape(TfEmitter tf, Output<?> x, Output<?> axes, int outRank) {
+    Output<?> inserted = axisMask(tf, axes, outRank);
+    Output<?> kept = tf.cast(tf.op("LogicalNot", inserted), DataType.DT_INT64);
+    Output<?> source = tf.op("Maximum", tf.op("Sub", tf.op("Cumsum", kept, tf.int32(0)), tf.int64(1)), tf.int64(0));
+    // One extra entry so that the gather has something to read when x is a scalar.
+    Output<?> dims = tf.op("GatherV2", ConvOps.concat(tf, java.util.List.of(tf.shape64(x), tf.int64s(1)), 0),
+        source, tf.int32(0));
+    return tf.op("SelectV2", inserted, tf.int64(1), dims);
+  }
+
   private static Output<?>[] squeeze(NodeContext n) {
     TfEmitter tf = n.tf();
     Output<?> x = n.input(0);
-    long[] axes = n.intsFromAttrOrInput("axes", 1, 13);
+    Ints given = n.intsArg("axes", 1, 13);
     int rank = n.rank(x);
-    if (axes == null) {
+    if (given != null && !given.isKnown()) {
+      long count = given.length();
+      if (count < 0) {
+        throw n.fail("axes computed at run time need a static length");
+      }
+      Output<?> keep = tf.op("Where", tf.op("LogicalNot", axisMask(tf, given.axes(tf, rank), rank)));
+      // Reshaped to its static length, so that the result's rank stays known downstream.
+      Output<?> shape = tf.reshape(tf.op("GatherNd", tf.shape64(x), keep), tf.int64s(rank - count));
+      return one(tf.reshape(x, shape));
+    }
+    long[] axes = given == null ? null : given.values();
+    // The attribute's empty list means every size-1 axis, as an absent one does; input axes do not.
+    if (axes == null || axes.length == 0 && n.sinceVersion() < 13) {
       long[] ones = new long[rank];
       int k = 0;
       for (int i = 0; i < rank; i++) {
@@ -114,6 +164,10 @@ public final class ShapeOps {
         }
       }
       axes = Arrays.copyOf(ones, k);
+    }
+    if (axes.length == 0) {
+      // TF's Squeeze reads an empty list as "every size-1 axis"; ONNX as none.
+      return one(tf.op("Identity", x));
     }
     long[] normalized = Arrays.stream(axes).map(a -> a < 0 ? a + rank : a).toArray();
     return one(tf.build("Squeeze", b -> b.setAttr("squeeze_dims", normalized), x).output(0));
@@ -215,19 +269,27 @@ public final class ShapeOps {
     long[] ends;
     long[] axes;
     long[] steps;
-    if (n.opset() >= 10 && (n.constantInputOrNull(1) == null || n.constantInputOrNull(2) == null)) {
-      return one(runtimeSlice(n, x, rank));
-    }
-    if (n.opset() >= 10) {
-      starts = n.constantInput(1).longs();
-      ends = n.constantInput(2).longs();
-      axes = n.hasInput(3) ? n.constantInput(3).longs() : null;
-      steps = n.hasInput(4) ? n.constantInput(4).longs() : null;
+    if (n.sinceVersion() >= 10) {
+      Ints[] given = {n.ints(1), n.ints(2), n.ints(3), n.ints(4)};
+      if (given[0] == null || given[1] == null) {
+        throw n.fail("needs starts and ends");
+      }
+      if (!Arrays.stream(given).allMatch(v -> v == null || v.isKnown())) {
+        return one(runtimeSlice(n, x, rank, given));
+      }
+      starts = given[0].values();
+      ends = given[1].values();
+      axes = given[2] == null ? null : given[2].values();
+      steps = given[3] == null ? null : given[3].values();
     } else {
       starts = n.attrInts("starts");
       ends = n.attrInts("ends");
       axes = n.attrInts("axes");
       steps = null;
+    }
+    if (starts == null || ends == null || starts.length != ends.length || axes != null && axes.length != starts.length
+        || steps != null && steps.length != starts.length) {
+      throw n.fail("starts, ends, axes and steps must have one entry per sliced axis");
     }
     long[] begin = new long[rank];
     long[] end = new long[rank];
@@ -245,6 +307,9 @@ public final class ShapeOps {
     Arrays.fill(size, -1);
     for (int i = 0; i < starts.length; i++) {
       int axis = (int) (axes == null ? i : axes[i] < 0 ? axes[i] + rank : axes[i]);
+      if (axis < 0 || axis >= rank) {
+        throw n.fail("slices axis " + (axes == null ? i : axes[i]) + " of a rank-" + rank + " input");
+      }
       long step = steps == null ? 1 : steps[i];
       if (step == 0) {
         throw n.fail("slice step 0");
@@ -302,53 +367,56 @@ public final class ShapeOps {
   }
 
   /**
-   * Slice whose starts or ends are computed when the graph runs (dynamic-shape exports take crop
-   * ends from Shape). Axes and steps must still be constants; StridedSlice clamps out-of-range and
-   * negative bounds like ONNX. Not twice differentiable (StridedSliceGrad has no gradient).
+   * Slice with any of starts, ends, axes or steps computed when the graph runs (dynamic-shape
+   * exports take crop ends from Shape). Each argument is scattered into a full-rank vector whose
+   * other entries (begin 0, end INT32_MAX, stride 1) keep an axis whole, so no mask depends on
+   * run-time values; StridedSlice clamps out-of-range and negative bounds as ONNX does. Not twice
+   * differentiable (StridedSliceGrad has no gradient).
    */
-  private static Output<?> runtimeSlice(NodeContext n, Output<?> x, int rank) {
+  private static Output<?> runtimeSlice(NodeContext n, Output<?> x, int rank, Ints[] given) {
     TfEmitter tf = n.tf();
-    Output<?> starts = clampedInt32(tf, n.input(1));
-    Output<?> ends = clampedInt32(tf, n.input(2));
-    long count = starts.shape().numDimensions() == 1 ? starts.shape().get(0) : -1;
-    if (count < 0) {
-      throw n.fail("runtime starts/ends need a static length");
+    long count = given[0].length();
+    if (count < 0 || given[1].length() != count) {
+      throw n.fail("starts and ends computed at run time need the same static length");
     }
-    long[] axes = n.hasInput(3) ? n.constantInput(3).longs() : java.util.stream.LongStream.range(0, count).toArray();
-    long[] steps = n.hasInput(4) ? n.constantInput(4).longs() : null;
-    java.util.List<Output<?>> begin = new java.util.ArrayList<>();
-    java.util.List<Output<?>> end = new java.util.ArrayList<>();
-    int[] stride = new int[rank];
-    Arrays.fill(stride, 1);
-    long mask = (1L << rank) - 1;
-    int[] position = new int[rank];
-    Arrays.fill(position, -1);
-    for (int i = 0; i < axes.length; i++) {
-      int axis = (int) (axes[i] < 0 ? axes[i] + rank : axes[i]);
-      position[axis] = i;
-      stride[axis] = steps == null ? 1 : (int) steps[i];
-      mask &= ~(1L << axis);
-    }
-    for (int a = 0; a < rank; a++) {
-      if (position[a] < 0) {
-        begin.add(tf.int32s(0));
-        end.add(tf.int32s(0));
-      } else {
-        begin.add(tf.op("GatherV2", starts, tf.int32s(position[a]), tf.int32(0)));
-        end.add(tf.op("GatherV2", ends, tf.int32s(position[a]), tf.int32(0)));
+    Ints axes = given[2] != null ? given[2] : Ints.known(java.util.stream.LongStream.range(0, count).toArray());
+    Output<?> at = tf.reshape(axes.axes(tf, rank), tf.int64s(count, 1));
+    Output<?> begin = scatterInto(tf, rank, 0, at, given[0].as(tf, DataType.DT_INT32));
+    Output<?> end = scatterInto(tf, rank, Integer.MAX_VALUE, at, given[1].as(tf, DataType.DT_INT32));
+    Ints steps = given[3] != null ? given[3] : Ints.known(filled(count, 1));
+    if (axes.isKnown() && steps.isKnown()) {
+      int[] stride = filled(rank, 1);
+      for (int i = 0; i < count; i++) {
+        long a = axes.values()[i] < 0 ? axes.values()[i] + rank : axes.values()[i];
+        if (a < 0 || a >= rank || steps.values()[i] == 0) {
+          throw n.fail("slices axis " + axes.values()[i] + " with step " + steps.values()[i] + " of a rank-" + rank
+              + " input");
+        }
+        stride[(int) a] = (int) steps.values()[i];
       }
+      return tf.op("StridedSlice", x, begin, end, tf.int32s(stride));
     }
-    final long m = mask;
-    return tf.build("StridedSlice", b -> b.setAttr("begin_mask", m).setAttr("end_mask", m), x,
-        ConvOps.concat(tf, begin, 0), ConvOps.concat(tf, end, 0), tf.int32s(stride)).output(0);
+    Output<?> y = tf.op("StridedSlice", x, begin, end, scatterInto(tf, rank, 1, at, steps.as(tf, DataType.DT_INT32)));
+    // TF infers no rank for a StridedSlice whose strides are not constants: a reshape to its own
+    // shape, read as a vector of static length, gives the rank back to the ops downstream.
+    return tf.reshape(y, tf.reshape(tf.shape64(y), tf.int64s(rank)));
   }
 
-  /** int64 bounds (INT64_MAX means "to the end") clamped into int32 before the cast. */
-  private static Output<?> clampedInt32(TfEmitter tf, Output<?> v) {
-    Output<?> wide = tf.cast(v, DataType.DT_INT64);
-    Output<?> clamped = tf.op("Maximum", tf.op("Minimum", wide, tf.int64(Integer.MAX_VALUE)),
-        tf.int64(Integer.MIN_VALUE));
-    return tf.cast(clamped, DataType.DT_INT32);
+  private static long[] filled(long length, long value) {
+    long[] v = new long[(int) length];
+    Arrays.fill(v, value);
+    return v;
+  }
+
+  private static int[] filled(int length, int value) {
+    int[] v = new int[length];
+    Arrays.fill(v, value);
+    return v;
+  }
+
+  /** A length-{@code rank} int32 vector of {@code fill}, with {@code values} at positions {@code at} ([k, 1]). */
+  private static Output<?> scatterInto(TfEmitter tf, int rank, int fill, Output<?> at, Output<?> values) {
+    return tf.op("TensorScatterUpdate", tf.int32s(filled(rank, fill)), at, values);
   }
 
   private static long clampIndex(long v, long dim) {
@@ -373,6 +441,11 @@ public final class ShapeOps {
     return one(tf.op("Fill", tf.cast(n.input(0), DataType.DT_INT64), scalar));
   }
 
+  /**
+   * Split sizes: the attribute (versions 1, 2, 11; version 1 also takes them as input 1), input 1
+   * from version 13, known or run-time; else equal parts, one per output or {@code num_outputs}
+   * (version 18), the last part smaller when the axis does not divide evenly.
+   */
   private static Output<?>[] split(NodeContext n) {
     TfEmitter tf = n.tf();
     Output<?> x = n.input(0);
@@ -381,22 +454,50 @@ public final class ShapeOps {
     if (axis < 0) {
       axis += rank;
     }
-    long[] sizes = n.intsFromAttrOrInput("split", 1, 13);
-    int parts = n.outputCount();
-    org.tensorflow.Operation op;
-    if (sizes == null) {
-      long dim = x.shape().get((int) axis);
-      if (dim >= 0 && dim % parts != 0) {
-        throw n.fail("axis of size " + dim + " does not split into " + parts + " equal parts");
-      }
-      op = tf.build("Split", b -> b.setAttr("num_split", parts), tf.int32((int) axis), x);
-    } else {
-      op = tf.build("SplitV", b -> b.setAttr("num_split", sizes.length), x, tf.int64s(sizes), tf.int32((int) axis));
+    if (axis < 0 || axis >= rank) {
+      throw n.fail("axis " + n.attrInt("axis", 0) + " is outside a rank-" + rank + " input");
     }
+    Ints sizes = n.sinceVersion() == 1 && n.hasInput(1) ? n.ints(1) : n.intsArg("split", 1, 13);
+    int parts = n.outputCount();
+    if (n.hasAttr("num_outputs") && n.attrInt("num_outputs", 0) != parts) {
+      throw n.fail("num_outputs " + n.attrInt("num_outputs", 0) + " but " + parts + " outputs");
+    }
+    Output<?> sizeTensor;
+    if (sizes != null) {
+      if (sizes.length() != parts) {
+        throw n.fail(sizes.length() + " split sizes for " + parts + " outputs");
+      }
+      sizeTensor = sizes.as(tf, DataType.DT_INT64);
+    } else {
+      sizeTensor = equalParts(n, x, (int) axis, parts);
+    }
+    org.tensorflow.Operation op = tf.build("SplitV", b -> b.setAttr("num_split", parts), x, sizeTensor,
+        tf.int32((int) axis));
     Output<?>[] outs = new Output<?>[op.numOutputs()];
     for (int i = 0; i < outs.length; i++) {
       outs[i] = op.output(i);
     }
     return outs;
+  }
+
+  /** ceil(dim / parts) per part, the last one taking what is left (ONNX 18; before, dim must divide). */
+  private static Output<?> equalParts(NodeContext n, Output<?> x, int axis, int parts) {
+    TfEmitter tf = n.tf();
+    long dim = x.shape().get(axis);
+    if (dim >= 0) {
+      long chunk = (dim + parts - 1) / parts;
+      if (n.sinceVersion() < 18 && dim % parts != 0) {
+        throw n.fail("axis of size " + dim + " does not split into " + parts + " parts");
+      }
+      long[] sizes = new long[parts];
+      Arrays.fill(sizes, chunk);
+      sizes[parts - 1] = dim - chunk * (parts - 1);
+      return tf.int64s(sizes);
+    }
+    Output<?> size = tf.op("GatherV2", tf.shape64(x), tf.int64s(axis), tf.int32(0));
+    Output<?> chunk = tf.op("FloorDiv", tf.op("AddV2", size, tf.int64(parts - 1)), tf.int64(parts));
+    Output<?> head = tf.op("Tile", chunk, tf.int32s(parts - 1));
+    Output<?> last = tf.op("Sub", size, tf.op("Mul", chunk, tf.int64(parts - 1)));
+    return ConvOps.concat(tf, java.util.List.of(head, last), 0);
   }
 }
