@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
 import org.mgm.runtime.AtomicFiles;
 
 /**
- * numpy's .npy format (versions 1–3), little-endian C order, for the types of {@link ElementType}.
+ * numpy's .npy format (versions 1–3), little-endian C order, for the types of {@link ElementType}
+ * (but bfloat16, which numpy has not).
  * It is how inputs, outputs and gradients travel between this toolkit and PyTorch users.
  */
 public final class Npy {
@@ -21,6 +22,9 @@ public final class Npy {
   private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
   private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
   private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
+
+  private static final String DESCRS = java.util.Arrays.stream(ElementType.values()).map(ElementType::npyDescr)
+      .filter(java.util.Objects::nonNull).toList().toString();
 
   private Npy() {}
 
@@ -63,14 +67,9 @@ public final class Npy {
       throw new NpyFormatException(file, "Fortran-order arrays are not supported; save with np.ascontiguousarray");
     }
     long[] shape = parseShape(file, group(file, SHAPE, header, "shape"));
-    ElementType type = null;
-    for (ElementType t : ElementType.values()) {
-      if (t.npyDescr().equals(descr) || (t == ElementType.BOOL && descr.equals("<b1"))) {
-        type = t;
-      }
-    }
+    ElementType type = typeOf(descr);
     if (type == null) {
-      throw new NpyFormatException(file, "dtype '" + descr + "' is not supported (expected <f4, <f8, <i8, <i4 or |b1)");
+      throw new NpyFormatException(file, "dtype '" + descr + "' is not supported (expected one of " + DESCRS + ")");
     }
     long bytes = HostTensor.elementCount(shape) * type.bytes();
     if (b.remaining() != bytes) {
@@ -82,6 +81,10 @@ public final class Npy {
 
   /** Writes version 1.0 with the header padded to 64 bytes, as numpy does; atomically. */
   public static void write(Path file, HostTensor t) throws IOException {
+    if (t.type().npyDescr() == null) {
+      throw new IllegalArgumentException(file + ": numpy has no " + t.type() + " dtype; convert the tensor "
+          + "to float32 (HostTensor.asFloating) to save it");
+    }
     long[] dims = t.shape();
     StringBuilder shape = new StringBuilder("(");
     for (int i = 0; i < dims.length; i++) {
@@ -97,6 +100,18 @@ public final class Npy {
     out.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) header.length());
     out.put(header.getBytes(StandardCharsets.ISO_8859_1)).put(body);
     AtomicFiles.writeBytes(file, out.array());
+  }
+
+  /** The type of a little-endian dtype; numpy writes 1-byte ones with '|', other writers with '<' or '='. */
+  private static ElementType typeOf(String descr) {
+    for (ElementType t : ElementType.values()) {
+      String d = t.npyDescr();
+      if (d != null && (d.equals(descr) || (t.bytes() == 1 && descr.length() == d.length()
+          && "<=|".indexOf(descr.charAt(0)) >= 0 && descr.substring(1).equals(d.substring(1))))) {
+        return t;
+      }
+    }
+    return null;
   }
 
   private static String group(Path file, Pattern p, String header, String key) {

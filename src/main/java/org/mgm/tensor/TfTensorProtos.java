@@ -15,26 +15,13 @@ import org.tensorflow.proto.TensorShapeProto;
 public final class TfTensorProtos {
   private TfTensorProtos() {}
 
-  /** The element type for a TF dtype, or null when this toolkit has none (half, string, ...). */
+  /** The element type for a TF dtype, or null when this toolkit has none (string, complex, ...). */
   public static ElementType elementType(DataType dtype) {
-    return switch (dtype) {
-      case DT_FLOAT -> ElementType.FLOAT32;
-      case DT_DOUBLE -> ElementType.FLOAT64;
-      case DT_INT64 -> ElementType.INT64;
-      case DT_INT32 -> ElementType.INT32;
-      case DT_BOOL -> ElementType.BOOL;
-      default -> null;
-    };
+    return ElementType.fromTf(dtype);
   }
 
   public static DataType dataType(ElementType type) {
-    return switch (type) {
-      case FLOAT32 -> DataType.DT_FLOAT;
-      case FLOAT64 -> DataType.DT_DOUBLE;
-      case INT64 -> DataType.DT_INT64;
-      case INT32 -> DataType.DT_INT32;
-      case BOOL -> DataType.DT_BOOL;
-    };
+    return type.tfType();
   }
 
   /**
@@ -64,54 +51,49 @@ public final class TfTensorProtos {
       ByteBuffer raw = t.getTensorContent().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
       return HostTensor.fromLittleEndian(type, shape, raw);
     }
+    // The typed lists: int_val holds every integer type up to 32 bits (uint32 as its bits) and
+    // half_val the bits of float16 and bfloat16; int64_val and uint64_val the 64-bit ones.
     int given = switch (type) {
       case FLOAT32 -> t.getFloatValCount();
       case FLOAT64 -> t.getDoubleValCount();
       case INT64 -> t.getInt64ValCount();
-      case INT32 -> t.getIntValCount();
+      case UINT64 -> t.getUint64ValCount();
+      case UINT32 -> t.getUint32ValCount();
+      case INT32, INT16, UINT16, INT8, UINT8 -> t.getIntValCount();
+      case FLOAT16, BFLOAT16 -> t.getHalfValCount();
       case BOOL -> t.getBoolValCount();
     };
     if (given > n) {
       throw new IllegalArgumentException(given + " values for a tensor of " + n + " elements");
     }
     // Element i is value min(i, given - 1): the last value repeats; no values at all are zeros.
+    double[] d = null;
+    long[] l = null;
+    boolean[] z = null;
     switch (type) {
-      case FLOAT32: {
-        float[] a = new float[n];
-        for (int i = 0; given > 0 && i < n; i++) {
-          a[i] = t.getFloatVal(Math.min(i, given - 1));
-        }
-        return HostTensor.of(a, shape);
-      }
-      case FLOAT64: {
-        double[] a = new double[n];
-        for (int i = 0; given > 0 && i < n; i++) {
-          a[i] = t.getDoubleVal(Math.min(i, given - 1));
-        }
-        return HostTensor.of(a, shape);
-      }
-      case INT64: {
-        long[] a = new long[n];
-        for (int i = 0; given > 0 && i < n; i++) {
-          a[i] = t.getInt64Val(Math.min(i, given - 1));
-        }
-        return HostTensor.of(a, shape);
-      }
-      case INT32: {
-        int[] a = new int[n];
-        for (int i = 0; given > 0 && i < n; i++) {
-          a[i] = t.getIntVal(Math.min(i, given - 1));
-        }
-        return HostTensor.of(a, shape);
-      }
-      default: {
-        boolean[] a = new boolean[n];
-        for (int i = 0; given > 0 && i < n; i++) {
-          a[i] = t.getBoolVal(Math.min(i, given - 1));
-        }
-        return HostTensor.of(a, shape);
+      case FLOAT32, FLOAT64 -> d = new double[n];
+      case BOOL -> z = new boolean[n];
+      default -> l = new long[n];
+    }
+    for (int i = 0; given > 0 && i < n; i++) {
+      int k = Math.min(i, given - 1);
+      switch (type) {
+        case FLOAT32 -> d[i] = t.getFloatVal(k);
+        case FLOAT64 -> d[i] = t.getDoubleVal(k);
+        case INT64 -> l[i] = t.getInt64Val(k);
+        case UINT64 -> l[i] = t.getUint64Val(k);
+        case UINT32 -> l[i] = t.getUint32Val(k);
+        case INT32, INT16, UINT16, INT8, UINT8 -> l[i] = t.getIntVal(k);
+        case FLOAT16, BFLOAT16 -> l[i] = t.getHalfVal(k);
+        case BOOL -> z[i] = t.getBoolVal(k);
       }
     }
+    return switch (type) {
+      case FLOAT64 -> HostTensor.of(d, shape);
+      case FLOAT32 -> HostTensor.of(d, shape).asFloating(ElementType.FLOAT32);
+      case BOOL -> HostTensor.of(z, shape);
+      default -> HostTensor.fromBits(type, l, shape);
+    };
   }
 
   /** A TensorProto with packed little-endian content, as TF itself writes large constants. */

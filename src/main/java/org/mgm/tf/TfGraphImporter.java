@@ -460,8 +460,11 @@ public final class TfGraphImporter {
 
   private Output<?> constant(String leaf, HostTensor value) {
     try (Tensor t = value.toTf()) {
-      return target.opBuilder("Const", name(leaf), target.baseScope()).setAttr("value", t).setAttr("dtype", t.dataType())
-          .build().output(0);
+      Output<?> c = target.opBuilder("Const", name(leaf), target.baseScope()).setAttr("value", t)
+          .setAttr("dtype", t.dataType()).build().output(0);
+      // int8, int16, uint32, uint64 travel from Java as the same-width type TF Java has (ElementType#tfCarrier)
+      return c.dataType() == value.type().tfType() ? c : target.opBuilder("Bitcast", name(leaf + "/as"),
+          target.baseScope()).addInput(c).setAttr("type", value.type().tfType()).build().output(0);
     }
   }
 

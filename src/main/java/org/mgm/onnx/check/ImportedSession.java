@@ -10,6 +10,7 @@ import org.mgm.onnx.importer.ImportedGraph;
 import org.mgm.onnx.importer.OnnxImporter;
 import org.mgm.onnx.io.OnnxFormatException;
 import org.mgm.onnx.proto.OnnxModelProto.ModelProto;
+import org.mgm.tensor.ElementType;
 import org.mgm.tensor.HostTensor;
 import org.tensorflow.Graph;
 import org.tensorflow.Output;
@@ -29,6 +30,8 @@ public final class ImportedSession implements AutoCloseable {
   private final Session session;
   private final ImportedGraph imported;
   private final ImportOptions options;
+  /** Bitcasts made by {@link #fetchable}, once per fetched output. */
+  private final Map<Output<?>, Output<?>> fetchAs = new java.util.HashMap<>();
 
   /** Imports a model into the session's graph: ONNX, or any format with the same options and result. */
   @FunctionalInterface
@@ -81,12 +84,13 @@ public final class ImportedSession implements AutoCloseable {
     try {
       Session.Runner runner = fed(feeds, extra, owned);
       for (Output<?> f : fetches) {
-        runner.fetch(f);
+        runner.fetch(fetchable(f));
       }
       Map<String, HostTensor> out = new LinkedHashMap<>();
       try (Result r = runner.run()) {
         for (int i = 0; i < fetches.size(); i++) {
-          out.put(names.get(i), HostTensor.fromTf(r.get(i)));
+          ElementType declared = ElementType.fromTf(fetches.get(i).dataType());
+          out.put(names.get(i), declared == null ? HostTensor.fromTf(r.get(i)) : HostTensor.fromTf(r.get(i), declared));
         }
       }
       return out;
@@ -262,20 +266,26 @@ public final class ImportedSession implements AutoCloseable {
   }
 
   private Output<?> constantLike(Output<?> y, double value) {
-    HostTensor h = y.dataType() == org.tensorflow.proto.DataType.DT_DOUBLE
-        ? HostTensor.of(new double[] {value}) : HostTensor.of(new float[] {(float) value});
+    HostTensor h = HostTensor.of(new double[] {value}).asFloating(ElementType.fromTf(y.dataType()));
     try (Tensor t = h.toTf()) {
       return graph.opBuilder("Const", unique("vjp_seed"), graph.baseScope())
           .setAttr("value", t).setAttr("dtype", t.dataType()).build().output(0);
     }
   }
 
+  /** {@code y}, or its bits as a type TF Java can fetch (int8 as uint8, ...; see ElementType#tfCarrier). */
+  private Output<?> fetchable(Output<?> y) {
+    ElementType t = ElementType.fromTf(y.dataType());
+    if (t == null || t.tfCarrier() == y.dataType()) {
+      return y;
+    }
+    return fetchAs.computeIfAbsent(y, o -> graph.opBuilder("Bitcast", unique("fetch_as"), graph.baseScope())
+        .addInput(o).setAttr("type", t.tfCarrier()).build().output(0));
+  }
+
   private HostTensor toGraphType(HostTensor v, Output<?> placeholder) {
-    return switch (placeholder.dataType()) {
-      case DT_FLOAT -> v.asFloating(org.mgm.tensor.ElementType.FLOAT32);
-      case DT_DOUBLE -> v.asFloating(org.mgm.tensor.ElementType.FLOAT64);
-      default -> v;
-    };
+    ElementType t = ElementType.fromTf(placeholder.dataType());
+    return t != null && t.isFloating() ? v.asFloating(t) : v;
   }
 
   public ImportOptions options() {

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.mgm.onnx.io.OnnxTensors;
 import org.mgm.onnx.proto.OnnxModelProto.NodeProto;
+import org.mgm.tensor.ElementType;
 import org.mgm.tensor.HostTensor;
 import org.tensorflow.Graph;
 import org.tensorflow.Output;
@@ -138,11 +139,15 @@ final class ConstantFolder implements AutoCloseable {
       if (!s.isUnknown() && s.hasUnknownDimension() == false && s.size() > MAX_ELEMENTS) {
         return null;
       }
-      r.fetch(o);
+      r.fetch(tf.toCarrier(o));
     }
     try (Result result = r.run()) {
       for (int i = 0; i < outs.length; i++) {
-        values.add(HostTensor.fromTf(result.get(i)));
+        ElementType declared = ElementType.fromTf(outs[i].dataType());
+        if (declared == null) {
+          return null;  // a type the import cannot hold (string, complex): computed at run time instead
+        }
+        values.add(HostTensor.fromTf(result.get(i), declared));
       }
     }
     return values.toArray(new HostTensor[0]);

@@ -200,7 +200,7 @@ public final class OnnxImporter {
           state.define(t.getName(), layer.weight());
         }
         case FED -> {
-          Output<?> ph = placeholder(constants, options.floatType(), Shape.of(value.shape()));
+          Output<?> ph = placeholder(constants, options.floatType(), Shape.of(value.shape()))[0];
           fed.put(t.getName(), ph);
           state.defineInitialValue(t.getName(), decodeAgain);
           fedValues.put(t.getName(), value.asFloating(options.floatType()));
@@ -223,9 +223,9 @@ public final class OnnxImporter {
         state.define(in.getName(), operand);
         bound.add(in.getName());
       } else {
-        Output<?> ph = placeholder(inputEmitter, type, shape);
-        inputs.put(in.getName(), ph);
-        state.define(in.getName(), ph);
+        Output<?>[] ph = placeholder(inputEmitter, type, shape);
+        inputs.put(in.getName(), ph[0]);
+        state.define(in.getName(), ph[1]);
       }
     }
     for (String b : options.bindings().keySet()) {
@@ -318,15 +318,10 @@ public final class OnnxImporter {
     return s.isEmpty() ? "node" : s;
   }
 
-  private static Output<?> placeholder(TfEmitter tf, ElementType type, Shape shape) {
-    DataType dt = switch (type) {
-      case FLOAT32 -> DataType.DT_FLOAT;
-      case FLOAT64 -> DataType.DT_DOUBLE;
-      case INT64 -> DataType.DT_INT64;
-      case INT32 -> DataType.DT_INT32;
-      case BOOL -> DataType.DT_BOOL;
-    };
-    return tf.build("Placeholder", b -> b.setAttr("dtype", dt).setAttr("shape", shape)).output(0);
+  /** A placeholder that Java feeds {@link HostTensor#toTf()} of {@code type}, and the value it stands for. */
+  private static Output<?>[] placeholder(TfEmitter tf, ElementType type, Shape shape) {
+    Output<?> ph = tf.build("Placeholder", b -> b.setAttr("dtype", type.tfCarrier()).setAttr("shape", shape)).output(0);
+    return new Output<?>[] {ph, tf.fromCarrier(ph, type)};
   }
 
   private static ElementType elementType(ValueInfoProto in, String source, ElementType floatType) {
@@ -334,7 +329,7 @@ public final class OnnxImporter {
     ElementType t = ElementType.fromOnnx(code);
     if (t == null) {
       throw new OnnxFormatException(source + ": input '" + in.getName() + "' has element type "
-          + ElementType.onnxName(code) + ", which is not supported");
+          + ElementType.onnxName(code) + ", which is not supported (" + OnnxTensors.SUPPORTED + ")");
     }
     return t.isFloating() ? floatType : t;
   }
@@ -355,12 +350,7 @@ public final class OnnxImporter {
 
   private static void checkBinding(String source, String name, ElementType type, Shape expected,
       Output<?> operand, ElementType floatType) {
-    DataType want = switch (type) {
-      case FLOAT32, FLOAT64 -> floatType == ElementType.FLOAT64 ? DataType.DT_DOUBLE : DataType.DT_FLOAT;
-      case INT64 -> DataType.DT_INT64;
-      case INT32 -> DataType.DT_INT32;
-      case BOOL -> DataType.DT_BOOL;
-    };
+    DataType want = type.isFloating() ? floatType.tfType() : type.tfType();
     Shape actual = operand.shape();
     boolean fits = operand.dataType() == want;
     if (fits && !expected.isUnknown() && !actual.isUnknown()) {

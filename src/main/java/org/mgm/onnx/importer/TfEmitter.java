@@ -77,8 +77,26 @@ public final class TfEmitter {
   public Output<?> constant(HostTensor value) {
     HostTensor v = value.asFloating(floatType);
     try (Tensor t = v.toTf()) {
-      return build("Const", b -> b.setAttr("value", t).setAttr("dtype", t.dataType())).output(0);
+      return fromCarrier(build("Const", b -> b.setAttr("value", t).setAttr("dtype", t.dataType())).output(0), v.type());
     }
+  }
+
+  /**
+   * {@code x}, a tensor of {@code type}'s {@link ElementType#tfCarrier()} (a placeholder or Const
+   * made from Java), as {@code type}: a Bitcast where TF Java has no tensor class for the type.
+   */
+  public Output<?> fromCarrier(Output<?> x, ElementType type) {
+    return x.dataType() == type.tfType() ? x : bitcast(x, type.tfType());
+  }
+
+  /** {@code x} as the dtype that carries its type to Java (int8 as uint8 bits, ...). */
+  public Output<?> toCarrier(Output<?> x) {
+    ElementType t = ElementType.fromTf(x.dataType());
+    return t == null || t.tfCarrier() == x.dataType() ? x : bitcast(x, t.tfCarrier());
+  }
+
+  private Output<?> bitcast(Output<?> x, DataType to) {
+    return build("Bitcast", b -> b.setAttr("type", to), x).output(0);
   }
 
   public Output<?> int64s(long... values) {

@@ -10,6 +10,9 @@ import org.mgm.tensor.HostTensor;
 
 /** Converts ONNX TensorProtos (inline data) to and from {@link HostTensor}s. */
 public final class OnnxTensors {
+  /** The element types a tensor may have, for messages. */
+  public static final String SUPPORTED = "float, double, float16, bfloat16, int8-int64, uint8-uint64, bool";
+
   private OnnxTensors() {}
 
   /**
@@ -20,7 +23,7 @@ public final class OnnxTensors {
     ElementType type = ElementType.fromOnnx(t.getDataType());
     if (type == null) {
       throw new OnnxFormatException(where + ": tensor '" + t.getName() + "' has element type "
-          + ElementType.onnxName(t.getDataType()) + ", which is not supported (float, double, int64, int32, bool)");
+          + ElementType.onnxName(t.getDataType()) + ", which is not supported (" + SUPPORTED + ")");
     }
     long[] shape = t.getDimsList().stream().mapToLong(Long::longValue).toArray();
     long n;
@@ -37,11 +40,14 @@ public final class OnnxTensors {
       }
       return HostTensor.fromLittleEndian(type, shape, raw);
     }
+    // The typed fields: int32_data holds every type up to 32 bits but uint32 (float16 and bfloat16
+    // as their bits), uint64_data holds uint32 and uint64.
     int count = switch (type) {
       case FLOAT32 -> t.getFloatDataCount();
       case FLOAT64 -> t.getDoubleDataCount();
       case INT64 -> t.getInt64DataCount();
-      case INT32, BOOL -> t.getInt32DataCount();
+      case UINT32, UINT64 -> t.getUint64DataCount();
+      case INT32, INT16, UINT16, INT8, UINT8, FLOAT16, BFLOAT16, BOOL -> t.getInt32DataCount();
     };
     if (count != n) {
       throw new OnnxFormatException(where + ": tensor '" + t.getName() + "' holds " + count
@@ -52,7 +58,10 @@ public final class OnnxTensors {
       case FLOAT32 -> HostTensor.of(toFloats(t.getFloatDataList()), shape);
       case FLOAT64 -> HostTensor.of(t.getDoubleDataList().stream().mapToDouble(Double::doubleValue).toArray(), shape);
       case INT64 -> HostTensor.of(t.getInt64DataList().stream().mapToLong(Long::longValue).toArray(), shape);
+      case UINT32, UINT64 -> HostTensor.fromBits(type, t.getUint64DataList().stream().mapToLong(Long::longValue).toArray(), shape);
       case INT32 -> HostTensor.of(t.getInt32DataList().stream().mapToInt(Integer::intValue).toArray(), shape);
+      case INT16, UINT16, INT8, UINT8, FLOAT16, BFLOAT16 ->
+          HostTensor.fromBits(type, t.getInt32DataList().stream().mapToLong(Integer::longValue).toArray(), shape);
       case BOOL -> {
         boolean[] b = new boolean[size];
         for (int i = 0; i < size; i++) {

@@ -1,6 +1,7 @@
 package org.mgm.onnx.runtime;
 
 import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
@@ -13,6 +14,7 @@ import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
+import java.nio.ShortBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -91,12 +93,12 @@ public final class OrtModel implements AutoCloseable {
     Map<String, OnnxTensor> feeds = new LinkedHashMap<>();
     try {
       for (Map.Entry<String, HostTensor> e : inputs.entrySet()) {
-        feeds.put(e.getKey(), toOrt(e.getValue()));
+        feeds.put(e.getKey(), toOrt(e.getKey(), e.getValue()));
       }
       Map<String, HostTensor> out = new LinkedHashMap<>();
       try (OrtSession.Result r = session.run(feeds)) {
         for (Map.Entry<String, OnnxValue> e : r) {
-          out.put(e.getKey(), fromOrt((OnnxTensor) e.getValue()));
+          out.put(e.getKey(), fromOrt(e.getKey(), (OnnxTensor) e.getValue()));
         }
       }
       return out;
@@ -107,30 +109,34 @@ public final class OrtModel implements AutoCloseable {
     }
   }
 
-  private OnnxTensor toOrt(HostTensor t) throws OrtException {
+  private OnnxTensor toOrt(String name, HostTensor t) throws OrtException {
     long[] shape = t.shape();
     return switch (t.type()) {
       case FLOAT32 -> OnnxTensor.createTensor(env, FloatBuffer.wrap(t.floats()), shape);
       case FLOAT64 -> OnnxTensor.createTensor(env, DoubleBuffer.wrap((double[]) t.data()), shape);
       case INT64 -> OnnxTensor.createTensor(env, LongBuffer.wrap(t.longs()), shape);
       case INT32 -> OnnxTensor.createTensor(env, IntBuffer.wrap((int[]) t.data()), shape);
-      case BOOL -> OnnxTensor.createTensor(env, ByteBuffer.wrap(t.toLittleEndian()), shape,
-          ai.onnxruntime.OnnxJavaType.BOOL);
+      case INT16 -> OnnxTensor.createTensor(env, ShortBuffer.wrap((short[]) t.data()), shape);
+      case FLOAT16 -> OnnxTensor.createTensor(env, ShortBuffer.wrap((short[]) t.data()), shape, OnnxJavaType.FLOAT16);
+      case BFLOAT16 -> OnnxTensor.createTensor(env, ShortBuffer.wrap((short[]) t.data()), shape, OnnxJavaType.BFLOAT16);
+      case BOOL -> OnnxTensor.createTensor(env, ByteBuffer.wrap(t.toLittleEndian()), shape, OnnxJavaType.BOOL);
+      case INT8 -> OnnxTensor.createTensor(env, ByteBuffer.wrap((byte[]) t.data()), shape, OnnxJavaType.INT8);
+      case UINT8 -> OnnxTensor.createTensor(env, ByteBuffer.wrap((byte[]) t.data()), shape, OnnxJavaType.UINT8);
+      // ONNX Runtime's Java API (OnnxJavaType) has no unsigned types wider than a byte
+      case UINT16, UINT32, UINT64 -> throw new OnnxFormatException("input '" + name + "': ONNX Runtime's Java API "
+          + "cannot make " + t.type() + " tensors (it has int8, uint8, int16, int32, int64, float16, bfloat16, "
+          + "float, double, bool)");
     };
   }
 
-  private static HostTensor fromOrt(OnnxTensor t) {
+  private static HostTensor fromOrt(String name, OnnxTensor t) {
     long[] shape = t.getInfo().getShape();
-    ByteBuffer bytes = t.getByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-    org.mgm.tensor.ElementType type = switch (t.getInfo().type) {
-      case FLOAT -> org.mgm.tensor.ElementType.FLOAT32;
-      case DOUBLE -> org.mgm.tensor.ElementType.FLOAT64;
-      case INT64 -> org.mgm.tensor.ElementType.INT64;
-      case INT32 -> org.mgm.tensor.ElementType.INT32;
-      case BOOL -> org.mgm.tensor.ElementType.BOOL;
-      default -> throw new OnnxFormatException("ONNX Runtime output of type " + t.getInfo().type + " is not supported");
-    };
-    return HostTensor.fromLittleEndian(type, shape, bytes);
+    org.mgm.tensor.ElementType type = org.mgm.tensor.ElementType.fromOnnx(t.getInfo().onnxType.value);
+    if (type == null) {
+      throw new OnnxFormatException("output '" + name + "': ONNX Runtime output of type " + t.getInfo().onnxType
+          + " is not supported");
+    }
+    return HostTensor.fromLittleEndian(type, shape, t.getByteBuffer().order(ByteOrder.LITTLE_ENDIAN));
   }
 
   private static String firstLine(String s) {

@@ -86,12 +86,7 @@ public final class ElementwiseOps {
     if (t == null) {
       throw n.fail("cast to " + ElementType.onnxName(to) + " is not supported");
     }
-    DataType dt = switch (t) {
-      case FLOAT32, FLOAT64 -> n.tf().floatDataType();
-      case INT64 -> DataType.DT_INT64;
-      case INT32 -> DataType.DT_INT32;
-      case BOOL -> DataType.DT_BOOL;
-    };
+    DataType dt = t.isFloating() ? n.tf().floatDataType() : t.tfType();
     Output<?> x = n.input(0);
     // A same-type cast must still be a node of its own: the output may not alias an input.
     return one(x.dataType() == dt ? n.tf().op("Identity", x) : n.tf().cast(x, dt));
