@@ -131,7 +131,13 @@ public final class OrtModel implements AutoCloseable {
 
   private static HostTensor fromOrt(String name, OnnxTensor t) {
     long[] shape = t.getInfo().getShape();
-    org.mgm.tensor.ElementType type = org.mgm.tensor.ElementType.fromOnnx(t.getInfo().onnxType.value);
+    org.mgm.tensor.ElementType type = null;
+    for (org.mgm.tensor.ElementType e : org.mgm.tensor.ElementType.values()) {
+      // OnnxTensorType's names end in ONNX's type names; its numbers are not ONNX's
+      if (t.getInfo().onnxType.name().equals("ONNX_TENSOR_ELEMENT_DATA_TYPE_" + org.mgm.tensor.ElementType.onnxName(e.onnxCode()))) {
+        type = e;
+      }
+    }
     if (type == null) {
       throw new OnnxFormatException("output '" + name + "': ONNX Runtime output of type " + t.getInfo().onnxType
           + " is not supported");
