@@ -31,6 +31,8 @@ final class ConstantFolder implements AutoCloseable {
   /** Larger values are left to the graph: folding is for shape-sized tensors. */
   private static final long MAX_ELEMENTS = 1 << 16;
 
+  private static final java.util.Set<String> RANDOM = java.util.Set.of("Dropout", "Bernoulli", "Multinomial");
+
   private final OpRegistry registry;
   /**
    * Folds made in this import, by everything that decides their values (see {@link #key}); an
@@ -47,7 +49,12 @@ final class ConstantFolder implements AutoCloseable {
 
   /** True when every present input has an import-time value and the op is deterministic. */
   static boolean foldable(NodeProto n, ImportState state) {
-    if (n.getOpType().startsWith("Random") || n.getInputCount() == 0) {
+    // Random ops draw anew on each run: a folded draw would be one sample for good.
+    if (n.getOpType().startsWith("Random") || RANDOM.contains(n.getOpType()) || n.getInputCount() == 0) {
+      return false;
+    }
+    // A subgraph may read outer values that are not constant, and is emitted by its handler.
+    if (n.getAttributeList().stream().anyMatch(a -> a.hasG() || a.getGraphsCount() > 0)) {
       return false;
     }
     for (String in : n.getInputList()) {

@@ -17,8 +17,12 @@ import org.tensorflow.ndarray.Shape;
  * that computes in NHWC. Its NCHW form is then made only when a consumer asks for it, so that a
  * chain of NHWC-capable ops (Conv → InstanceNorm → Relu → Pad → Conv) runs without a transpose
  * pair around every convolution.
+ *
+ * <p>A subgraph (If branch, Loop or Scan body) gets a child state: its values are its own, and the
+ * outer graph's stay visible by name, as ONNX scoping rules say.
  */
 final class ImportState {
+  private final ImportState parent;
   private final Map<String, Output<?>> values = new HashMap<>();
   private final Map<String, Output<?>> channelsLast = new HashMap<>();
   private final Map<String, Supplier<Output<?>>> deferredNchw = new HashMap<>();
@@ -27,6 +31,19 @@ final class ImportState {
   private final Map<String, Supplier<HostTensor>> initialValues = new HashMap<>();
   private final Map<String, PartialValues.Partial> partials = new HashMap<>();
   private final Map<String, FrozenWeights.Value> frozen = new HashMap<>();
+
+  ImportState() {
+    this(null);
+  }
+
+  private ImportState(ImportState parent) {
+    this.parent = parent;
+  }
+
+  /** A scope for one emission of a subgraph: its names are its own, outer values stay visible. */
+  ImportState child() {
+    return new ImportState(this);
+  }
 
   void define(String name, Output<?> value) {
     values.put(name, value);
@@ -40,7 +57,14 @@ final class ImportState {
 
   /** The NHWC twin of a value, or null when it has none. */
   Output<?> channelsLast(String name) {
-    return channelsLast.get(name);
+    Output<?> v = channelsLast.get(name);
+    return v == null && parent != null && !isLocal(name) ? parent.channelsLast(name) : v;
+  }
+
+  /** Whether this scope (not an outer one) defines the name. */
+  private boolean isLocal(String name) {
+    return values.containsKey(name) || deferredNchw.containsKey(name) || frozen.containsKey(name)
+        || constants.containsKey(name) || decodedOnUse.containsKey(name);
   }
 
   void defineConstant(String name, HostTensor value) {
@@ -71,17 +95,24 @@ final class ImportState {
    */
   Output<?> frozenAs(String name, String form, UnaryOperator<Output<?>> atLoad) {
     FrozenWeights.Value v = frozen.get(name);
+    if (v == null && parent != null && !isLocal(name)) {
+      return parent.frozenAs(name, form, atLoad);
+    }
     return v == null ? null : v.readAs(form, atLoad);
   }
 
   /** The shape of a frozen initializer without making its variable; null when not frozen. */
   Shape frozenShape(String name) {
     FrozenWeights.Value v = frozen.get(name);
+    if (v == null && parent != null && !isLocal(name)) {
+      return parent.frozenShape(name);
+    }
     return v == null ? null : v.shape();
   }
 
   boolean hasConstant(String name) {
-    return constants.containsKey(name) || decodedOnUse.containsKey(name);
+    return constants.containsKey(name) || decodedOnUse.containsKey(name)
+        || parent != null && !isLocal(name) && parent.hasConstant(name);
   }
 
   /**
@@ -95,6 +126,9 @@ final class ImportState {
 
   HostTensor initialValue(String name) {
     Supplier<HostTensor> v = initialValues.get(name);
+    if (v == null && parent != null && !isLocal(name)) {
+      return parent.initialValue(name);
+    }
     return v == null ? null : v.get();
   }
 
@@ -103,11 +137,13 @@ final class ImportState {
   }
 
   PartialValues.Partial partial(String name) {
-    return partials.get(name);
+    PartialValues.Partial p = partials.get(name);
+    return p == null && parent != null && !isLocal(name) ? parent.partial(name) : p;
   }
 
   boolean isDefined(String name) {
-    return values.containsKey(name) || deferredNchw.containsKey(name) || frozen.containsKey(name);
+    return values.containsKey(name) || deferredNchw.containsKey(name) || frozen.containsKey(name)
+        || parent != null && parent.isDefined(name);
   }
 
   Output<?> value(String name, String user) {
@@ -119,6 +155,9 @@ final class ImportState {
     if (v == null && frozen.containsKey(name)) {
       v = frozen.get(name).read();
       values.put(name, v);
+    }
+    if (v == null && parent != null) {
+      return parent.value(name, user);
     }
     if (v == null) {
       throw new OnnxFormatException(user + ": input '" + name + "' is not produced by any earlier node, "
@@ -132,6 +171,9 @@ final class ImportState {
     HostTensor c = constants.get(name);
     if (c == null && decodedOnUse.containsKey(name)) {
       c = decodedOnUse.get(name).get();
+    }
+    if (c == null && parent != null && !isLocal(name)) {
+      c = parent.constant(name);
     }
     return c;
   }

@@ -4,6 +4,7 @@ import java.util.List;
 import org.mgm.onnx.io.OnnxFormatException;
 import org.mgm.onnx.io.OnnxTensors;
 import org.mgm.onnx.proto.OnnxModelProto.AttributeProto;
+import org.mgm.onnx.proto.OnnxModelProto.GraphProto;
 import org.mgm.onnx.proto.OnnxModelProto.NodeProto;
 import org.mgm.tensor.HostTensor;
 import org.tensorflow.Output;
@@ -17,8 +18,26 @@ public final class NodeContext {
   private final ImportState state;
   private final TfEmitter tf;
   private final ImportOptions options;
+  private final Subgraphs subgraphs;
+
+  /** Emits a subgraph of this node into the import's graph (see {@link #emitSubgraph}). */
+  interface Subgraphs {
+    Subgraph emit(GraphProto body, String name, List<Output<?>> inputs, List<HostTensor> known);
+  }
+
+  /**
+   * A subgraph's outputs as emitted, with the import-time value of each output where it has one
+   * (a Loop's condition that is a constant, say), else null.
+   */
+  public record Subgraph(Output<?>[] outputs, HostTensor[] known) {}
 
   NodeContext(NodeProto node, String label, int opset, ImportState state, TfEmitter tf, ImportOptions options) {
+    this(node, label, opset, state, tf, options, null);
+  }
+
+  NodeContext(NodeProto node, String label, int opset, ImportState state, TfEmitter tf, ImportOptions options,
+      Subgraphs subgraphs) {
+    this.subgraphs = subgraphs;
     this.node = node;
     this.label = label;
     this.opset = opset;
@@ -225,6 +244,29 @@ public final class NodeContext {
   public List<Float> attrFloats(String name) {
     AttributeProto a = attr(name);
     return a == null ? null : a.getFloatsList();
+  }
+
+  /** A graph attribute (If's branches, a Loop or Scan body), or null when absent. */
+  public GraphProto attrGraph(String name) {
+    AttributeProto a = attr(name);
+    return a == null || !a.hasG() ? null : a.getG();
+  }
+
+  /**
+   * Emits {@code body} into this import's graph once, its inputs bound to {@code inputs} (with
+   * their import-time values where {@code known} has one, else null); the body sees the values of
+   * the enclosing graphs by name. {@code name} tells apart the emissions of one node (a branch, an
+   * iteration) in TF op names.
+   */
+  public Subgraph emitSubgraph(GraphProto body, String name, List<Output<?>> inputs, List<HostTensor> known) {
+    if (subgraphs == null) {
+      throw fail("a subgraph cannot be emitted here (constant folding)");
+    }
+    if (body.getInputCount() != inputs.size()) {
+      throw fail("subgraph '" + body.getName() + "' has " + body.getInputCount() + " inputs, the op gives it "
+          + inputs.size());
+    }
+    return subgraphs.emit(body, name, inputs, known);
   }
 
   public HostTensor attrTensor(String name) {

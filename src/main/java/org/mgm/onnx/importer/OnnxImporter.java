@@ -85,15 +85,24 @@ public final class OnnxImporter {
   public Map<String, List<String>> unsupportedOps(ModelProto model) {
     Integer opset = declaredOpset(model);
     Map<String, List<String>> missing = new LinkedHashMap<>();
-    GraphProto graph = model.getGraph();
+    collectUnsupported(model.getGraph(), "", opset, missing);
+    return missing;
+  }
+
+  /** The graph's nodes and those of its subgraphs (named "outer/inner"), as {@link #unsupportedOps}. */
+  private void collectUnsupported(GraphProto graph, String prefix, Integer opset, Map<String, List<String>> missing) {
     for (int i = 0; i < graph.getNodeCount(); i++) {
       NodeProto n = graph.getNode(i);
       String problem = opset == null ? "no opset for the default ONNX domain" : refusal(n, opset);
       if (problem != null) {
-        missing.computeIfAbsent(problem, k -> new ArrayList<>()).add(nodeName(n, i));
+        missing.computeIfAbsent(problem, k -> new ArrayList<>()).add(prefix + nodeName(n, i));
+      }
+      for (org.mgm.onnx.proto.OnnxModelProto.AttributeProto a : n.getAttributeList()) {
+        if (a.hasG()) {
+          collectUnsupported(a.getG(), prefix + nodeName(n, i) + "/", opset, missing);
+        }
       }
     }
-    return missing;
   }
 
   /** Why this node cannot be imported at this opset, or null when a handler holds its version. */
@@ -236,7 +245,7 @@ public final class OnnxImporter {
     OpNamePrefixes nodeNames = new OpNamePrefixes(ops, "nodes");
     try (ConstantFolder folder = new ConstantFolder(registry)) {
       for (int i = 0; i < g.getNodeCount(); i++) {
-        emitNode(g.getNode(i), i, source, opset, nodeNames, state, options, folder);
+        emitNode(g.getNode(i), nodeName(g.getNode(i), i), source, opset, nodeNames, state, options, folder);
       }
     }
     Map<String, Output<?>> outputs = new LinkedHashMap<>();
@@ -253,12 +262,12 @@ public final class OnnxImporter {
         reparameterized, fed, fedValues, scales);
   }
 
-  private void emitNode(NodeProto n, int index, String source, int opset, OpNamePrefixes nodeNames, ImportState state,
+  private void emitNode(NodeProto n, String name, String source, int opset, OpNamePrefixes nodeNames, ImportState state,
       ImportOptions options, ConstantFolder folder) {
-    String name = nodeName(n, index);
     String label = source + ": node '" + name + "' (" + n.getOpType() + ")";
     TfEmitter tf = nodeNames.emitter(name, options.floatType());
-    NodeContext ctx = new NodeContext(n, label, opset, state, tf, options);
+    NodeContext ctx = new NodeContext(n, label, opset, state, tf, options, (body, emission, inputs, known) ->
+        emitSubgraph(body, name + "/" + emission, inputs, known, source, opset, nodeNames, state, options, folder));
     // Integer shape arithmetic first, in plain Java: most constant subgraphs of an export are that,
     // and a TF scratch session per node costs milliseconds each.
     PartialValues.Partial partial = PartialValues.evaluate(n, ctx, state);
@@ -299,6 +308,45 @@ public final class OnnxImporter {
     if (n.getOpType().equals("Constant")) {
       state.defineConstant(n.getOutput(0), ConstantValues.of(ctx));
     }
+  }
+
+  /**
+   * One emission of a subgraph (If branch, Loop iteration, Scan step) into the import's graph, in
+   * a child scope of the enclosing node's, with its nodes named {@code name/...}.
+   */
+  private NodeContext.Subgraph emitSubgraph(GraphProto body, String name, List<Output<?>> inputs,
+      List<HostTensor> known, String source, int opset, OpNamePrefixes nodeNames, ImportState outer,
+      ImportOptions options, ConstantFolder folder) {
+    ImportState state = outer.child();
+    TfEmitter constants = nodeNames.emitter(name + "/initializers", options.floatType());
+    for (TensorProto t : body.getInitializerList()) {
+      HostTensor v = OnnxTensors.decode(t, source + ": " + name);
+      state.define(t.getName(), constants.constant(v));
+      state.defineConstant(t.getName(), v);
+    }
+    for (int i = 0; i < inputs.size(); i++) {
+      state.define(body.getInput(i).getName(), inputs.get(i));
+      if (known.get(i) != null) {
+        state.defineConstant(body.getInput(i).getName(), known.get(i));
+      }
+    }
+    for (int i = 0; i < body.getNodeCount(); i++) {
+      NodeProto n = body.getNode(i);
+      String nodeName = name + "/" + nodeName(n, i);
+      String problem = refusal(n, opset);
+      if (problem != null) {
+        throw new OnnxFormatException(source + ": node '" + nodeName + "' uses op " + problem + ", which is not supported");
+      }
+      emitNode(n, nodeName, source, opset, nodeNames, state, options, folder);
+    }
+    Output<?>[] outs = new Output<?>[body.getOutputCount()];
+    HostTensor[] values = new HostTensor[outs.length];
+    for (int k = 0; k < outs.length; k++) {
+      String o = body.getOutput(k).getName();
+      outs[k] = state.value(o, source + ": subgraph '" + name + "'");
+      values[k] = state.constant(o);
+    }
+    return new NodeContext.Subgraph(outs, values);
   }
 
   static boolean isDefaultDomain(String domain) {

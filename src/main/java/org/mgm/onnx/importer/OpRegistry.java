@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.mgm.onnx.importer.ops.ActivationOps;
+import org.mgm.onnx.importer.ops.ControlFlowOps;
 import org.mgm.onnx.importer.ops.ConvOps;
 import org.mgm.onnx.importer.ops.ElementwiseOps;
 import org.mgm.onnx.importer.ops.MatrixOps;
@@ -106,6 +107,7 @@ public final class OpRegistry {
     ShapeOps.register(r);
     ResizeOps.register(r);
     RecurrentOps.register(r);
+    ControlFlowOps.register(r);
     return r;
   }
 }
