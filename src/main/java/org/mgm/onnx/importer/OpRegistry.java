@@ -12,6 +12,7 @@ import org.mgm.onnx.importer.ops.ElementwiseOps;
 import org.mgm.onnx.importer.ops.MatrixOps;
 import org.mgm.onnx.importer.ops.NormalizationOps;
 import org.mgm.onnx.importer.ops.PadOps;
+import org.mgm.onnx.importer.ops.RandomOps;
 import org.mgm.onnx.importer.ops.RecurrentOps;
 import org.mgm.onnx.importer.ops.ReduceOps;
 import org.mgm.onnx.importer.ops.ResizeOps;
@@ -108,6 +109,7 @@ public final class OpRegistry {
     ResizeOps.register(r);
     RecurrentOps.register(r);
     ControlFlowOps.register(r);
+    RandomOps.register(r);
     return r;
   }
 }

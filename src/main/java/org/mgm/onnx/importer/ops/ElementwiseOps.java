@@ -27,8 +27,6 @@ public final class ElementwiseOps {
     for (String op : new String[] {"Exp", "Log", "Neg", "Abs", "Erf", "Identity"}) {
       r.register(op, 1, n -> ChannelsLast.unary(n, x -> n.tf().op(op, x)));
     }
-    // Eval-mode dropout is the identity; the optional mask output is not supported.
-    r.register("Dropout", 7, n -> ChannelsLast.unary(n, x -> n.tf().op("Identity", x)));
     r.register("Equal", 7, n -> one(n.tf().op("Equal", n.input(0), n.input(1))));
     r.register("Less", 7, n -> one(n.tf().op("Less", n.input(0), n.input(1))));
     r.register("Greater", 7, n -> one(n.tf().op("Greater", n.input(0), n.input(1))));
