@@ -24,6 +24,14 @@ import org.tensorflow.op.Ops;
  * R1 through a critic whose input is sliced out of a placeholder (the TF1 CycleGAN's B channels)
  * differentiates it.
  *
+ * <p>MaxPoolGrad, MaxPool3DGrad, AvgPoolGrad, AvgPool3DGrad: R1 through a critic with pooling
+ * differentiates them. Each is linear in its incoming gradient dy. Max pooling's routing of dy
+ * depends on the input only through which element of each window is largest, which is constant
+ * almost everywhere, so the gradient w.r.t. the pooled input and output is zero and the one
+ * w.r.t. dy is MaxPoolGradGrad (dy's adjoint: the incoming gradient read at each window's
+ * maximum); average pooling's adjoint is the same average pool of the incoming gradient (as in
+ * TF's Python registry).
+ *
  * <p>Registration is process-wide and happens once; TF only accepts it for ops that have no
  * gradient yet.
  */
@@ -39,6 +47,10 @@ public final class SecondOrderGradients {
     installed = true;
     TensorFlow.registerCustomGradient("Conv2DBackpropFilter", SecondOrderGradients::conv2dBackpropFilter);
     TensorFlow.registerCustomGradient("StridedSliceGrad", SecondOrderGradients::stridedSliceGrad);
+    TensorFlow.registerCustomGradient("MaxPoolGrad", (tf, op, g) -> maxPoolGrad(tf, op, g, "MaxPoolGradGrad"));
+    TensorFlow.registerCustomGradient("MaxPool3DGrad", (tf, op, g) -> maxPoolGrad(tf, op, g, "MaxPool3DGradGrad"));
+    TensorFlow.registerCustomGradient("AvgPoolGrad", (tf, op, g) -> avgPoolGrad(tf, op, g, "AvgPool"));
+    TensorFlow.registerCustomGradient("AvgPool3DGrad", (tf, op, g) -> avgPoolGrad(tf, op, g, "AvgPool3D"));
   }
 
   private static List<Operand<?>> stridedSliceGrad(Ops tf, GraphOperation op, List<Output<?>> gradOutputs) {
@@ -51,6 +63,26 @@ public final class SecondOrderGradients {
     // shape, begin, end and strides are int tensors: zeros stand for "no gradient".
     return Arrays.asList(tf.zerosLike(op.input(0)), tf.zerosLike(op.input(1)), tf.zerosLike(op.input(2)),
         tf.zerosLike(op.input(3)), slice.build().output(0));
+  }
+
+  /** Inputs orig_input, orig_output, dy. */
+  private static List<Operand<?>> maxPoolGrad(Ops tf, GraphOperation op, List<Output<?>> gradOutputs, String adjoint) {
+    OperationBuilder b = tf.scope().opBuilder(adjoint, op.type() + "Grad")
+        .addInput(op.input(0)).addInput(op.input(1)).addInput(gradOutputs.get(0));
+    return Arrays.asList(tf.zerosLike(op.input(0)), tf.zerosLike(op.input(1)), poolAttrs(b, op).build().output(0));
+  }
+
+  /** Inputs orig_input_shape, dy. */
+  private static List<Operand<?>> avgPoolGrad(Ops tf, GraphOperation op, List<Output<?>> gradOutputs, String adjoint) {
+    OperationBuilder b = tf.scope().opBuilder(adjoint, op.type() + "Grad").addInput(gradOutputs.get(0));
+    // The shape is an int tensor: zeros stand for "no gradient".
+    return Arrays.asList(tf.zerosLike(op.input(0)), poolAttrs(b, op).build().output(0));
+  }
+
+  private static OperationBuilder poolAttrs(OperationBuilder b, GraphOperation op) {
+    OperationAttributeInspector a = op.attributes();
+    return b.setAttr("ksize", a.getAttrIntList("ksize")).setAttr("strides", a.getAttrIntList("strides"))
+        .setAttr("padding", a.getAttrString("padding")).setAttr("data_format", a.getAttrString("data_format"));
   }
 
   private static List<Operand<?>> conv2dBackpropFilter(Ops tf, GraphOperation op, List<Output<?>> gradOutputs) {

@@ -45,7 +45,7 @@ class OpGradientTest {
     }
   }
 
-  private static HostTensor random(long[] shape, long seed, boolean positive) {
+  static HostTensor random(long[] shape, long seed, boolean positive) {
     Random r = new Random(seed);
     float[] v = new float[(int) HostTensor.elementCount(shape)];
     for (int i = 0; i < v.length; i++) {
@@ -262,6 +262,7 @@ class OpGradientTest {
       b.node("Mul", List.of("x", filled), List.of("out"));
     }, new long[] {3, 4}));
     c.addAll(channelsLastChains());
+    c.addAll(PoolingCases.cases());
     List<Arguments> a = new ArrayList<>();
     for (Case k : c) {
       a.add(Arguments.of(k));

@@ -12,6 +12,7 @@ import org.mgm.onnx.importer.ops.ElementwiseOps;
 import org.mgm.onnx.importer.ops.MatrixOps;
 import org.mgm.onnx.importer.ops.NormalizationOps;
 import org.mgm.onnx.importer.ops.PadOps;
+import org.mgm.onnx.importer.ops.PoolingOps;
 import org.mgm.onnx.importer.ops.RandomOps;
 import org.mgm.onnx.importer.ops.RecurrentOps;
 import org.mgm.onnx.importer.ops.ReduceOps;
@@ -104,6 +105,7 @@ public final class OpRegistry {
     ConvOps.register(r);
     PadOps.register(r);
     NormalizationOps.register(r);
+    PoolingOps.register(r);
     ReduceOps.register(r);
     ShapeOps.register(r);
     ResizeOps.register(r);
