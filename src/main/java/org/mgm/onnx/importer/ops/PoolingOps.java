@@ -197,10 +197,15 @@ public final class PoolingOps {
 
   /** The lowest value of x's type, which never wins a max over real inputs. */
   private static Output<?> lowest(NodeContext n, Output<?> x) {
+    TfEmitter tf = n.tf();
     return switch (x.dataType()) {
-      case DT_FLOAT, DT_DOUBLE -> n.tf().scalarLike(x, Double.NEGATIVE_INFINITY);
-      case DT_INT32 -> n.tf().scalarLike(x, Integer.MIN_VALUE);
-      case DT_INT64 -> n.tf().int64(Long.MIN_VALUE);
+      case DT_FLOAT, DT_DOUBLE -> tf.scalarLike(x, Double.NEGATIVE_INFINITY);
+      case DT_HALF, DT_BFLOAT16 -> tf.cast(tf.constant(HostTensor.of(new float[] {Float.NEGATIVE_INFINITY})), x.dataType());
+      case DT_INT64 -> tf.int64(Long.MIN_VALUE);
+      case DT_INT32 -> tf.int32(Integer.MIN_VALUE);
+      case DT_INT16 -> tf.cast(tf.int32(Short.MIN_VALUE), x.dataType());
+      case DT_INT8 -> tf.cast(tf.int32(Byte.MIN_VALUE), x.dataType());
+      case DT_UINT8, DT_UINT16, DT_UINT32, DT_UINT64 -> tf.cast(tf.int32(0), x.dataType());
       default -> throw n.fail("MaxPool of " + x.dataType() + " is not supported");
     };
   }
