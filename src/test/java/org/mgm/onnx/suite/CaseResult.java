@@ -6,7 +6,7 @@ package org.mgm.onnx.suite;
  * @param tf PASS, WRONG, REFUSED, ERROR or CRASH
  * @param ort PASS, WRONG, ERROR, SKIP (a type ORT's Java API cannot feed) or CRASH
  * @param scope the out-of-scope category ({@link Scope}), or "-"
- * @param missing op types the importer has no handler for, comma-separated, or "-"
+ * @param missing the importer's reasons per refused op type ("Conv version 22 (supported: ...)"), "; "-separated, or "-"
  * @param grad PASS, WRONG, ERROR, SKIP (with the rule that skipped it) or "-" (not run)
  */
 record CaseResult(String name, String kind, String tf, String tfDetail, String ort, String ortDetail,

@@ -101,7 +101,7 @@ class OnnxBackendSuiteTest {
       if (r.tfPassed() || r.missing().equals(CaseResult.NONE) || !r.scope().equals(CaseResult.NONE)) {
         continue;
       }
-      String[] missing = r.missing().split(",");
+      String[] missing = r.missing().split("; ");
       for (String op : missing) {
         int[] n = ops.computeIfAbsent(op, k -> new int[2]);
         n[0]++;
@@ -112,7 +112,7 @@ class OnnxBackendSuiteTest {
     }
     System.out.println("missing op types, in-scope cases (needed by | the only missing op in):");
     ops.entrySet().stream().sorted((a, b) -> b.getValue()[0] - a.getValue()[0])
-        .forEach(e -> System.out.printf("  %-28s %4d | %4d%n", e.getKey(), e.getValue()[0], e.getValue()[1]));
+        .forEach(e -> System.out.printf("  %-60s %4d | %4d%n", e.getKey(), e.getValue()[0], e.getValue()[1]));
   }
 
   private static long count(List<CaseResult> rs, Function<CaseResult, String> f, String outcome) {

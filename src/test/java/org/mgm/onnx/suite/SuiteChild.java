@@ -65,13 +65,13 @@ public final class SuiteChild {
           CaseResult.NONE, CaseResult.NONE, CaseResult.NONE);
     }
     String scope = Scope.of(data.model());
-    List<String> missing = new ArrayList<>(new OnnxImporter().unsupportedOps(data.model().getGraph()).keySet());
+    List<String> missing = new ArrayList<>(new OnnxImporter().unsupportedOps(data.model()).keySet());
     phase.accept("ort");
     String[] ort = ort(dir, c, data);
     phase.accept("tf");
     String[] tf = tf(c, data);
     CaseResult r = new CaseResult(c.name(), c.kind(), tf[0], tf[1], ort[0], ort[1],
-        scope == null ? CaseResult.NONE : scope, missing.isEmpty() ? CaseResult.NONE : String.join(",", missing),
+        scope == null ? CaseResult.NONE : scope, missing.isEmpty() ? CaseResult.NONE : String.join("; ", missing),
         CaseResult.NONE, CaseResult.NONE);
     if (grad && r.tfPassed()) {
       phase.accept("grad");
@@ -186,7 +186,7 @@ public final class SuiteChild {
       HostTensor h = e.getValue().toHost();
       if (h == null) {
         throw new OnnxFormatException("input '" + e.getKey() + "' has element type "
-            + ElementType.onnxName(e.getValue().type()) + ", which is not supported (float, double, int64, int32, bool)");
+            + ElementType.onnxName(e.getValue().type()) + ", which the toolkit's tensors do not hold");
       }
       feeds.put(e.getKey(), h);
     }

@@ -46,8 +46,9 @@ final class SuiteGradient {
       return skip("op " + step + " is piecewise constant or discontinuous");
     }
     Map<String, HostTensor> feeds = SuiteChild.hostFeeds(data.inputs().get(0));
-    List<String> wrt = feeds.entrySet().stream().filter(e -> e.getValue().type().isFloating())
-        .map(Map.Entry::getKey).toList();
+    // float32/float64 only: the float64 import widens those; half-precision inputs stay narrow.
+    List<String> wrt = feeds.entrySet().stream().filter(e -> e.getValue().type() == ElementType.FLOAT32
+        || e.getValue().type() == ElementType.FLOAT64).map(Map.Entry::getKey).toList();
     if (wrt.isEmpty()) {
       return skip("no floating input");
     }
