@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.mgm.onnx.importer.ops.ActivationOps;
+import org.mgm.onnx.importer.ops.AttentionOps;
 import org.mgm.onnx.importer.ops.ControlFlowOps;
 import org.mgm.onnx.importer.ops.ConvOps;
 import org.mgm.onnx.importer.ops.ElementwiseOps;
@@ -112,6 +113,7 @@ public final class OpRegistry {
     RecurrentOps.register(r);
     ControlFlowOps.register(r);
     RandomOps.register(r);
+    AttentionOps.register(r);
     return r;
   }
 }
