@@ -26,9 +26,10 @@ import org.mgm.runtime.TfPythonEnv;
 import org.mgm.tensor.HostTensor;
 
 /**
- * Attention (opset 23): Y, the present key and the softmax probabilities (qk_matmul_output mode
+ * Attention and RotaryEmbedding (opset 23). Attention's Y, the present key and the softmax probabilities (qk_matmul_output mode
  * 3) equal ONNX's reference implementation's, and their float64 gradient w.r.t. Q (x), K, V and
- * the cache equals finite differences ({@link OpGradientTest}'s check).
+ * the cache equals finite differences ({@link OpGradientTest}'s check); so do RotaryEmbedding's
+ * output and its gradient w.r.t. x and the cos/sin caches.
  */
 class AttentionGradientTest {
   static Stream<Case> cases() {
@@ -61,6 +62,21 @@ class AttentionGradientTest {
       b.initializer("mask", HostTensor.standardNormal(3, 4, 4));
       b.node("Attention", List.of("x", "k", "v", "mask"), List.of("out"), attr("is_causal", 1L));
     }, new long[] {1, 2, 4, 3}));
+    // RotaryEmbedding on 4 of 8 features, interleaved pairs, angles looked up by position ids.
+    c.add(new Case("RotaryEmbedding-interleaved-partial-positions", 23, Map.of("x", new long[] {2, 3, 2, 8}), false,
+        b -> {
+          b.initializer("cos", HostTensor.standardNormal(1, 5, 2));
+          b.initializer("sin", HostTensor.standardNormal(2, 5, 2));
+          b.initializer("pos", HostTensor.of(new long[] {0, 1, 4, 2}, 2, 2));
+          b.node("RotaryEmbedding", List.of("x", "cos", "sin", "pos"), List.of("out"), attr("interleaved", 1L),
+              attr("rotary_embedding_dim", 4L));
+        }, new long[] {2, 3, 2, 8}));
+    // 3-D input with 2 heads, halves rotated, caches given per batch and position.
+    c.add(new Case("RotaryEmbedding-3d-halves", 23, Map.of("x", new long[] {2, 3, 8}), false, b -> {
+      b.initializer("cos", HostTensor.standardNormal(1, 2, 3, 2));
+      b.initializer("sin", HostTensor.standardNormal(2, 2, 3, 2));
+      b.node("RotaryEmbedding", List.of("x", "cos", "sin"), List.of("out"), attr("num_heads", 2L));
+    }, new long[] {2, 3, 8}));
     return c.stream();
   }
 

@@ -12,7 +12,7 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.proto.DataType;
 
 /**
- * Attention (23–25): scaled dot-product attention over 4-D [batch, heads, seq, head_size] or 3-D
+ * Attention (23–25) and RotaryEmbedding (23). Attention: scaled dot-product attention over 4-D [batch, heads, seq, head_size] or 3-D
  * [batch, seq, hidden] inputs, with a key/value cache, boolean or additive masks, causal masking,
  * grouped-query heads, softcap and every qk_matmul_output mode, from BatchMatMulV2, Softmax and
  * pointwise ops (all differentiable), and nonpad_kv_seqlen (24) and sliding windows (25).
@@ -24,6 +24,86 @@ public final class AttentionOps {
 
   public static void register(OpRegistry r) {
     r.register("Attention", 23, AttentionOps::attention);
+    r.register("RotaryEmbedding", 23, AttentionOps::rotaryEmbedding);
+  }
+
+  /**
+   * RotaryEmbedding (23): pairs of features rotated by the cached angles of their positions,
+   * either halves (x1 = first half) or interleaved pairs (x1 = even features), on the first
+   * rotary_embedding_dim features of each head. Static sequence length, heads and head size.
+   */
+  private static Output<?>[] rotaryEmbedding(NodeContext n) {
+    TfEmitter tf = n.tf();
+    Output<?> x = n.input(0);
+    int rank = n.rank(x);
+    Shape s = x.shape();
+    long seq;
+    long heads;
+    long size;
+    if (rank == 4) {
+      heads = s.get(1);
+      seq = s.get(2);
+      size = s.get(3);
+      x = tf.transpose(x, 0, 2, 1, 3);
+    } else if (rank == 3) {
+      heads = n.attrInt("num_heads", 0);
+      seq = s.get(1);
+      if (heads <= 0 || s.get(2) < 0 || s.get(2) % heads != 0) {
+        throw n.fail("3-D input " + s + " needs num_heads dividing its hidden size");
+      }
+      size = s.get(2) / heads;
+    } else {
+      throw n.fail("input must be 3-D or 4-D, got " + s);
+    }
+    if (seq < 0 || heads < 0 || size < 0) {
+      throw n.fail("needs a static sequence length, heads and head size, got " + s);
+    }
+    x = tf.reshape(x, tf.int64s(-1, seq, heads, size));  // [B, S, H, D]
+    long rot = n.attrInt("rotary_embedding_dim", 0);
+    rot = rot == 0 ? size : rot;
+    if (rot % 2 != 0 || rot > size) {
+      throw n.fail("rotary_embedding_dim " + rot + " must be even and at most the head size " + size);
+    }
+    Output<?> rotated = x;
+    Output<?> kept = null;
+    if (rot < size) {
+      org.tensorflow.Operation parts = tf.build("SplitV", b -> b.setAttr("num_split", 2L), x,
+          tf.int64s(rot, size - rot), tf.int32(-1));
+      rotated = parts.output(0);
+      kept = parts.output(1);
+    }
+    Output<?> cos = n.input(1);
+    Output<?> sin = n.input(2);
+    if (n.hasInput(3)) {
+      cos = tf.op("GatherV2", cos, n.input(3), tf.int32(0));
+      sin = tf.op("GatherV2", sin, n.input(3), tf.int32(0));
+    }
+    cos = tf.op("ExpandDims", tf.cast(cos, x.dataType()), tf.int32(2));  // [B, S, 1, rot/2]
+    sin = tf.op("ExpandDims", tf.cast(sin, x.dataType()), tf.int32(2));
+    boolean interleaved = n.attrInt("interleaved", 0) != 0;
+    Output<?> x1;
+    Output<?> x2;
+    if (interleaved) {
+      org.tensorflow.Operation pairs = tf.build("Unpack", b -> b.setAttr("num", 2L).setAttr("axis", -1L),
+          tf.reshape(rotated, tf.int64s(-1, seq, heads, rot / 2, 2)));
+      x1 = pairs.output(0);
+      x2 = pairs.output(1);
+    } else {
+      org.tensorflow.Operation halves = tf.build("Split", b -> b.setAttr("num_split", 2L), tf.int32(-1), rotated);
+      x1 = halves.output(0);
+      x2 = halves.output(1);
+    }
+    Output<?> real = tf.op("Sub", tf.op("Mul", cos, x1), tf.op("Mul", sin, x2));
+    Output<?> imag = tf.op("AddV2", tf.op("Mul", sin, x1), tf.op("Mul", cos, x2));
+    Output<?> y = interleaved
+        ? tf.reshape(tf.build("Pack", b -> b.addInputList(new Output<?>[] {real, imag}).setAttr("axis", -1L)).output(0),
+            tf.int64s(-1, seq, heads, rot))
+        : concat(tf, List.of(real, imag), -1);
+    if (kept != null) {
+      y = concat(tf, List.of(y, kept), -1);
+    }
+    y = rank == 4 ? tf.transpose(y, 0, 2, 1, 3) : tf.reshape(y, tf.int64s(-1, seq, heads * size));
+    return new Output<?>[] {y};
   }
 
   private static Output<?>[] attention(NodeContext n) {
@@ -164,8 +244,9 @@ public final class AttentionOps {
         if (last < 0 || kvLen < 0 || last > kvLen) {
           throw n.fail("attn_mask " + mask.shape() + " must be padded to the key length, which needs both static");
         }
-        long[] pads = new long[2 * r];
-        pads[2 * r - 1] = kvLen - last;
+        // int32 paddings: TF's PadV2 gradient slices with int32 sizes, and int64 paddings break it.
+        int[] pads = new int[2 * r];
+        pads[2 * r - 1] = (int) (kvLen - last);
         mask = tf.op("PadV2", mask, tf.constant(HostTensor.of(pads, r, 2)), tf.scalarLike(mask, Double.NEGATIVE_INFINITY));
       }
       bias = mask;
