@@ -89,8 +89,8 @@ final class TensorArgs {
         all.put(p.getKey(), byName.get(p.getKey()));
         continue;
       }
-      var type = p.getValue().dataType();
-      if (type != org.tensorflow.proto.DataType.DT_FLOAT && type != org.tensorflow.proto.DataType.DT_DOUBLE) {
+      ElementType type = ElementType.fromTf(p.getValue().dataType());
+      if (type == null || !type.isFloating()) {
         throw new UsageException("input '" + p.getKey() + "' is not a float tensor; give it with --input");
       }
       var shape = p.getValue().shape();

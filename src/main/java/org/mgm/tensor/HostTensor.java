@@ -288,6 +288,42 @@ public final class HostTensor {
   }
 
   /**
+   * The values as another type, as ONNX's and TF's Cast convert them: floating to integer
+   * truncates toward zero, integers wrap to the target's width, anything to bool is "not zero".
+   * Values go through double, so int64 and uint64 beyond 2^53 lose their low bits on the way to
+   * a floating type.
+   */
+  public HostTensor convertTo(ElementType target) {
+    if (target == type) {
+      return this;
+    }
+    if (target.isFloating()) {
+      return type.isFloating() ? asFloating(target) : of(toDoubles(), shape).asFloating(target);
+    }
+    int n = Math.toIntExact(size());
+    if (target == ElementType.BOOL) {
+      double[] d = toDoubles();
+      boolean[] z = new boolean[n];
+      for (int i = 0; i < n; i++) {
+        z[i] = d[i] != 0;
+      }
+      return of(z, shape);
+    }
+    long[] bits = new long[n];
+    if (type.isInteger()) {
+      for (int i = 0; i < n; i++) {
+        bits[i] = integerAt(i);
+      }
+    } else {
+      double[] d = toDoubles();
+      for (int i = 0; i < n; i++) {
+        bits[i] = (long) d[i];
+      }
+    }
+    return fromBits(target, bits, shape);
+  }
+
+  /**
    * A TF tensor holding a copy of the data; the caller closes it. Its dtype is
    * {@link ElementType#tfCarrier()}: an int8 tensor becomes a uint8 one with the same bits, for
    * the graph to Bitcast.

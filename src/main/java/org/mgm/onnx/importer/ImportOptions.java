@@ -11,8 +11,12 @@ import org.tensorflow.Output;
  * What to import and how.
  *
  * @param scope name prefix of every emitted TF op (one module per scope)
- * @param floatType element type of every floating tensor in the graph: FLOAT32 for training and
- *     inference, FLOAT64 for gradient checks
+ * @param floatType null (the default, as {@link #frozen} gives): each tensor keeps the type the
+ *     model declares, so a float64 model computes and returns float64 and Cast honours its
+ *     {@code to}. A floating type: the whole graph's choice, every floating tensor (inputs,
+ *     initializers, constants, Cast results) computed in it, as gradient checks import in
+ *     FLOAT64 ({@link #withFloatType}). Trainable and singular-value initializers are float32:
+ *     import other models with {@code withFloatType(FLOAT32)} to train them.
  * @param bindings ONNX graph inputs bound to operands already in the graph (an agent's output
  *     feeding a frozen mixer); the other inputs become placeholders
  * @param outputs ONNX outputs to expose; empty means all graph outputs
@@ -35,22 +39,28 @@ public record ImportOptions(
     Map<String, Output<?>> shared) {
 
   public ImportOptions {
-    if (!floatType.isFloating()) {
-      throw new IllegalArgumentException("floatType must be FLOAT32 or FLOAT64, got " + floatType);
+    if (floatType != null && !floatType.isFloating()) {
+      throw new IllegalArgumentException("floatType must be a floating type or null (as declared), got " + floatType);
     }
     bindings = new LinkedHashMap<>(bindings);
     outputs = List.copyOf(outputs);
     shared = new LinkedHashMap<>(shared);
   }
 
-  /** A frozen float32 import of every output, inputs as placeholders. */
+  /** A frozen import of every output in the model's own types, inputs as placeholders. */
   public static ImportOptions frozen(String scope) {
-    return new ImportOptions(scope, ElementType.FLOAT32, Map.of(), List.of(), InitializerPolicy.allFrozen(),
+    return new ImportOptions(scope, null, Map.of(), List.of(), InitializerPolicy.allFrozen(),
         ConvLayout.defaultLayout(), false, Map.of());
   }
 
+  /** Every floating tensor computed as {@code t}; null: each as the model declares it. */
   public ImportOptions withFloatType(ElementType t) {
     return new ImportOptions(scope, t, bindings, outputs, initializers, convLayout, twiceDifferentiable, shared);
+  }
+
+  /** {@code declared}, or the whole graph's float type for a floating one when the import has one. */
+  public ElementType computedAs(ElementType declared) {
+    return floatType != null && declared.isFloating() ? floatType : declared;
   }
 
   public ImportOptions withBindings(Map<String, Operand<?>> b) {

@@ -171,15 +171,16 @@ public final class OnnxImporter {
               frozenOps = ops.withSubScope("frozen");
             }
             state.defineFrozen(t.getName(), FrozenWeights.of(graph).add(frozenOps.scope(), opName(t.getName()),
-                value.asFloating(options.floatType()).toTf()), decodeAgain);
+                value.asFloating(options.computedAs(value.type())).toTf()), decodeAgain);
           } else {
             state.define(t.getName(), constants.constant(value));
             state.defineConstant(t.getName(), value);
           }
         }
         case TRAINABLE -> {
-          if (options.floatType() != ElementType.FLOAT32) {
-            throw new IllegalArgumentException("trainable initializers are float32; import float64 graphs with FED ones");
+          if (options.computedAs(value.type()) != ElementType.FLOAT32) {
+            throw new IllegalArgumentException("trainable initializers are float32, '" + t.getName() + "' is "
+                + options.computedAs(value.type()) + "; import with withFloatType(FLOAT32), or make it FED");
           }
           if (paramOps == null) {
             paramOps = ops.withSubScope("params");
@@ -193,8 +194,9 @@ public final class OnnxImporter {
           state.define(t.getName(), p.value().asOutput());
         }
         case SINGULAR_VALUES -> {
-          if (options.floatType() != ElementType.FLOAT32) {
-            throw new IllegalArgumentException("singular-value layers are float32");
+          if (options.computedAs(value.type()) != ElementType.FLOAT32) {
+            throw new IllegalArgumentException("singular-value layers are float32, '" + t.getName() + "' is "
+                + options.computedAs(value.type()) + "; import with withFloatType(FLOAT32)");
           }
           if (svdOps == null) {
             svdOps = ops.withSubScope("svd");
@@ -209,10 +211,10 @@ public final class OnnxImporter {
           state.define(t.getName(), layer.weight());
         }
         case FED -> {
-          Output<?> ph = placeholder(constants, options.floatType(), Shape.of(value.shape()))[0];
+          Output<?> ph = placeholder(constants, options.computedAs(value.type()), Shape.of(value.shape()))[0];
           fed.put(t.getName(), ph);
           state.defineInitialValue(t.getName(), decodeAgain);
-          fedValues.put(t.getName(), value.asFloating(options.floatType()));
+          fedValues.put(t.getName(), value.asFloating(options.computedAs(value.type())));
           state.define(t.getName(), ph);
         }
       }
@@ -224,11 +226,11 @@ public final class OnnxImporter {
       if (initializerNames.contains(in.getName())) {
         continue;  // IR < 4 lists initializers among the inputs
       }
-      ElementType type = elementType(in, source, options.floatType());
+      ElementType type = options.computedAs(elementType(in, source));
       Shape shape = shapeOf(in);
       if (options.bindings().containsKey(in.getName())) {
         Output<?> operand = options.bindings().get(in.getName()).asOutput();
-        checkBinding(source, in.getName(), type, shape, operand, options.floatType());
+        checkBinding(source, in.getName(), type, shape, operand);
         state.define(in.getName(), operand);
         bound.add(in.getName());
       } else {
@@ -372,14 +374,14 @@ public final class OnnxImporter {
     return new Output<?>[] {ph, tf.fromCarrier(ph, type)};
   }
 
-  private static ElementType elementType(ValueInfoProto in, String source, ElementType floatType) {
+  private static ElementType elementType(ValueInfoProto in, String source) {
     int code = in.getType().getTensorType().getElemType();
     ElementType t = ElementType.fromOnnx(code);
     if (t == null) {
       throw new OnnxFormatException(source + ": input '" + in.getName() + "' has element type "
           + ElementType.onnxName(code) + ", which is not supported (" + OnnxTensors.SUPPORTED + ")");
     }
-    return t.isFloating() ? floatType : t;
+    return t;
   }
 
   /** ONNX shape with symbolic or missing dims as unknown (-1); unknown rank when absent. */
@@ -397,8 +399,8 @@ public final class OnnxImporter {
   }
 
   private static void checkBinding(String source, String name, ElementType type, Shape expected,
-      Output<?> operand, ElementType floatType) {
-    DataType want = type.isFloating() ? floatType.tfType() : type.tfType();
+      Output<?> operand) {
+    DataType want = type.tfType();
     Shape actual = operand.shape();
     boolean fits = operand.dataType() == want;
     if (fits && !expected.isUnknown() && !actual.isUnknown()) {

@@ -37,7 +37,8 @@ final class PartialValues {
     }
     HostTensor c = state.constant(name);
     if (c != null) {
-      if (c.type().isFloating() || c.type() == ElementType.BOOL || c.rank() > 1) {
+      // shape arithmetic is int64 (and int32); a narrower integer would come back as int64
+      if ((c.type() != ElementType.INT64 && c.type() != ElementType.INT32) || c.rank() > 1) {
         return null;
       }
       return new Partial(c.longs(), c.rank() == 0);

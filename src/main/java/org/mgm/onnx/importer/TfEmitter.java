@@ -22,6 +22,7 @@ import org.tensorflow.proto.DataType;
  */
 public final class TfEmitter {
   private final Scope scope;
+  /** The import's whole-graph float type, or null when each tensor keeps its declared type. */
   private final ElementType floatType;
   /** Set when names are allocated here rather than by the scope (see {@link OpNamePrefixes}). */
   private final String prefix;
@@ -45,12 +46,13 @@ public final class TfEmitter {
     this.floatType = floatType;
   }
 
-  public ElementType floatType() {
-    return floatType;
-  }
-
-  public DataType floatDataType() {
-    return floatType == ElementType.FLOAT64 ? DataType.DT_DOUBLE : DataType.DT_FLOAT;
+  /**
+   * The type a tensor the model declares as {@code declared} is computed in: the import's
+   * whole-graph float type for a floating one when it has one ({@link ImportOptions#floatType()}),
+   * else {@code declared}.
+   */
+  public ElementType computedAs(ElementType declared) {
+    return floatType != null && declared.isFloating() ? floatType : declared;
   }
 
   /** One op with the given inputs and no extra attributes; its first output. */
@@ -73,9 +75,9 @@ public final class TfEmitter {
     return n == 1 ? type : type + "_" + (n - 1);
   }
 
-  /** A Const holding {@code value}; floating values are converted to the graph's float type. */
+  /** A Const holding {@code value}, in the type it is computed in ({@link #computedAs}). */
   public Output<?> constant(HostTensor value) {
-    HostTensor v = value.asFloating(floatType);
+    HostTensor v = value.asFloating(computedAs(value.type()));
     try (Tensor t = v.toTf()) {
       return fromCarrier(build("Const", b -> b.setAttr("value", t).setAttr("dtype", t.dataType())).output(0), v.type());
     }
@@ -115,15 +117,17 @@ public final class TfEmitter {
     return constant(HostTensor.of(new long[] {value}));
   }
 
-  /** A scalar of the same element type as {@code like}. */
+  /** A scalar of the same element type as {@code like}, any numeric type (converted as a Cast would). */
   public Output<?> scalarLike(Output<?> like, double value) {
-    return switch (like.dataType()) {
-      case DT_FLOAT -> constant(HostTensor.of(new float[] {(float) value}));
-      case DT_DOUBLE -> constant(HostTensor.of(new double[] {value}).asFloating(ElementType.FLOAT64));
-      case DT_INT64 -> int64((long) value);
-      case DT_INT32 -> int32((int) value);
-      default -> throw new IllegalArgumentException("no numeric scalar for " + like.dataType());
-    };
+    ElementType t = ElementType.fromTf(like.dataType());
+    if (t == null || t == ElementType.BOOL) {
+      throw new IllegalArgumentException("no numeric scalar for " + like.dataType());
+    }
+    HostTensor v = HostTensor.of(new double[] {value}).convertTo(t);
+    try (Tensor c = v.toTf()) {
+      // built here, not by constant(): like's type is already the computed one
+      return fromCarrier(build("Const", b -> b.setAttr("value", c).setAttr("dtype", c.dataType())).output(0), t);
+    }
   }
 
   public Output<?> cast(Output<?> x, DataType to) {

@@ -70,7 +70,7 @@ public final class ConvOps {
     } else if (autoPad.equals("VALID")) {
       pads = new long[4];
     }
-    SpatialLayout layout = new SpatialLayout(n.options().convLayout(), tf.floatType());
+    SpatialLayout layout = SpatialLayout.forInput(n, 0);
     Output<?> xi = layout.padSpatial(tf, layout.in(n, 0), pads);
     // [M, C/g, kh, kw] → [kh, kw, C/g, M]
     Output<?> y = grouped(tf, layout, g, "Conv2D", null, xi, n.inputTransposed(1, 2, 3, 1, 0));
@@ -129,7 +129,7 @@ public final class ConvOps {
       throw n.fail("the weight's shape must be static, it is " + w);
     }
     long outPerGroup = w.get(1);
-    SpatialLayout layout = new SpatialLayout(n.options().convLayout(), tf.floatType());
+    SpatialLayout layout = SpatialLayout.forInput(n, 0);
     Output<?> xi = layout.in(n, 0);
     Output<?> shape = tf.op("Shape", xi);  // int32
     Output<?> batch = dim(tf, shape, 0);

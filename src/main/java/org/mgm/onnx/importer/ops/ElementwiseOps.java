@@ -44,7 +44,8 @@ public final class ElementwiseOps {
   }
 
   private static Output<?> div(TfEmitter tf, Output<?> a, Output<?> b) {
-    boolean floating = a.dataType() == DataType.DT_FLOAT || a.dataType() == DataType.DT_DOUBLE;
+    ElementType t = ElementType.fromTf(a.dataType());
+    boolean floating = t != null && t.isFloating();
     // ONNX integer division truncates toward zero like TruncateDiv; TF's Div floors.
     return tf.op(floating ? "RealDiv" : "TruncateDiv", a, b);
   }
@@ -84,7 +85,8 @@ public final class ElementwiseOps {
     if (t == null) {
       throw n.fail("cast to " + ElementType.onnxName(to) + " is not supported");
     }
-    DataType dt = t.isFloating() ? n.tf().floatDataType() : t.tfType();
+    // Cast honours `to`, unless the import computes every floating tensor in one type
+    DataType dt = n.tf().computedAs(t).tfType();
     Output<?> x = n.input(0);
     // A same-type cast must still be a node of its own: the output may not alias an input.
     return one(x.dataType() == dt ? n.tf().op("Identity", x) : n.tf().cast(x, dt));

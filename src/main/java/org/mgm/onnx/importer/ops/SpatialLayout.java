@@ -13,14 +13,20 @@ import org.tensorflow.Output;
 final class SpatialLayout {
   final boolean nhwc;
 
-  /** float64 convolutions always go through NHWC: oneDNN (and so NCHW on CPU) is float32 only. */
-  SpatialLayout(ConvLayout layout, org.mgm.tensor.ElementType floatType) {
-    this.nhwc = layout == ConvLayout.CHANNELS_LAST || floatType == org.mgm.tensor.ElementType.FLOAT64;
+  /** Convolutions other than float32 always go through NHWC: oneDNN (and so NCHW on CPU) is float32 only. */
+  SpatialLayout(ConvLayout layout, org.tensorflow.proto.DataType dtype) {
+    this.nhwc = layout == ConvLayout.CHANNELS_LAST || dtype != org.tensorflow.proto.DataType.DT_FLOAT;
+  }
+
+  /** The layout for a spatial op over input i, by its element type (read without making its NCHW form). */
+  static SpatialLayout forInput(NodeContext n, int i) {
+    Output<?> nhwcForm = n.channelsLastInput(i);
+    return new SpatialLayout(n.options().convLayout(), (nhwcForm != null ? nhwcForm : n.input(i)).dataType());
   }
 
   /** NHWC-only ops (Resize) always need the transposes. */
   static SpatialLayout nhwcOnly() {
-    return new SpatialLayout(ConvLayout.CHANNELS_LAST, org.mgm.tensor.ElementType.FLOAT32);
+    return new SpatialLayout(ConvLayout.CHANNELS_LAST, org.tensorflow.proto.DataType.DT_FLOAT);
   }
 
   int channelAxis() {
