@@ -251,6 +251,7 @@ public final class OnnxImporter {
       }
     }
     Map<String, Output<?>> outputs = new LinkedHashMap<>();
+    TfEmitter outputEmitter = null;
     List<String> wanted = options.outputs().isEmpty()
         ? g.getOutputList().stream().map(ValueInfoProto::getName).toList() : options.outputs();
     for (String o : wanted) {
@@ -258,7 +259,14 @@ public final class OnnxImporter {
         throw new OnnxFormatException(source + ": no value named '" + o + "'; graph outputs are "
             + g.getOutputList().stream().map(ValueInfoProto::getName).toList());
       }
-      outputs.put(o, state.value(o, source));
+      Output<?> value = state.value(o, source);
+      if (isGraphInput(value, options)) {
+        if (outputEmitter == null) {
+          outputEmitter = new TfEmitter(ops.scope().withSubScope("outputs"), options.floatType());
+        }
+        value = outputEmitter.op("Identity", value);
+      }
+      outputs.put(o, value);
     }
     return new ImportedGraph(inputs, outputs, new ParameterList(options.scope(), trainable), trainableByName,
         reparameterized, fed, fedValues, scales);
@@ -349,6 +357,23 @@ public final class OnnxImporter {
       values[k] = state.constant(o);
     }
     return new NodeContext.Subgraph(outs, values);
+  }
+
+  /**
+   * Whether an output is an input itself (a placeholder, fed or bound): Identity chains, Clip
+   * without bounds and one-input Sum/Max/Min hand their input on, and TF refuses to run a fetch
+   * that is also fed ("is both fed and fetched"). Such an output gets an Identity of its own.
+   */
+  private static boolean isGraphInput(Output<?> value, ImportOptions options) {
+    if (value.op().type().equals("Placeholder")) {
+      return true;
+    }
+    for (org.tensorflow.Operand<?> bound : options.bindings().values()) {
+      if (bound.asOutput().equals(value)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   static boolean isDefaultDomain(String domain) {
