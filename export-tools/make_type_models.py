@@ -146,6 +146,22 @@ def refused_models(out):
                [helper.make_tensor_value_info("c", TensorProto.STRING, [2])]), out, "string_cast")
 
 
+def rounding_samples(out, rng):
+    """float32 values and what numpy (float16) and ml_dtypes (bfloat16) round them to: ties,
+    subnormals, overflow, infinities and NaN among random values of every magnitude."""
+    import ml_dtypes
+    special = [0.0, -0.0, 1 + 2**-11, 1 + 3 * 2**-11, 1 + 2**-8, 1 + 3 * 2**-8, 2**-25, 3 * 2**-25, 1.5 * 2**-24,
+               2**-24, 2**-14, 65504, 65519, 65520, 1e10, -1e10, 1e-10, 3.4e38, np.inf, -np.inf, np.nan]
+    randoms = rng.standard_normal(2000) * np.exp2(rng.integers(-30, 30, 2000))
+    f32 = np.concatenate([np.array(special), randoms]).astype(np.float32)
+    np.save(os.path.join(out, "rounding_f32.npy"), f32)
+    with np.errstate(over="ignore"):  # overflow to infinity is one of the cases
+        f16 = f32.astype(np.float16)
+    np.save(os.path.join(out, "rounding_f16.npy"), f16)
+    np.save(os.path.join(out, "rounding_f16_as_f32.npy"), f16.astype(np.float32))
+    np.save(os.path.join(out, "rounding_bf16_bits.npy"), f32.astype(ml_dtypes.bfloat16).view(np.uint16))
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--out", required=True)
@@ -157,6 +173,7 @@ def main():
     cast_models(a.out)
     fed_and_fetched_model(a.out, rng)
     refused_models(a.out)
+    rounding_samples(a.out, rng)
 
 
 if __name__ == "__main__":

@@ -144,6 +144,33 @@ class ElementTypesTest {
     }
   }
 
+  /** HostTensor's own float16/bfloat16 rounding (feeds, constants) is numpy's and ml_dtypes'. */
+  @Test
+  void halfAndBfloat16RoundLikeNumpy() throws Exception {
+    HostTensor f32 = Npy.read(dir.resolve("rounding_f32.npy"));
+    assertBitsEqual((short[]) Npy.read(dir.resolve("rounding_f16.npy")).data(),
+        (short[]) f32.asFloating(ElementType.FLOAT16).data(), 0x7C00, "float32 to float16");
+    assertBitsEqual((short[]) Npy.read(dir.resolve("rounding_bf16_bits.npy")).data(),
+        (short[]) f32.asFloating(ElementType.BFLOAT16).data(), 0x7F80, "float32 to bfloat16");
+    HostTensor back = Npy.read(dir.resolve("rounding_f16.npy")).asFloating(ElementType.FLOAT32);
+    float[] expected = Npy.read(dir.resolve("rounding_f16_as_f32.npy")).floats();
+    for (int i = 0; i < expected.length; i++) {
+      assertEquals(Float.floatToIntBits(expected[i]), Float.floatToIntBits(back.floats()[i]), "float16 to float32 [" + i + "]");
+    }
+  }
+
+  /** Equal bit patterns, any NaN equal to any NaN (numpy and TF keep different payloads). */
+  private static void assertBitsEqual(short[] expected, short[] actual, int exponent, String what) {
+    assertEquals(expected.length, actual.length, what);
+    int mantissa = (exponent & -exponent) - 1;
+    for (int i = 0; i < expected.length; i++) {
+      boolean nan = (expected[i] & exponent) == exponent && (expected[i] & mantissa) != 0;
+      boolean actualNan = (actual[i] & exponent) == exponent && (actual[i] & mantissa) != 0;
+      assertTrue(nan ? actualNan : expected[i] == actual[i], what + " [" + i + "]: expected bits "
+          + Integer.toHexString(expected[i] & 0xFFFF) + ", got " + Integer.toHexString(actual[i] & 0xFFFF));
+    }
+  }
+
   @Test
   void typesTfCannotHoldAreRefusedByName() throws Exception {
     OnnxFormatException input = assertThrows(OnnxFormatException.class,
