@@ -263,6 +263,7 @@ class OpGradientTest {
     }, new long[] {3, 4}));
     c.addAll(channelsLastChains());
     c.addAll(PoolingCases.cases());
+    c.addAll(ConvFamilyCases.all());
     List<Arguments> a = new ArrayList<>();
     for (Case k : c) {
       a.add(Arguments.of(k));

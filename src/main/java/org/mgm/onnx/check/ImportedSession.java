@@ -250,12 +250,25 @@ public final class ImportedSession implements AutoCloseable {
 
   private Output<?> allAxes(Output<?> y) {
     int rank = y.shape().numDimensions();
+    if (rank < 0) {
+      // An output whose rank is only known when the graph runs (a reduction over run-time axes).
+      Output<?> r = graph.opBuilder("Rank", unique("vjp_rank"), graph.baseScope()).addInput(y).build().output(0);
+      return graph.opBuilder("Range", unique("vjp_axes"), graph.baseScope()).addInput(scalar32(0)).addInput(r)
+          .addInput(scalar32(1)).build().output(0);
+    }
     int[] axes = new int[Math.max(rank, 0)];
     for (int i = 0; i < axes.length; i++) {
       axes[i] = i;
     }
     try (Tensor t = HostTensor.of(axes, axes.length).toTf()) {
       return graph.opBuilder("Const", unique("vjp_axes"), graph.baseScope())
+          .setAttr("value", t).setAttr("dtype", t.dataType()).build().output(0);
+    }
+  }
+
+  private Output<?> scalar32(int value) {
+    try (Tensor t = HostTensor.of(new int[] {value}).toTf()) {
+      return graph.opBuilder("Const", unique("vjp_int"), graph.baseScope())
           .setAttr("value", t).setAttr("dtype", t.dataType()).build().output(0);
     }
   }

@@ -7,25 +7,45 @@ import org.mgm.onnx.importer.OpRegistry;
 import org.mgm.onnx.importer.TfEmitter;
 import org.tensorflow.Output;
 
-/** MatMul (2-D and batched) and Gemm. */
+/** MatMul (numpy.matmul semantics: 1-D operands, batch broadcasting) and Gemm. */
 public final class MatrixOps {
   private MatrixOps() {}
 
   public static void register(OpRegistry r) {
     r.register("MatMul", 1, MatrixOps::matMul);
-    r.register("Gemm", 7, MatrixOps::gemm);
+    // Gemm-1/6's broadcast attribute only allowed what version 7 broadcasts anyway; C optional
+    // from 11 is an absent input here in every version.
+    r.register("Gemm", 1, MatrixOps::gemm);
   }
 
+  /**
+   * As numpy.matmul: a 1-D left operand is a row [1, k], a 1-D right one a column [k, 1], and
+   * the added axis is removed from the result.
+   */
   private static Output<?>[] matMul(NodeContext n) {
+    TfEmitter tf = n.tf();
     Output<?> a = n.input(0);
     Output<?> b = n.input(1);
-    if (n.rank(a) == 2 && n.rank(b) == 2) {
-      return one(n.tf().op("MatMul", a, b));
+    int ra = n.rank(a);
+    int rb = n.rank(b);
+    if (ra == 2 && rb == 2) {
+      return one(tf.op("MatMul", a, b));
     }
-    if (n.rank(a) < 2 || n.rank(b) < 2) {
-      throw n.fail("MatMul with a 1-D operand is not supported");
+    if (ra == 1) {
+      a = tf.op("ExpandDims", a, tf.int32(0));
     }
-    return one(n.tf().op("BatchMatMulV2", a, b));
+    if (rb == 1) {
+      b = tf.op("ExpandDims", b, tf.int32(1));
+    }
+    Output<?> y = tf.op("BatchMatMulV2", a, b);
+    if (ra == 1 && rb == 1) {
+      return one(tf.reshape(y, tf.int32s()));
+    }
+    if (ra == 1 || rb == 1) {
+      int axis = ra == 1 ? -2 : -1;
+      y = tf.build("Squeeze", o -> o.setAttr("squeeze_dims", new long[] {axis}), y).output(0);
+    }
+    return one(y);
   }
 
   private static Output<?>[] gemm(NodeContext n) {

@@ -8,69 +8,148 @@ import org.mgm.onnx.importer.OpRegistry;
 import org.mgm.onnx.importer.TfEmitter;
 import org.mgm.tensor.HostTensor;
 import org.tensorflow.Output;
+import org.tensorflow.proto.DataType;
 
-/** Pad in constant and reflect modes (ONNX/PyTorch reflect excludes the edge, as TF's REFLECT). */
+/**
+ * Pad in every mode. Pads (and axes, version 18) are attributes until version 11 and inputs from
+ * then on, folded where known at import time and computed by TF ops where not. Negative pads crop.
+ * constant and reflect are TF's PadV2 and MirrorPad (ONNX/PyTorch reflect excludes the edge, as
+ * TF's REFLECT); edge and wrap, which TF lacks (MirrorPad SYMMETRIC repeats the edge only for pads
+ * of 1), gather each padded axis at clamped or wrapped indices, which GatherV2's gradient follows.
+ */
 public final class PadOps {
   private PadOps() {}
 
   public static void register(OpRegistry r) {
-    r.register("Pad", 2, PadOps::pad);
+    r.register("Pad", 1, PadOps::pad);
   }
 
   private static Output<?>[] pad(NodeContext n) {
+    String mode = n.attrString("mode", "constant");
+    if (!Arrays.asList("constant", "reflect", "edge", "wrap").contains(mode)
+        || mode.equals("wrap") && n.sinceVersion() < 19) {
+      throw n.fail("pad mode '" + mode + "' is not supported (constant, reflect, edge; wrap from version 19)");
+    }
+    long[] pads = n.sinceVersion() >= 11 ? IntVectors.known(n, 1)
+        : n.attrInts(n.sinceVersion() == 1 ? "paddings" : "pads");
+    boolean axesGiven = n.sinceVersion() >= 18 && n.hasInput(3);
+    long[] axes = axesGiven ? IntVectors.known(n, 3) : null;
+    if (pads == null && n.sinceVersion() < 11) {
+      throw n.fail("has no pads");
+    }
+    if (pads != null && (!axesGiven || axes != null)) {
+      return knownPads(n, mode, pads, axes);
+    }
+    Output<?> x = n.input(0);
+    return one(padded(n, mode, x, runtimePaddings(n, x, axesGiven), null));
+  }
+
+  /** Pads known at import time: emitted on the NHWC form of the input where it has one (ChannelsLast). */
+  private static Output<?>[] knownPads(NodeContext n, String mode, long[] pads, long[] axes) {
     TfEmitter tf = n.tf();
-    // Reflect and zero pads of an NHWC input are the same pads on permuted axes (ChannelsLast).
     Output<?> nhwc = n.channelsLastInput(0);
     Output<?> x = nhwc != null ? nhwc : n.input(0);
     int rank = n.rank(x);
-    long[] pads = n.opset() >= 11 ? n.constantInput(1).longs() : n.attrInts("pads");
-    if (pads == null) {
-      throw n.fail("has no pads");
-    }
-    long[] axes = null;
-    if (n.opset() >= 18 && n.hasInput(3)) {
-      axes = n.constantInput(3).longs();
-    }
     int listed = axes == null ? rank : axes.length;
     if (pads.length != 2 * listed) {
-      throw n.fail("pads " + Arrays.toString(pads) + " do not fit a rank-" + rank + " input");
+      throw n.fail("pads " + Arrays.toString(pads) + " do not fit a rank-" + rank + " input"
+          + (axes == null ? "" : " and axes " + Arrays.toString(axes)));
     }
     long[] full = new long[2 * rank];
     for (int i = 0; i < listed; i++) {
-      int axis = axes == null ? i : (int) (axes[i] < 0 ? axes[i] + rank : axes[i]);
-      if (pads[i] < 0 || pads[i + listed] < 0) {
-        throw n.fail("negative pads " + Arrays.toString(pads) + " are not supported");
+      long a = axes == null ? i : axes[i];
+      if (a < -rank || a >= rank) {
+        throw n.fail("axis " + a + " is outside a rank-" + rank + " input");
       }
+      int axis = (int) (a < 0 ? a + rank : a);
       int at = nhwc != null ? ChannelsLast.nhwcAxis(axis) : axis;
       full[2 * at] = pads[i];
       full[2 * at + 1] = pads[i + listed];
     }
-    int[] full32 = new int[full.length];
-    for (int i = 0; i < full.length; i++) {
-      full32[i] = Math.toIntExact(full[i]);
-    }
     // int32 paddings: PadV2's C++ gradient slices with int32 and fails on int64.
-    Output<?> paddings = tf.constant(HostTensor.of(full32, rank, 2));
-    Output<?> y = padded(n, tf, x, paddings);
+    Output<?> paddings = tf.constant(HostTensor.of(IntVectors.toInts(full), rank, 2));
+    Output<?> y = padded(n, mode, x, paddings, full);
     return nhwc != null ? n.channelsLastResult(y) : one(y);
   }
 
-  private static Output<?> padded(NodeContext n, TfEmitter tf, Output<?> x, Output<?> paddings) {
-    String mode = n.attrString("mode", "constant");
-    switch (mode) {
-      case "constant": {
-        if (n.opset() >= 11 && n.hasInput(2) && n.constantInputOrNull(2) == null) {
-          return tf.op("PadV2", x, paddings, tf.reshape(n.input(2), tf.int32s()));
-        }
-        double value = n.opset() >= 11
-            ? (n.hasInput(2) ? n.constantInput(2).toDoubles()[0] : 0)
-            : n.attrFloat("value", 0f);
-        return value == 0 ? tf.op("Pad", x, paddings) : tf.op("PadV2", x, paddings, tf.scalarLike(x, value));
-      }
-      case "reflect":
-        return tf.build("MirrorPad", b -> b.setAttr("mode", "REFLECT"), x, paddings).output(0);
-      default:
-        throw n.fail("pad mode '" + mode + "' is not supported (constant, reflect)");
+  /** [rank, 2] int32 paddings from pads (and axes) computed at run time. */
+  private static Output<?> runtimePaddings(NodeContext n, Output<?> x, boolean axesGiven) {
+    TfEmitter tf = n.tf();
+    // ONNX lists all begins, then all ends: [2, k] transposed to TF's [k, 2].
+    Output<?> pairs = tf.transpose(tf.reshape(IntVectors.runtime(n, 1), tf.int32s(2, -1)), 1, 0);
+    if (!axesGiven) {
+      return pairs;
     }
+    Output<?> rank = IntVectors.rank32(tf, x);
+    Output<?> axes = IntVectors.normalizedAxes(tf, tf.reshape(IntVectors.runtime(n, 3), tf.int32s(-1, 1)), rank);
+    Output<?> shape = ConvOps.concat(tf, java.util.List.of(tf.reshape(rank, tf.int32s(1)), tf.int32s(2)), 0);
+    return tf.op("ScatterNd", axes, pairs, shape);
+  }
+
+  /** {@code known} is the flattened paddings when known at import time, else null. */
+  private static Output<?> padded(NodeContext n, String mode, Output<?> x, Output<?> paddings, long[] known) {
+    TfEmitter tf = n.tf();
+    if (mode.equals("edge") || mode.equals("wrap")) {
+      return gathered(n, x, paddings, known, mode.equals("edge"));
+    }
+    boolean mayCrop = known == null || Arrays.stream(known).anyMatch(p -> p < 0);
+    Output<?> grow = mayCrop ? tf.op("Maximum", paddings, tf.int32(0)) : paddings;
+    Output<?> y = mode.equals("reflect")
+        ? tf.build("MirrorPad", b -> b.setAttr("mode", "REFLECT"), x, grow).output(0)
+        : constantPad(n, x, grow);
+    return mayCrop ? cropped(tf, y, tf.op("Maximum", tf.op("Neg", paddings), tf.int32(0))) : y;
+  }
+
+  /**
+   * A pad value fixed for good is PadV2's scalar. A value that may train or be fed gets a gradient:
+   * PadV2 has none for its constant_values, so it is added as value × (a mask of the padded cells).
+   */
+  private static Output<?> constantPad(NodeContext n, Output<?> x, Output<?> paddings) {
+    TfEmitter tf = n.tf();
+    if (n.sinceVersion() < 11 || !n.hasInput(2)) {
+      float value = n.sinceVersion() < 11 ? n.attrFloat("value", 0f) : 0f;
+      return value == 0 ? tf.op("Pad", x, paddings) : tf.op("PadV2", x, paddings, tf.scalarLike(x, value));
+    }
+    HostTensor fixed = n.frozenInputOrNull(2);
+    if (fixed != null && fixed.size() == 1) {
+      double value = fixed.toDoubles()[0];
+      return value == 0 ? tf.op("Pad", x, paddings) : tf.op("PadV2", x, paddings, tf.scalarLike(x, value));
+    }
+    Output<?> value = tf.cast(tf.reshape(n.input(2), tf.int32s()), x.dataType());
+    Output<?> zeros = tf.op("Fill", tf.op("Shape", x), tf.scalarLike(x, 0));
+    Output<?> mask = tf.op("PadV2", zeros, paddings, tf.scalarLike(x, 1));
+    return tf.op("AddV2", tf.op("Pad", x, paddings), tf.op("Mul", mask, value));
+  }
+
+  /** Removes crop[a, 0] leading and crop[a, 1] trailing elements of each axis a. */
+  private static Output<?> cropped(TfEmitter tf, Output<?> y, Output<?> crop) {
+    Output<?> begin = tf.op("GatherV2", crop, tf.int32(0), tf.int32(1));
+    Output<?> end = tf.op("GatherV2", crop, tf.int32(1), tf.int32(1));
+    Output<?> size = tf.op("Sub", tf.op("Sub", tf.op("Shape", y), begin), end);
+    return tf.op("Slice", y, begin, size);
+  }
+
+  /**
+   * Each axis with pads gathered at indices −begin … n+end−1, clamped into [0, n) (edge) or
+   * taken modulo n (wrap); negative pads simply start or stop the range inside the axis.
+   */
+  private static Output<?> gathered(NodeContext n, Output<?> x, Output<?> paddings, long[] known, boolean edge) {
+    TfEmitter tf = n.tf();
+    int rank = n.rank(x);
+    Output<?> y = x;
+    for (int a = 0; a < rank; a++) {
+      if (known != null && known[2 * a] == 0 && known[2 * a + 1] == 0) {
+        continue;
+      }
+      Output<?> row = tf.op("GatherV2", paddings, tf.int32(a), tf.int32(0));
+      Output<?> begin = tf.op("GatherV2", row, tf.int32(0), tf.int32(0));
+      Output<?> end = tf.op("GatherV2", row, tf.int32(1), tf.int32(0));
+      Output<?> dim = tf.op("GatherV2", tf.op("Shape", y), tf.int32(a), tf.int32(0));
+      Output<?> idx = tf.op("Range", tf.op("Neg", begin), tf.op("AddV2", dim, end), tf.int32(1));
+      idx = edge ? tf.op("Minimum", tf.op("Maximum", idx, tf.int32(0)), tf.op("Sub", dim, tf.int32(1)))
+          : tf.op("FloorMod", idx, dim);
+      y = tf.op("GatherV2", y, idx, tf.int32(a));
+    }
+    return y;
   }
 }
