@@ -3,6 +3,7 @@ package org.mgm.onnx.importer.ops;
 import static org.mgm.onnx.importer.ops.ElementwiseOps.one;
 
 import java.util.Arrays;
+import org.mgm.onnx.importer.Ints;
 import org.mgm.onnx.importer.NodeContext;
 import org.mgm.onnx.importer.OpRegistry;
 import org.mgm.onnx.importer.TfEmitter;
@@ -30,18 +31,16 @@ public final class PadOps {
         || mode.equals("wrap") && n.sinceVersion() < 19) {
       throw n.fail("pad mode '" + mode + "' is not supported (constant, reflect, edge; wrap from version 19)");
     }
-    long[] pads = n.sinceVersion() >= 11 ? IntVectors.known(n, 1)
-        : n.attrInts(n.sinceVersion() == 1 ? "paddings" : "pads");
-    boolean axesGiven = n.sinceVersion() >= 18 && n.hasInput(3);
-    long[] axes = axesGiven ? IntVectors.known(n, 3) : null;
-    if (pads == null && n.sinceVersion() < 11) {
+    Ints pads = n.intsArg(n.sinceVersion() == 1 ? "paddings" : "pads", 1, 11);
+    if (pads == null) {
       throw n.fail("has no pads");
     }
-    if (pads != null && (!axesGiven || axes != null)) {
-      return knownPads(n, mode, pads, axes);
+    Ints axes = n.sinceVersion() >= 18 ? n.ints(3) : null;
+    if (pads.isKnown() && (axes == null || axes.isKnown())) {
+      return knownPads(n, mode, pads.values(), axes == null ? null : axes.values());
     }
     Output<?> x = n.input(0);
-    return one(padded(n, mode, x, runtimePaddings(n, x, axesGiven), null));
+    return one(padded(n, mode, x, runtimePaddings(n, x, pads, axes), null));
   }
 
   /** Pads known at import time: emitted on the NHWC form of the input where it has one (ChannelsLast). */
@@ -67,23 +66,30 @@ public final class PadOps {
       full[2 * at + 1] = pads[i + listed];
     }
     // int32 paddings: PadV2's C++ gradient slices with int32 and fails on int64.
-    Output<?> paddings = tf.constant(HostTensor.of(IntVectors.toInts(full), rank, 2));
+    Output<?> paddings = tf.constant(HostTensor.of(toInts(full), rank, 2));
     Output<?> y = padded(n, mode, x, paddings, full);
     return nhwc != null ? n.channelsLastResult(y) : one(y);
   }
 
   /** [rank, 2] int32 paddings from pads (and axes) computed at run time. */
-  private static Output<?> runtimePaddings(NodeContext n, Output<?> x, boolean axesGiven) {
+  private static Output<?> runtimePaddings(NodeContext n, Output<?> x, Ints pads, Ints axes) {
     TfEmitter tf = n.tf();
     // ONNX lists all begins, then all ends: [2, k] transposed to TF's [k, 2].
-    Output<?> pairs = tf.transpose(tf.reshape(IntVectors.runtime(n, 1), tf.int32s(2, -1)), 1, 0);
-    if (!axesGiven) {
+    Output<?> pairs = tf.transpose(tf.reshape(pads.as(tf, DataType.DT_INT32), tf.int32s(2, -1)), 1, 0);
+    if (axes == null) {
       return pairs;
     }
-    Output<?> rank = IntVectors.rank32(tf, x);
-    Output<?> axes = IntVectors.normalizedAxes(tf, tf.reshape(IntVectors.runtime(n, 3), tf.int32s(-1, 1)), rank);
-    Output<?> shape = ConvOps.concat(tf, java.util.List.of(tf.reshape(rank, tf.int32s(1)), tf.int32s(2)), 0);
-    return tf.op("ScatterNd", axes, pairs, shape);
+    int rank = n.rank(x);
+    Output<?> rows = tf.reshape(axes.axes(tf, rank), tf.int32s(-1, 1));
+    return tf.op("ScatterNd", rows, pairs, tf.int32s(rank, 2));
+  }
+
+  private static int[] toInts(long[] v) {
+    int[] out = new int[v.length];
+    for (int i = 0; i < v.length; i++) {
+      out[i] = Math.toIntExact(v[i]);
+    }
+    return out;
   }
 
   /** {@code known} is the flattened paddings when known at import time, else null. */

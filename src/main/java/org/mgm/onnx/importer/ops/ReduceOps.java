@@ -74,11 +74,11 @@ public final class ReduceOps {
     Output<?> x = n.input(0);
     boolean keep = n.attrInt("keepdims", 1) != 0;
     boolean noop = n.attrInt("noop_with_empty_axes", 0) != 0;
-    boolean axesInput = n.sinceVersion() >= axesInputSince;
-    long[] axes = axesInput ? IntVectors.known(n, 1) : n.attrInts("axes");
-    if (axesInput && axes == null && n.hasInput(1)) {
-      return one(r.apply(tf, x, runtimeAxes(n, x, noop), keep));
+    org.mgm.onnx.importer.Ints given = n.intsArg("axes", 1, axesInputSince);
+    if (given != null && !given.isKnown()) {
+      return one(r.apply(tf, x, runtimeAxes(n, given, x, noop), keep));
     }
+    long[] axes = given == null ? null : given.values();
     if (axes == null || axes.length == 0) {
       if (noop) {
         return one(r.apply(tf, x, tf.constant(org.mgm.tensor.HostTensor.of(new int[0], 0)), keep));
@@ -106,10 +106,11 @@ public final class ReduceOps {
    * Axes known only at run time, made non-negative; unless noop_with_empty_axes, an empty list
    * becomes every axis: Range(rank) sliced to rank·[axes empty] elements and appended.
    */
-  private static Output<?> runtimeAxes(NodeContext n, Output<?> x, boolean noop) {
+  private static Output<?> runtimeAxes(NodeContext n, org.mgm.onnx.importer.Ints given, Output<?> x, boolean noop) {
     TfEmitter tf = n.tf();
-    Output<?> rank = IntVectors.rank32(tf, x);
-    Output<?> axes = IntVectors.normalizedAxes(tf, tf.reshape(IntVectors.runtime(n, 1), tf.int32s(-1)), rank);
+    int r = n.rank(x);
+    Output<?> rank = tf.int32(r);
+    Output<?> axes = tf.reshape(given.axes(tf, r), tf.int32s(-1));
     if (noop) {
       return axes;
     }
