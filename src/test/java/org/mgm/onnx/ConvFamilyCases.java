@@ -23,6 +23,51 @@ final class ConvFamilyCases {
     c.addAll(reductions());
     c.addAll(pads());
     c.addAll(matMuls());
+    c.addAll(convolutions());
+    return c;
+  }
+
+  /** One Conv or ConvTranspose of input x with a random weight w (and bias b of {@code biasSize} when > 0). */
+  static Case conv(String name, String op, long[] x, long[] w, long biasSize, long[] outShape,
+      org.mgm.onnx.proto.OnnxModelProto.AttributeProto... a) {
+    return new Case(name, 13, Map.of("x", x), false, b -> {
+      b.initializer("w", random(w, 1, false));
+      List<String> in = new ArrayList<>(List.of("x", "w"));
+      if (biasSize > 0) {
+        b.initializer("b", random(new long[] {biasSize}, 2, false));
+        in.add("b");
+      }
+      b.node(op, in, List.of("out"), a);
+    }, outShape);
+  }
+
+  private static List<Case> convolutions() {
+    List<Case> c = new ArrayList<>();
+    c.add(conv("Conv-1d-s2-d2", "Conv", new long[] {2, 3, 9}, new long[] {4, 3, 3}, 4, new long[] {2, 4, 4},
+        attr("strides", new long[] {2}), attr("pads", new long[] {1, 2}), attr("dilations", new long[] {2})));
+    c.add(conv("Conv-1d-grouped-same-lower", "Conv", new long[] {2, 4, 8}, new long[] {4, 2, 4}, 0,
+        new long[] {2, 4, 4}, attr("group", 2L), attr("auto_pad", "SAME_LOWER"), attr("strides", new long[] {2})));
+    c.add(conv("Conv-dilated", "Conv", new long[] {2, 3, 9, 8}, new long[] {4, 3, 3, 3}, 4, new long[] {2, 4, 8, 2},
+        attr("dilations", new long[] {2, 3}), attr("strides", new long[] {1, 2}), attr("pads", new long[] {1, 0, 2, 1})));
+    c.add(conv("Conv-depthwise-dilated", "Conv", new long[] {1, 4, 7, 7}, new long[] {4, 1, 3, 3}, 4,
+        new long[] {1, 4, 7, 7}, attr("group", 4L), attr("dilations", new long[] {2, 2}),
+        attr("pads", new long[] {2, 2, 2, 2})));
+    c.add(conv("Conv-3d-grouped", "Conv", new long[] {1, 4, 5, 6, 5}, new long[] {6, 2, 3, 2, 3}, 6,
+        new long[] {1, 6, 2, 5, 3}, attr("group", 2L), attr("strides", new long[] {2, 1, 2}),
+        attr("pads", new long[] {1, 0, 1, 0, 1, 1}), attr("dilations", new long[] {1, 2, 1})));
+    c.add(conv("Conv-3d-valid", "Conv", new long[] {2, 2, 4, 4, 3}, new long[] {3, 2, 2, 3, 2}, 0,
+        new long[] {2, 3, 3, 2, 2}, attr("auto_pad", "VALID")));
+    c.add(conv("ConvTranspose-1d", "ConvTranspose", new long[] {2, 3, 4}, new long[] {3, 2, 3}, 2,
+        new long[] {2, 2, 11}, attr("strides", new long[] {2}), attr("pads", new long[] {1, 0}),
+        attr("output_padding", new long[] {1}), attr("dilations", new long[] {2})));
+    c.add(conv("ConvTranspose-dilated-grouped", "ConvTranspose", new long[] {1, 4, 3, 4}, new long[] {4, 1, 3, 3}, 0,
+        new long[] {1, 2, 9, 9}, attr("group", 2L), attr("strides", new long[] {2, 2}), attr("dilations", new long[] {2, 1})));
+    c.add(conv("ConvTranspose-3d", "ConvTranspose", new long[] {1, 2, 3, 3, 2}, new long[] {2, 3, 2, 3, 2}, 6,
+        new long[] {1, 6, 6, 4, 5}, attr("group", 2L), attr("strides", new long[] {2, 1, 2}),
+        attr("pads", new long[] {1, 0, 0, 0, 1, 1}), attr("output_padding", new long[] {1, 0, 1}),
+        attr("dilations", new long[] {1, 1, 2})));
+    c.add(conv("ConvTranspose-output-shape", "ConvTranspose", new long[] {1, 2, 3, 3}, new long[] {2, 2, 3, 3}, 0,
+        new long[] {1, 2, 10, 8}, attr("strides", new long[] {3, 2}), attr("output_shape", new long[] {10, 8})));
     return c;
   }
 

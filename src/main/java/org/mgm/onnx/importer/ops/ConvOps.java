@@ -1,6 +1,7 @@
 package org.mgm.onnx.importer.ops;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.mgm.onnx.importer.NodeContext;
 import org.mgm.onnx.importer.OpRegistry;
@@ -9,12 +10,17 @@ import org.tensorflow.Output;
 import org.tensorflow.ndarray.Shape;
 
 /**
- * 2-D Conv and ConvTranspose.
+ * Conv and ConvTranspose in 1-D, 2-D and 3-D, all built on TF's 2-D convolutions.
  *
  * <p>Padding is always explicit followed by a VALID op: TF's SAME puts the odd pad at the end
  * where PyTorch puts it at the start (stride 2), and Conv2D's C++ gradient ignores
- * explicit_paddings and dilations. Groups are split into separate convolutions
- * and concatenated, which has gradients on every CPU build (grouped Conv2D needs oneDNN).
+ * explicit_paddings and dilations. Dilation is therefore a filter with zeros inserted between its
+ * taps (Pad and Reshape, which differentiate any number of times), run undilated. Groups are split
+ * into separate convolutions and concatenated, which has gradients on every CPU build (grouped
+ * Conv2D needs oneDNN), second order included. 1-D convolutions are 2-D ones over a unit height.
+ * 3-D ones are 2-D ones over (batch × output depth): the kernel's depth taps are stacked as
+ * channels (Conv3D has no C++ gradient in TF 2.18), and ConvTranspose's depth taps are spread back
+ * over the output depth by zero insertion and summed.
  */
 public final class ConvOps {
   private ConvOps() {}
@@ -24,121 +30,315 @@ public final class ConvOps {
     r.register("ConvTranspose", 1, ConvOps::convTranspose);
   }
 
-  private record Geometry(long[] kernel, long[] strides, long[] pads, int group) {}
-
-  /** {@code x} is the NCHW shape of the input. */
-  private static Geometry geometry(NodeContext n, Shape x, Shape w) {
-    if (x.numDimensions() != 4) {
-      throw n.fail("only 2-D convolutions (4-D NCHW input) are supported, input is " + x);
+  /** Per spatial axis; pads are ONNX's begins then ends. */
+  private record Geometry(long[] kernel, long[] strides, long[] dilations, long[] pads, int group) {
+    int rank() {
+      return kernel.length;
     }
-    long[] dil = n.attrInts("dilations");
-    if (dil != null) {
-      for (long d : dil) {
-        if (d != 1) {
-          throw n.fail("dilations " + java.util.Arrays.toString(dil) + " are not supported "
-              + "(TF's Conv2D gradient ignores dilations)");
-        }
-      }
+
+    /** The dilated kernel's extent along axis i. */
+    long span(int i) {
+      return (kernel[i] - 1) * dilations[i] + 1;
+    }
+
+    boolean dilated() {
+      return Arrays.stream(dilations).anyMatch(d -> d != 1);
+    }
+
+    /** A 2-D geometry of this 3-D one's height and width, unpadded. */
+    Geometry hw() {
+      return new Geometry(new long[] {kernel[1], kernel[2]}, new long[] {strides[1], strides[2]},
+          new long[] {dilations[1], dilations[2]}, new long[4], group);
+    }
+
+    /** This 1-D geometry as a 2-D one over a unit height. */
+    Geometry lifted() {
+      return new Geometry(new long[] {1, kernel[0]}, new long[] {1, strides[0]}, new long[] {1, dilations[0]},
+          new long[] {0, pads[0], 0, pads[1]}, group);
+    }
+  }
+
+  private static Geometry geometry(NodeContext n, Shape x, Shape w) {
+    int k = x.numDimensions() >= 0 ? x.numDimensions() - 2 : w.numDimensions() - 2;
+    if (k < 1 || k > 3) {
+      throw n.fail("only 1-D, 2-D and 3-D convolutions are supported, input is " + x + ", weight " + w);
     }
     long[] kernel = n.attrInts("kernel_shape");
     if (kernel == null) {
-      if (w.isUnknown() || w.get(2) < 0 || w.get(3) < 0) {
-        throw n.fail("kernel_shape is missing and the weight's shape is unknown");
+      kernel = new long[k];
+      for (int i = 0; i < k; i++) {
+        if (w.isUnknown() || w.get(2 + i) < 0) {
+          throw n.fail("kernel_shape is missing and the weight's shape is unknown");
+        }
+        kernel[i] = w.get(2 + i);
       }
-      kernel = new long[] {w.get(2), w.get(3)};
     }
-    long[] strides = n.attrInts("strides");
-    if (strides == null) {
-      strides = new long[] {1, 1};
-    }
+    long[] strides = orOnes(n.attrInts("strides"), k);
+    long[] dilations = orOnes(n.attrInts("dilations"), k);
     long[] pads = n.attrInts("pads");
     if (pads == null) {
-      pads = new long[4];
+      pads = new long[2 * k];
     }
-    return new Geometry(kernel, strides, pads, (int) n.attrInt("group", 1));
+    if (kernel.length != k || strides.length != k || dilations.length != k || pads.length != 2 * k) {
+      throw n.fail("kernel_shape, strides, dilations or pads do not fit a " + k + "-D convolution");
+    }
+    return new Geometry(kernel, strides, dilations, pads, (int) n.attrInt("group", 1));
+  }
+
+  private static long[] orOnes(long[] v, int k) {
+    if (v != null) {
+      return v;
+    }
+    long[] ones = new long[k];
+    Arrays.fill(ones, 1);
+    return ones;
+  }
+
+  /** Static spatial size i of an NC… shape, failing by node where it is unknown. */
+  private static long spatial(NodeContext n, Shape x, int i, String why) {
+    long s = x.isUnknown() ? -1 : x.get(2 + i);
+    if (s < 0) {
+      throw n.fail(why + " needs static spatial sizes, input is " + x);
+    }
+    return s;
   }
 
   private static Output<?>[] conv(NodeContext n) {
-    TfEmitter tf = n.tf();
     Shape x = n.inputShape(0);
-    Shape w = n.inputShape(1);
-    Geometry g = geometry(n, x, w);
-    long[] pads = g.pads;
+    Geometry g = geometry(n, x, n.inputShape(1));
     String autoPad = n.attrString("auto_pad", "NOTSET");
-    if (!autoPad.equals("NOTSET") && !autoPad.equals("VALID")) {
-      pads = samePads(n, x, g, autoPad.equals("SAME_LOWER"));
+    if (autoPad.startsWith("SAME")) {
+      long[] pads = new long[2 * g.rank()];
+      for (int i = 0; i < g.rank(); i++) {
+        long in = spatial(n, x, i, "auto_pad " + autoPad);
+        long out = (in + g.strides[i] - 1) / g.strides[i];
+        long total = Math.max((out - 1) * g.strides[i] + g.span(i) - in, 0);
+        pads[i] = autoPad.equals("SAME_LOWER") ? total - total / 2 : total / 2;
+        pads[i + g.rank()] = total - pads[i];
+      }
+      g = new Geometry(g.kernel, g.strides, g.dilations, pads, g.group);
     } else if (autoPad.equals("VALID")) {
-      pads = new long[4];
+      g = new Geometry(g.kernel, g.strides, g.dilations, new long[2 * g.rank()], g.group);
     }
+    return switch (g.rank()) {
+      case 1 -> conv1d(n, g);
+      case 2 -> conv2dNode(n, g);
+      default -> conv3d(n, x, g);
+    };
+  }
+
+  private static Output<?>[] conv2dNode(NodeContext n, Geometry g) {
+    TfEmitter tf = n.tf();
     SpatialLayout layout = SpatialLayout.forInput(n, 0);
-    Output<?> xi = layout.padSpatial(tf, layout.in(n, 0), pads);
     // [M, C/g, kh, kw] → [kh, kw, C/g, M]
-    Output<?> y = grouped(tf, layout, g, "Conv2D", null, xi, n.inputTransposed(1, 2, 3, 1, 0));
+    Output<?> y = conv2d(tf, layout, layout.in(n, 0), n.inputTransposed(1, 2, 3, 1, 0), g);
     if (n.hasInput(2)) {
       y = layout.addBias(tf, y, n.input(2));
     }
     return layout.out(n, y);
   }
 
-  private static long[] samePads(NodeContext n, Shape x, Geometry g, boolean lower) {
-    long[] pads = new long[4];
-    for (int i = 0; i < 2; i++) {
-      long in = x.get(2 + i);
-      if (in < 0) {
-        throw n.fail("auto_pad SAME needs static spatial sizes, input is " + x);
-      }
-      long out = (in + g.strides[i] - 1) / g.strides[i];
-      long total = Math.max((out - 1) * g.strides[i] + g.kernel[i] - in, 0);
-      pads[i] = lower ? total - total / 2 : total / 2;
-      pads[i + 2] = total - pads[i];
+  /** x (in {@code layout}) convolved with filter [kh, kw, C/g, M] by a 2-D geometry. */
+  private static Output<?> conv2d(TfEmitter tf, SpatialLayout layout, Output<?> x, Output<?> filter, Geometry g) {
+    Output<?> xi = layout.padSpatial(tf, x, g.pads);
+    return grouped(tf, layout, g, "Conv2D", null, xi, dilatedFilter(tf, filter, g));
+  }
+
+  /** [N, C, W] as NHWC [N, 1, W, C], filter [M, C/g, k] as [1, k, C/g, M]; the result back to [N, M, W']. */
+  private static Output<?>[] conv1d(NodeContext n, Geometry g) {
+    TfEmitter tf = n.tf();
+    SpatialLayout nhwc = SpatialLayout.nhwcOnly();
+    Output<?> x = tf.op("ExpandDims", tf.transpose(n.input(0), 0, 2, 1), tf.int32(1));
+    Output<?> filter = tf.op("ExpandDims", n.inputTransposed(1, 2, 1, 0), tf.int32(0));
+    Output<?> y = conv2d(tf, nhwc, x, filter, g.lifted());
+    return withBias(n, fromUnitHeight(tf, y), 3);
+  }
+
+  private static Output<?> fromUnitHeight(TfEmitter tf, Output<?> nhwc) {
+    Output<?> y = tf.build("Squeeze", b -> b.setAttr("squeeze_dims", new long[] {1}), nhwc).output(0);
+    return tf.transpose(y, 0, 2, 1);
+  }
+
+  private static Output<?>[] withBias(NodeContext n, Output<?> y, int rank) {
+    if (n.hasInput(2)) {
+      long[] shape = new long[rank];
+      Arrays.fill(shape, 1);
+      shape[1] = -1;
+      y = n.tf().op("AddV2", y, n.tf().reshape(n.input(2), n.tf().int64s(shape)));
     }
-    return pads;
+    return new Output<?>[] {y};
+  }
+
+  /**
+   * Conv over D, H, W as one 2-D convolution: for each output depth, the kd input planes its
+   * kernel reads are stacked as channels (group-major, then tap, then channel, the order of the
+   * reshaped filter), and (batch, output depth) become the 2-D batch.
+   */
+  private static Output<?>[] conv3d(NodeContext n, Shape x, Geometry g) {
+    TfEmitter tf = n.tf();
+    Shape w = n.inputShape(1);
+    if (w.isUnknown() || w.get(1) < 0 || w.get(0) < 0) {
+      throw n.fail("the weight's shape must be static, it is " + w);
+    }
+    long[] padded = new long[3];
+    for (int i = 0; i < 3; i++) {
+      padded[i] = spatial(n, x, i, "a 3-D convolution") + g.pads[i] + g.pads[i + 3];
+    }
+    long outD = (padded[0] - g.span(0)) / g.strides[0] + 1;
+    long perGroup = w.get(1);
+    Output<?> xs = tf.transpose(n.input(0), 0, 2, 3, 4, 1);  // [N, D, H, W, C]
+    xs = tf.op("Pad", xs, tf.reshape(tf.int32s(0, 0, (int) g.pads[0], (int) g.pads[3], (int) g.pads[1],
+        (int) g.pads[4], (int) g.pads[2], (int) g.pads[5], 0, 0), tf.int32s(5, 2)));
+    List<Output<?>> stacked = new ArrayList<>();
+    for (Output<?> group : split(tf, xs, 4, g.group)) {
+      for (int i = 0; i < g.kernel[0]; i++) {
+        stacked.add(depthTaps(tf, group, i * g.dilations[0], outD, g.strides[0]));
+      }
+    }
+    long channels = g.group * g.kernel[0] * perGroup;
+    Output<?> x2 = tf.reshape(concat(tf, stacked, 4), tf.int64s(-1, padded[1], padded[2], channels));
+    // [M, C/g, kd, kh, kw] → [kh, kw, kd, C/g, M] → [kh, kw, kd·C/g, M]
+    Output<?> filter = tf.reshape(n.inputTransposed(1, 3, 4, 2, 1, 0),
+        tf.int64s(g.kernel[1], g.kernel[2], g.kernel[0] * perGroup, w.get(0)));
+    Output<?> y = conv2d(tf, SpatialLayout.nhwcOnly(), x2, filter, g.hw());
+    long outH = (padded[1] - g.span(1)) / g.strides[1] + 1;
+    long outW = (padded[2] - g.span(2)) / g.strides[2] + 1;
+    y = tf.reshape(y, tf.int64s(-1, outD, outH, outW, w.get(0)));
+    return withBias(n, tf.transpose(y, 0, 4, 1, 2, 3), 5);
+  }
+
+  /** int32: the C++ gradients of Slice and StridedSlice do their shape arithmetic in int32. */
+  private static int[] toInts(long... v) {
+    int[] out = new int[v.length];
+    for (int i = 0; i < v.length; i++) {
+      out[i] = Math.toIntExact(v[i]);
+    }
+    return out;
+  }
+
+  /** x[:, from :: stride] along axis 1, outD planes. */
+  private static Output<?> depthTaps(TfEmitter tf, Output<?> x, long from, long outD, long stride) {
+    java.util.function.Function<long[], Output<?>> ints32 = v -> tf.int32s(toInts(v));
+    if (stride == 1) {
+      return tf.op("Slice", x, ints32.apply(new long[] {0, from, 0, 0, 0}), ints32.apply(new long[] {-1, outD, -1, -1, -1}));
+    }
+    // Masks keep every axis but depth whole.
+    return tf.build("StridedSlice", b -> b.setAttr("begin_mask", 0b11101L).setAttr("end_mask", 0b11101L),
+        x, ints32.apply(new long[] {0, from, 0, 0, 0}),
+        ints32.apply(new long[] {0, from + (outD - 1) * stride + 1, 0, 0, 0}), ints32.apply(new long[] {1, stride, 1, 1, 1})).output(0);
+  }
+
+  /**
+   * A [kh, kw, in, out] filter with dilation − 1 zeros between its taps along kh and kw: each axis
+   * gets a zero block after every tap (ExpandDims, Pad, Reshape) and the trailing block is cut.
+   */
+  private static Output<?> dilatedFilter(TfEmitter tf, Output<?> filter, Geometry g) {
+    if (!g.dilated()) {
+      return filter;
+    }
+    Output<?> f = filter;
+    for (int axis = 0; axis < 2; axis++) {
+      long d = g.dilations[axis];
+      if (d == 1) {
+        continue;
+      }
+      int[] pads = new int[10];
+      pads[2 * (axis + 1) + 1] = (int) (d - 1);
+      Output<?> spread = tf.op("Pad", tf.op("ExpandDims", f, tf.int32(axis + 1)), tf.reshape(tf.int32s(pads), tf.int32s(5, 2)));
+      Output<?> shape = tf.op("Shape", f);
+      Output<?> scaled = tf.op("Mul", shape, tf.int32s(axis == 0 ? (int) d : 1, axis == 1 ? (int) d : 1, 1, 1));
+      f = tf.reshape(spread, scaled);
+      long[] size = {-1, -1, -1, -1};
+      size[axis] = g.span(axis);
+      f = tf.op("Slice", f, tf.int32s(0, 0, 0, 0), tf.int32s(toInts(size)));
+    }
+    return f;
   }
 
   /**
    * Conv2DBackpropInput with VALID padding produces the full transposed convolution
-   * (s·(in−1) + k + output_padding per axis); ONNX pads are then cropped with Slice, which — unlike
-   * StridedSlice — can be differentiated twice.
+   * (s·(in−1) + span + output_padding per axis); ONNX pads are then cropped with Slice, which — unlike
+   * StridedSlice — can be differentiated twice. Negative pads (an output_shape larger than the
+   * full size) add zeros.
    */
   private static Output<?>[] convTranspose(NodeContext n) {
-    TfEmitter tf = n.tf();
     Shape x = n.inputShape(0);
     Shape w = n.inputShape(1);
     Geometry g = geometry(n, x, w);
+    int k = g.rank();
     long[] outPad = n.attrInts("output_padding");
     if (outPad == null) {
-      outPad = new long[2];
+      outPad = new long[k];
     }
-    long[] pads = g.pads.clone();
     long[] outputShape = n.attrInts("output_shape");
     String autoPad = n.attrString("auto_pad", "NOTSET");
+    long[] pads = autoPad.equals("VALID") ? new long[2 * k] : g.pads.clone();
     if (outputShape != null || autoPad.startsWith("SAME")) {
-      for (int i = 0; i < 2; i++) {
-        long in = x.get(2 + i);
-        if (in < 0) {
-          throw n.fail("output_shape / auto_pad needs static spatial sizes, input is " + x);
-        }
-        long out = outputShape != null ? outputShape[outputShape.length - 2 + i] : in * g.strides[i];
-        long total = g.strides[i] * (in - 1) + outPad[i] + g.kernel[i] - out;
-        boolean upper = autoPad.equals("SAME_UPPER");
-        pads[i] = upper ? total / 2 : total - total / 2;
-        pads[i + 2] = total - pads[i];
+      for (int i = 0; i < k; i++) {
+        long in = spatial(n, x, i, "output_shape / auto_pad");
+        long out = outputShape != null ? outputShape[outputShape.length - k + i] : in * g.strides[i];
+        long total = g.strides[i] * (in - 1) + outPad[i] + g.span(i) - out;
+        // floorDiv as onnx.reference: a negative total (output_shape beyond the full size) pads.
+        long half = Math.floorDiv(total, 2);
+        pads[i] = autoPad.equals("SAME_UPPER") ? half : total - half;
+        pads[i + k] = total - pads[i];
       }
     }
     if (w.isUnknown() || w.get(1) < 0) {
       throw n.fail("the weight's shape must be static, it is " + w);
     }
-    long outPerGroup = w.get(1);
+    Geometry full = new Geometry(g.kernel, g.strides, g.dilations, pads, g.group);
+    return switch (k) {
+      case 1 -> convTranspose1d(n, full, outPad, w.get(1));
+      case 2 -> convTranspose2dNode(n, x, full, outPad, w.get(1));
+      default -> convTranspose3d(n, x, full, outPad, w);
+    };
+  }
+
+  private static Output<?>[] convTranspose2dNode(NodeContext n, Shape x, Geometry g, long[] outPad, long outPerGroup) {
+    TfEmitter tf = n.tf();
     SpatialLayout layout = SpatialLayout.forInput(n, 0);
-    Output<?> xi = layout.in(n, 0);
-    Output<?> shape = tf.op("Shape", xi);  // int32
+    // [C_in, M/g, kh, kw] → [kh, kw, M/g, C_in]
+    Output<?> y = transposed2d(tf, layout, layout.in(n, 0), n.inputTransposed(1, 2, 3, 1, 0), g, outPad, outPerGroup);
+    long inH = x.isUnknown() ? -1 : x.get(2);
+    long inW = x.isUnknown() ? -1 : x.get(3);
+    if (inH >= 0 && inW >= 0) {
+      // The output size went through run-time shape arithmetic, which TF's shape inference does
+      // not follow; a reshape to the (static) result restores the spatial sizes for later ops.
+      long outH = g.strides[0] * (inH - 1) + g.span(0) + outPad[0] - g.pads[0] - g.pads[2];
+      long outW = g.strides[1] * (inW - 1) + g.span(1) + outPad[1] - g.pads[1] - g.pads[3];
+      y = tf.reshape(y, tf.int64s(layout.dims(-1, outPerGroup * g.group, outH, outW)));
+    }
+    if (n.hasInput(2)) {
+      y = layout.addBias(tf, y, n.input(2));
+    }
+    return layout.out(n, y);
+  }
+
+  /**
+   * The transposed convolution of x (in {@code layout}) with filter [kh, kw, M/g, C_in], cropped
+   * by the geometry's pads; {@code outPerGroup} output channels per group.
+   */
+  private static Output<?> transposed2d(TfEmitter tf, SpatialLayout layout, Output<?> x, Output<?> filter,
+      Geometry g, long[] outPad, long outPerGroup) {
+    Output<?> shape = tf.op("Shape", x);  // int32
     Output<?> batch = dim(tf, shape, 0);
-    Output<?> fullH = full(tf, dim(tf, shape, layout.heightAxis()), g.strides[0], g.kernel[0], outPad[0]);
-    Output<?> fullW = full(tf, dim(tf, shape, layout.heightAxis() + 1), g.strides[1], g.kernel[1], outPad[1]);
+    Output<?> fullH = full(tf, dim(tf, shape, layout.heightAxis()), g.strides[0], g.span(0), outPad[0]);
+    Output<?> fullW = full(tf, dim(tf, shape, layout.heightAxis() + 1), g.strides[1], g.span(1), outPad[1]);
     Output<?> channels = tf.int32s((int) outPerGroup);
     Output<?> sizes = layout.nhwc ? pack(tf, batch, fullH, fullW, channels) : pack(tf, batch, channels, fullH, fullW);
-    // [C_in, M/g, kh, kw] → [kh, kw, M/g, C_in]
-    Output<?> y = grouped(tf, layout, g, "Conv2DBackpropInput", sizes, xi, n.inputTransposed(1, 2, 3, 1, 0));
+    Output<?> y = grouped(tf, layout, g, "Conv2DBackpropInput", sizes, x, dilatedFilter(tf, filter, g));
+    long[] pads = g.pads;
+    if (Arrays.stream(pads).anyMatch(p -> p < 0)) {
+      long[] grow = new long[4];
+      for (int i = 0; i < 4; i++) {
+        grow[i] = Math.max(-pads[i], 0);
+      }
+      y = layout.padSpatial(tf, y, grow);
+      fullH = tf.op("AddV2", fullH, tf.int32((int) (grow[0] + grow[2])));
+      fullW = tf.op("AddV2", fullW, tf.int32((int) (grow[1] + grow[3])));
+      pads = Arrays.stream(pads).map(p -> Math.max(p, 0)).toArray();
+    }
     if (pads[0] != 0 || pads[1] != 0 || pads[2] != 0 || pads[3] != 0) {
       Output<?> all = tf.int32s(-1);
       Output<?> h = tf.op("Sub", fullH, tf.int32((int) (pads[0] + pads[2])));
@@ -147,19 +347,94 @@ public final class ConvOps {
       long[] begin = layout.dims(0, 0, pads[0], pads[1]);
       y = tf.op("Slice", y, tf.int32s((int) begin[0], (int) begin[1], (int) begin[2], (int) begin[3]), size);
     }
-    long inH = x.get(2);
-    long inW = x.get(3);
-    if (inH >= 0 && inW >= 0) {
-      // The output size went through run-time shape arithmetic, which TF's shape inference does
-      // not follow; a reshape to the (static) result restores the spatial sizes for later ops.
-      long outH = g.strides[0] * (inH - 1) + g.kernel[0] + outPad[0] - pads[0] - pads[2];
-      long outW = g.strides[1] * (inW - 1) + g.kernel[1] + outPad[1] - pads[1] - pads[3];
-      y = tf.reshape(y, tf.int64s(layout.dims(-1, outPerGroup * g.group, outH, outW)));
+    return y;
+  }
+
+  /** [N, C, W] as NHWC [N, 1, W, C], filter [C, M/g, k] as [1, k, M/g, C]. */
+  private static Output<?>[] convTranspose1d(NodeContext n, Geometry g, long[] outPad, long outPerGroup) {
+    TfEmitter tf = n.tf();
+    Output<?> x = tf.op("ExpandDims", tf.transpose(n.input(0), 0, 2, 1), tf.int32(1));
+    Output<?> filter = tf.op("ExpandDims", n.inputTransposed(1, 2, 1, 0), tf.int32(0));
+    Output<?> y = transposed2d(tf, SpatialLayout.nhwcOnly(), x, filter, g.lifted(), new long[] {0, outPad[0]},
+        outPerGroup);
+    return withBias(n, fromUnitHeight(tf, y), 3);
+  }
+
+  /**
+   * One 2-D transposed convolution over (batch × input depth) whose output channels are
+   * (group, depth tap, channel); each tap's planes are then spread over the output depth (zeros
+   * between input planes, for the stride) at the tap's offset, summed, and cropped by the pads.
+   */
+  private static Output<?>[] convTranspose3d(NodeContext n, Shape x, Geometry g, long[] outPad, Shape w) {
+    TfEmitter tf = n.tf();
+    long[] in = new long[3];
+    for (int i = 0; i < 3; i++) {
+      in[i] = spatial(n, x, i, "a 3-D transposed convolution");
     }
-    if (n.hasInput(2)) {
-      y = layout.addBias(tf, y, n.input(2));
+    long perGroup = w.get(1);
+    long outChannels = perGroup * g.group;
+    long kd = g.kernel[0];
+    Output<?> x2 = tf.reshape(tf.transpose(n.input(0), 0, 2, 3, 4, 1), tf.int64s(-1, in[1], in[2], x.get(1)));
+    // [C_in, M/g, kd, kh, kw] → [kh, kw, kd, M/g, C_in] → [kh, kw, kd·M/g, C_in]
+    Output<?> filter = tf.reshape(n.inputTransposed(1, 3, 4, 2, 1, 0),
+        tf.int64s(g.kernel[1], g.kernel[2], kd * perGroup, x.get(1)));
+    long[] fullSize = new long[3];
+    for (int i = 0; i < 3; i++) {
+      fullSize[i] = g.strides[i] * (in[i] - 1) + g.span(i) + outPad[i];
     }
-    return layout.out(n, y);
+    Geometry hw = new Geometry(g.hw().kernel, g.hw().strides, g.hw().dilations, new long[4], g.group);
+    Output<?> planes = transposed2d(tf, SpatialLayout.nhwcOnly(), x2, filter, hw,
+        new long[] {outPad[1], outPad[2]}, kd * perGroup);
+    planes = tf.reshape(planes, tf.int64s(-1, in[0], fullSize[1], fullSize[2], g.group, kd, perGroup));
+    List<Output<?>> taps = new ArrayList<>();
+    for (int i = 0; i < kd; i++) {
+      Output<?> tap = tf.op("Slice", planes, tf.int32s(0, 0, 0, 0, 0, i, 0), tf.int32s(-1, -1, -1, -1, -1, 1, -1));
+      tap = tf.reshape(tap, tf.int64s(-1, in[0], fullSize[1], fullSize[2], outChannels));
+      taps.add(spreadOverDepth(tf, tap, in[0], g.strides[0], i * g.dilations[0], fullSize[0],
+          new long[] {fullSize[1], fullSize[2], outChannels}));
+    }
+    Output<?> y = taps.size() == 1 ? taps.get(0) : tf.build("AddN", b -> b.addInputList(taps.toArray(new Output<?>[0])))
+        .output(0);
+    y = cropOrPad5d(tf, y, g.pads, fullSize);
+    return withBias(n, tf.transpose(y, 0, 4, 1, 2, 3), 5);
+  }
+
+  /** [N, D, ...rest] planes placed at depth offset + stride·j of a zero [N, fullD, ...rest]. */
+  private static Output<?> spreadOverDepth(TfEmitter tf, Output<?> tap, long depth, long stride, long offset,
+      long fullD, long[] rest) {
+    Output<?> spread = tap;
+    long length = depth;
+    if (stride > 1) {
+      spread = tf.op("Pad", tf.op("ExpandDims", tap, tf.int32(2)),
+          tf.reshape(tf.int32s(0, 0, 0, 0, 0, (int) (stride - 1), 0, 0, 0, 0, 0, 0), tf.int32s(6, 2)));
+      length = depth * stride;
+      spread = tf.reshape(spread, tf.int64s(-1, length, rest[0], rest[1], rest[2]));
+    }
+    long keep = Math.min(length, fullD - offset);  // trailing zeros of the last stride block may overhang
+    if (keep < length) {
+      spread = tf.op("Slice", spread, tf.int32s(0, 0, 0, 0, 0), tf.int32s(-1, (int) keep, -1, -1, -1));
+    }
+    return tf.op("Pad", spread, tf.reshape(tf.int32s(0, 0, (int) offset, (int) (fullD - offset - keep),
+        0, 0, 0, 0, 0, 0), tf.int32s(5, 2)));
+  }
+
+  /** [N, D, H, W, C] cropped by ONNX pads (begins, ends over D, H, W); negative pads add zeros. */
+  private static Output<?> cropOrPad5d(TfEmitter tf, Output<?> y, long[] pads, long[] fullSize) {
+    int[] grow = new int[10];
+    long[] begin = new long[5];
+    long[] size = {-1, 0, 0, 0, -1};
+    boolean any = false;
+    for (int i = 0; i < 3; i++) {
+      grow[2 * (i + 1)] = (int) Math.max(-pads[i], 0);
+      grow[2 * (i + 1) + 1] = (int) Math.max(-pads[i + 3], 0);
+      any |= pads[i] < 0 || pads[i + 3] < 0;
+      begin[i + 1] = Math.max(pads[i], 0);
+      size[i + 1] = fullSize[i] - pads[i] - pads[i + 3];
+    }
+    if (any) {
+      y = tf.op("Pad", y, tf.reshape(tf.int32s(grow), tf.int32s(5, 2)));
+    }
+    return tf.op("Slice", y, tf.int32s(toInts(begin)), tf.int32s(toInts(size)));
   }
 
   /**
@@ -184,9 +459,9 @@ public final class ConvOps {
     return tf.op("GatherV2", shape32, tf.int32s(axis), tf.int32(0));
   }
 
-  private static Output<?> full(TfEmitter tf, Output<?> in, long stride, long kernel, long outPad) {
+  private static Output<?> full(TfEmitter tf, Output<?> in, long stride, long span, long outPad) {
     Output<?> minusOne = tf.op("Sub", in, tf.int32(1));
-    return tf.op("AddV2", tf.op("Mul", minusOne, tf.int32((int) stride)), tf.int32((int) (kernel + outPad)));
+    return tf.op("AddV2", tf.op("Mul", minusOne, tf.int32((int) stride)), tf.int32((int) (span + outPad)));
   }
 
   /** Concatenates 1-element int32 vectors into a shape vector. */
