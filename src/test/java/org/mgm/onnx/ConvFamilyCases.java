@@ -24,6 +24,7 @@ final class ConvFamilyCases {
     c.addAll(pads());
     c.addAll(matMuls());
     c.addAll(convolutions());
+    c.addAll(resizes());
     return c;
   }
 
@@ -68,6 +69,51 @@ final class ConvFamilyCases {
         attr("dilations", new long[] {1, 1, 2})));
     c.add(conv("ConvTranspose-output-shape", "ConvTranspose", new long[] {1, 2, 3, 3}, new long[] {2, 2, 3, 3}, 0,
         new long[] {1, 2, 10, 8}, attr("strides", new long[] {3, 2}), attr("output_shape", new long[] {10, 8})));
+    return c;
+  }
+
+  private static Case resize(String name, int opset, long[] x, String input, HostTensor value, long[] outShape,
+      org.mgm.onnx.proto.OnnxModelProto.AttributeProto... a) {
+    return new Case(name, opset, Map.of("x", x), false, b -> {
+      // Constant nodes, not initializers: the gradient check would feed and differentiate those.
+      b.node("Constant", List.of(), List.of("arg"), attr("value", value));
+      List<String> in = input.equals("scales") ? List.of("x", "", "arg") : List.of("x", "", "", "arg");
+      b.node("Resize", in, List.of("out"), a);
+    }, outShape);
+  }
+
+  private static List<Case> resizes() {
+    List<Case> c = new ArrayList<>();
+    c.add(resize("Resize-cubic-exclude-outside", 13, new long[] {1, 2, 4, 5}, "scales",
+        HostTensor.of(new float[] {1, 1, 0.8f, 1.6f}, 4), new long[] {1, 2, 3, 8}, attr("mode", "cubic"),
+        attr("cubic_coeff_a", -0.5f), attr("exclude_outside", 1L)));
+    c.add(resize("Resize-linear-antialias", 18, new long[] {1, 1, 8, 6}, "sizes",
+        HostTensor.of(new long[] {1, 1, 3, 4}, 4), new long[] {1, 1, 3, 4}, attr("mode", "linear"),
+        attr("antialias", 1L)));
+    c.add(resize("Resize-nearest-axes-ceil", 18, new long[] {1, 2, 3, 4}, "scales",
+        HostTensor.of(new float[] {2.5f, 1.5f}, 2), new long[] {1, 2, 4, 10}, attr("mode", "nearest"),
+        attr("axes", new long[] {3, 2}), attr("nearest_mode", "ceil")));
+    c.add(resize("Resize-linear-not-smaller-symmetric", 19, new long[] {1, 2, 4, 6}, "sizes",
+        HostTensor.of(new long[] {5, 5}, 2), new long[] {1, 2, 5, 8}, attr("mode", "linear"),
+        attr("axes", new long[] {2, 3}), attr("keep_aspect_ratio_policy", "not_smaller"),
+        attr("coordinate_transformation_mode", "half_pixel_symmetric")));
+    c.add(new Case("Resize-crop-and-resize", 13, Map.of("x", new long[] {1, 1, 5, 4}), false, b -> {
+      b.node("Constant", List.of(), List.of("roi"), attr("value", HostTensor.of(new float[] {0, 0, 0.2f, -0.1f, 1, 1, 0.9f, 1.2f}, 8)));
+      b.node("Constant", List.of(), List.of("sizes"), attr("value", HostTensor.of(new long[] {1, 1, 3, 5}, 4)));
+      b.node("Resize", List.of("x", "roi", "", "sizes"), List.of("out"), attr("mode", "linear"),
+          attr("coordinate_transformation_mode", "tf_crop_and_resize"), attr("extrapolation_value", 2f));
+    }, new long[] {1, 1, 3, 5}));
+    c.add(new Case("Resize-runtime-scales-cubic", 13, Map.of("x", new long[] {3, 2, 3, 4}), false, b -> {
+      // scales [1, 1, 2, 2] with the 2 computed from the batch (3) at run time
+      b.node("Constant", List.of(), List.of("ones"), attr("value", HostTensor.of(new float[] {1, 1}, 2)));
+      String two = b.node("Cast", List.of(b.node("Add", List.of(runtimeOne(b), "rt_onei"), List.of())), List.of(),
+          attr("to", 1L));
+      String scales = b.node("Concat", List.of("ones", two, two), List.of(), attr("axis", 0L));
+      b.node("Resize", List.of("x", "", scales), List.of("out"), attr("mode", "cubic"));
+    }, new long[] {3, 2, 6, 8}));
+    c.add(new Case("Upsample-v7-linear", 7, Map.of("x", new long[] {1, 2, 3, 2}), false,
+        b -> b.node("Upsample", List.of("x"), List.of("out"), attr("mode", "linear"),
+            attr("scales", new float[] {1, 1, 2, 1.5f})), new long[] {1, 2, 6, 3}));
     return c;
   }
 

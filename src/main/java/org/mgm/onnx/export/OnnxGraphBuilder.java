@@ -119,6 +119,14 @@ public final class OnnxGraphBuilder {
     return b.build();
   }
 
+  public static AttributeProto attr(String name, float[] values) {
+    AttributeProto.Builder b = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOATS);
+    for (float v : values) {
+      b.addFloats(v);
+    }
+    return b.build();
+  }
+
   public static AttributeProto attr(String name, HostTensor value) {
     return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.TENSOR)
         .setT(OnnxTensors.encode("", value)).build();
