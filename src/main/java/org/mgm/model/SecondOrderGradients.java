@@ -32,6 +32,14 @@ import org.tensorflow.op.Ops;
  * maximum); average pooling's adjoint is the same average pool of the incoming gradient (as in
  * TF's Python registry).
  *
+ * <p>DepthwiseConv2dNativeBackpropInput and DepthwiseConv2dNativeBackpropFilter: R1 through a
+ * depthwise convolution (MobileNet, ShuffleNet, EfficientNet) differentiates them. Both are linear
+ * in each operand, and their adjoints are the other two ops of the depthwise family, as for
+ * Conv2DBackpropFilter above: with dx = BackpropInput(shape(x), W, dy) and incoming G,
+ * d/dW = BackpropFilter(G, shape(W), dy) and d/d(dy) = DepthwiseConv2dNative(G, W); with
+ * dW = BackpropFilter(x, shape(W), dy), d/dx = BackpropInput(shape(x), G, dy) and
+ * d/d(dy) = DepthwiseConv2dNative(x, G).
+ *
  * <p>Registration is process-wide and happens once; TF only accepts it for ops that have no
  * gradient yet.
  */
@@ -47,6 +55,8 @@ public final class SecondOrderGradients {
     installed = true;
     TensorFlow.registerCustomGradient("Conv2DBackpropFilter", SecondOrderGradients::conv2dBackpropFilter);
     TensorFlow.registerCustomGradient("StridedSliceGrad", SecondOrderGradients::stridedSliceGrad);
+    TensorFlow.registerCustomGradient("DepthwiseConv2dNativeBackpropInput", SecondOrderGradients::depthwiseBackpropInput);
+    TensorFlow.registerCustomGradient("DepthwiseConv2dNativeBackpropFilter", SecondOrderGradients::depthwiseBackpropFilter);
     TensorFlow.registerCustomGradient("MaxPoolGrad", (tf, op, g) -> maxPoolGrad(tf, op, g, "MaxPoolGradGrad"));
     TensorFlow.registerCustomGradient("MaxPool3DGrad", (tf, op, g) -> maxPoolGrad(tf, op, g, "MaxPool3DGradGrad"));
     TensorFlow.registerCustomGradient("AvgPoolGrad", (tf, op, g) -> avgPoolGrad(tf, op, g, "AvgPool"));
@@ -102,5 +112,41 @@ public final class SecondOrderGradients {
     }
     // filter_sizes is an int shape: zeros stand for "no gradient" (TF Java rejects nulls here).
     return Arrays.asList(dx.build().output(0), tf.zerosLike(op.input(1)), ddy.build().output(0));
+  }
+
+  /** Inputs input_sizes, filter, out_backprop. */
+  private static List<Operand<?>> depthwiseBackpropInput(Ops tf, GraphOperation op, List<Output<?>> gradOutputs) {
+    Output<?> w = op.input(1);
+    Output<?> dy = op.input(2);
+    Output<?> g = gradOutputs.get(0);
+    OperationBuilder dw = tf.scope().opBuilder("DepthwiseConv2dNativeBackpropFilter", "DepthwiseBackpropInputGrad_filter")
+        .addInput(g).addInput(tf.shape(w).asOutput()).addInput(dy);
+    OperationBuilder ddy = tf.scope().opBuilder("DepthwiseConv2dNative", "DepthwiseBackpropInputGrad_dy").addInput(g).addInput(w);
+    depthwiseAttrs(op, dw, ddy);
+    // input_sizes is an int shape: zeros stand for "no gradient".
+    return Arrays.asList(tf.zerosLike(op.input(0)), dw.build().output(0), ddy.build().output(0));
+  }
+
+  /** Inputs input, filter_sizes, out_backprop. */
+  private static List<Operand<?>> depthwiseBackpropFilter(Ops tf, GraphOperation op, List<Output<?>> gradOutputs) {
+    Output<?> x = op.input(0);
+    Output<?> dy = op.input(2);
+    Output<?> g = gradOutputs.get(0);
+    OperationBuilder dx = tf.scope().opBuilder("DepthwiseConv2dNativeBackpropInput", "DepthwiseBackpropFilterGrad_input")
+        .addInput(tf.shape(x).asOutput()).addInput(g).addInput(dy);
+    OperationBuilder ddy = tf.scope().opBuilder("DepthwiseConv2dNative", "DepthwiseBackpropFilterGrad_dy").addInput(x).addInput(g);
+    depthwiseAttrs(op, dx, ddy);
+    return Arrays.asList(dx.build().output(0), tf.zerosLike(op.input(1)), ddy.build().output(0));
+  }
+
+  private static void depthwiseAttrs(GraphOperation op, OperationBuilder... builders) {
+    OperationAttributeInspector a = op.attributes();
+    for (OperationBuilder b : builders) {
+      b.setAttr("strides", a.getAttrIntList("strides"))
+          .setAttr("padding", a.getAttrString("padding"))
+          .setAttr("data_format", a.getAttrString("data_format"))
+          .setAttr("dilations", a.getAttrIntList("dilations"))
+          .setAttr("explicit_paddings", a.getAttrIntList("explicit_paddings"));
+    }
   }
 }

@@ -443,6 +443,10 @@ public final class ConvOps {
    */
   private static Output<?> grouped(TfEmitter tf, SpatialLayout layout, Geometry g, String op, Output<?> sizes,
       Output<?> x, Output<?> filter) {
+    if (op.equals("Conv2D") && g.group > 1 && layout.nhwc && filter.shape().numDimensions() == 4
+        && filter.shape().get(2) == 1) {
+      return depthwise(tf, layout, g, x, filter);
+    }
     List<Output<?>> xs = split(tf, x, layout.channelAxis(), g.group);
     List<Output<?>> fs = split(tf, filter, 3, g.group);
     List<Output<?>> ys = new ArrayList<>();
@@ -453,6 +457,20 @@ public final class ConvOps {
           .setAttr("padding", "VALID").setAttr("data_format", layout.dataFormat()), inputs).output(0));
     }
     return concat(tf, ys, layout.channelAxis());
+  }
+
+  /**
+   * A depthwise convolution (one input channel per group) as one DepthwiseConv2dNative instead of
+   * a split into as many convolutions as channels (960 in ShuffleNet). Its second-order gradients,
+   * which TF's C++ registry lacks, are registered in {@code SecondOrderGradients}. ONNX's output
+   * channel c·multiplier + m is TF's. NHWC only: TF's CPU kernel has no NCHW form.
+   */
+  private static Output<?> depthwise(TfEmitter tf, SpatialLayout layout, Geometry g, Output<?> x, Output<?> filter) {
+    // [kh, kw, 1, M] → [kh, kw, C, M / C]
+    Output<?> spatial = tf.op("Slice", tf.op("Shape", filter), tf.int32s(0), tf.int32s(2));
+    Output<?> shape = concat(tf, List.of(spatial, tf.int32s(g.group, -1)), 0);
+    return tf.build("DepthwiseConv2dNative", b -> b.setAttr("strides", layout.strides(g.strides[0], g.strides[1]))
+        .setAttr("padding", "VALID").setAttr("data_format", "NHWC"), x, tf.reshape(filter, shape)).output(0);
   }
 
   private static Output<?> dim(TfEmitter tf, Output<?> shape32, int axis) {
