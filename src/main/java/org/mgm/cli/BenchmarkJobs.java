@@ -9,7 +9,7 @@ import org.mgm.runtime.Json;
 
 /**
  * The parts of a benchmark command that run elsewhere: engines in child JVMs and the PyTorch
- * reference through /usr/bin/python3, each printing one {@code RESULT {json}} line, so each gets
+ * references in Python, each printing one {@code RESULT {json}} line, so each gets
  * its own peak RSS and a crash in one cannot take the others down.
  */
 final class BenchmarkJobs {
@@ -29,7 +29,12 @@ final class BenchmarkJobs {
   }
 
   static List<String> python(List<String> args, boolean capture) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(PYTHON));
+    return python(java.nio.file.Path.of(PYTHON), args, capture);
+  }
+
+  /** Runs {@code interpreter args} (its stderr shown); its stdout lines when {@code capture}. */
+  static List<String> python(java.nio.file.Path interpreter, List<String> args, boolean capture) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(interpreter.toString()));
     cmd.addAll(args);
     Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     List<String> out = new ArrayList<>();

@@ -23,7 +23,8 @@ public final class Main {
   /** Commands on ONNX models, used without a group: {@code mgm inspect M.onnx}. */
   static List<Command> commands() {
     return List.of(new InspectCommand(), new InferCommand(), new GradcheckCommand(), new ExportCommand(),
-        new SampleCommand(), new BenchImportCommand(), new BenchTfImportCommand(), new ResumeCommand());
+        new SampleCommand(), new BenchImportCommand(), new BenchArchitecturesCommand(), new BenchTfImportCommand(),
+        new ResumeCommand());
   }
 
   public static void main(String[] args) {
