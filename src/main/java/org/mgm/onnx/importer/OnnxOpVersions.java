@@ -73,10 +73,16 @@ public final class OnnxOpVersions {
     return found;
   }
 
-  /** Whether {@code op} is deprecated (removed) at this opset: Upsample from 10, Scatter from 11. */
+  /**
+   * Whether {@code op} is deprecated (removed) at this opset: Upsample from 10, Scatter from 11.
+   * A deprecated version that a later one replaced (GroupNormalization-18, whose scale and bias
+   * were per group, by 21's per channel) is not removed: models of opsets 18–20 use it, and a
+   * handler may implement it.
+   */
   public boolean deprecated(String op, int opset) {
     Integer d = deprecatedFrom.get(op);
-    return d != null && opset >= d;
+    int[] v = sinceVersions.get(op);
+    return d != null && opset >= d && v[v.length - 1] == d;
   }
 
   private static OnnxOpVersions load() {

@@ -56,6 +56,8 @@ class OpVersionsTest {
     assertEquals(-1, v.sinceVersion("Resize", 9), "Resize appeared in opset 10");
     assertEquals(-1, v.sinceVersion("NoSuchOp", 13));
     assertTrue(v.deprecated("Upsample", 10) && !v.deprecated("Upsample", 9));
+    assertTrue(!v.deprecated("GroupNormalization", 18) && !v.deprecated("GroupNormalization", 21),
+        "GroupNormalization-18 is deprecated but replaced by 21, not removed");
   }
 
   @Test
