@@ -264,6 +264,7 @@ class OpGradientTest {
     c.addAll(channelsLastChains());
     c.addAll(PoolingCases.cases());
     c.addAll(ConvFamilyCases.all());
+    c.addAll(NormalizationCases.cases());
     List<Arguments> a = new ArrayList<>();
     for (Case k : c) {
       a.add(Arguments.of(k));

@@ -20,10 +20,11 @@ import org.mgm.tensor.ElementType;
 import org.mgm.tensor.HostTensor;
 
 /**
- * Ops an R1 penalty differentiates twice, each on its own: D = sum(op(conv(x))²) (or op(x)² where
- * the op is not 2-D), penalty P = ‖∂D/∂x‖², and ∂P/∂(x, conv weight) against central finite
- * differences of P. The square makes ∂D/∂op depend on x, so P's gradient goes through the
- * gradient of the op's own gradient (MaxPoolGrad, AvgPoolGrad, StridedSliceGrad, …).
+ * Ops an R1 penalty differentiates twice, each on its own: D = sum(op(conv(x))³) (or op(x)³ where
+ * the op is not 2-D), penalty P = ‖∂D/∂x‖², and ∂P/∂(x, weights) against central finite
+ * differences of P. The cube makes ∂D/∂op depend on x, so P's gradient goes through the
+ * gradient of the op's own gradient (MaxPoolGrad, AvgPoolGrad, StridedSliceGrad, …); a square
+ * would not do for normalisations, whose sum of squares is nearly constant.
  */
 class OpSecondOrderGradientTest {
   /** {@code op} maps its input's name to the op's output name. */
@@ -58,6 +59,29 @@ class OpSecondOrderGradientTest {
         attr("strides", new long[] {2, 2})));
     c.add(node("GlobalAveragePool", 13, image, true, "GlobalAveragePool"));
     c.add(node("GlobalMaxPool", 13, image, true, "GlobalMaxPool"));
+    long[] tokens = {2, 3, 4};
+    c.add(new Case("LayerNormalization", 17, tokens, false, b -> in -> b.node("LayerNormalization",
+        List.of(in, NormalizationCases.weight(b, "s", new long[] {4}, 2, true),
+            NormalizationCases.weight(b, "t", new long[] {4}, 3, false)), List.of())));
+    c.add(new Case("GroupNormalization-v21", 21, image, true, b -> in -> b.node("GroupNormalization",
+        List.of(in, NormalizationCases.weight(b, "s", new long[] {3}, 2, true),
+            NormalizationCases.weight(b, "t", new long[] {3}, 3, false)), List.of(), attr("num_groups", 3L))));
+    c.add(new Case("GroupNormalization-v18", 18, new long[] {2, 4, 3}, false, b -> in -> b.node("GroupNormalization",
+        List.of(in, NormalizationCases.weight(b, "s", new long[] {2}, 2, true),
+            NormalizationCases.weight(b, "t", new long[] {2}, 3, false)), List.of(), attr("num_groups", 2L))));
+    c.add(new Case("RMSNormalization", 23, tokens, false, b -> in -> b.node("RMSNormalization",
+        List.of(in, NormalizationCases.weight(b, "s", new long[] {3, 4}, 2, true)), List.of(), attr("axis", 1L))));
+    c.add(new Case("BatchNormalization-training", 15, image, true, b -> in -> b.node("BatchNormalization",
+        List.of(in, NormalizationCases.weight(b, "s", new long[] {3}, 2, true),
+            NormalizationCases.weight(b, "t", new long[] {3}, 3, false),
+            NormalizationCases.weight(b, "m", new long[] {3}, 4, false),
+            NormalizationCases.weight(b, "v", new long[] {3}, 5, true)), List.of(), attr("training_mode", 1L))));
+    c.add(new Case("InstanceNormalization", 13, image, true, b -> in -> b.node("InstanceNormalization",
+        List.of(in, NormalizationCases.weight(b, "s", new long[] {3}, 2, true),
+            NormalizationCases.weight(b, "t", new long[] {3}, 3, false)), List.of())));
+    c.add(node("MeanVarianceNormalization", 13, image, true, "MeanVarianceNormalization"));
+    c.add(node("LpNormalization", 13, tokens, false, "LpNormalization"));
+    c.add(node("LRN-size4", 13, image, true, "LRN", attr("size", 4L)));
     return c.stream().map(Arguments::of);
   }
 
@@ -70,7 +94,7 @@ class OpSecondOrderGradientTest {
       h = b.node("Conv", List.of("x", "w"), List.of(), attr("pads", new long[] {1, 1, 1, 1}));
     }
     String y = k.op.apply(b).apply(h);
-    b.node("Mul", List.of(y, y), List.of("out"));
+    b.node("Mul", List.of(b.node("Mul", List.of(y, y), List.of()), y), List.of("out"));
     b.output("out", ElementType.FLOAT32);
     return b;
   }
