@@ -21,6 +21,11 @@ import org.mgm.runtime.TfPythonEnv;
 final class OnnxBackendSuite {
   /** A case that writes nothing for this long is taken for hung: the child is ended, the case is a CRASH. */
   static final long CASE_TIMEOUT_S = 300;
+  /**
+   * A child whose resident memory passes this is ended, its case a CRASH: a runaway case (one
+   * gradient graph took 13 GB) must not bring the kernel's OOM killer onto a shared machine.
+   */
+  static final long MAX_RSS_BYTES = 6L << 30;
 
   private OnnxBackendSuite() {}
 
@@ -72,10 +77,10 @@ final class OnnxBackendSuite {
         throw new IllegalStateException("suite child exited with " + exit.code + " outside any case; see " + childLog);
       }
       SuiteCase c = cases.get(at);
-      String why = (exit.hung ? "no result in " + CASE_TIMEOUT_S + " s" : "JVM exit code " + exit.code)
+      String why = (exit.why != null ? exit.why : "JVM exit code " + exit.code)
           + " in phase " + marker[1] + lastFatalLine(childLog);
       log.accept("CRASH " + c.name() + ": " + why);
-      done.put(c.name(), crash(c, marker[1], why));
+      done.put(c.name(), crash(c, marker, why));
       next = at + 1;
     }
     Map<String, CaseResult> ordered = new LinkedHashMap<>();
@@ -89,12 +94,14 @@ final class OnnxBackendSuite {
     return ordered;
   }
 
-  private static CaseResult crash(SuiteCase c, String phase, String why) {
+  /** The crashed case's result from its last marker: name, phase and the results of the phases before. */
+  private static CaseResult crash(SuiteCase c, String[] marker, String why) {
     String n = CaseResult.NONE;
-    return switch (phase) {
-      case "ort" -> new CaseResult(c.name(), c.kind(), n, "not run: ORT crashed", CaseResult.CRASH, why, n, n, n, n);
-      case "grad" -> new CaseResult(c.name(), c.kind(), CaseResult.PASS, n, n, n, n, n, CaseResult.CRASH, why);
-      default -> new CaseResult(c.name(), c.kind(), CaseResult.CRASH, why, n, n, n, n, n, n);
+    return switch (marker[1]) {
+      case "ort" -> new CaseResult(c.name(), c.kind(), n, "not run: ORT crashed", CaseResult.CRASH, why, n, n, n, n, 0);
+      case "grad" -> CaseResult.parse(marker[2]).withGrad(CaseResult.CRASH, why);
+      case "tf" -> CaseResult.parse(marker[2]).withTf(CaseResult.CRASH, why);
+      default -> throw new IllegalStateException("unknown phase in " + String.join(" ", marker));
     };
   }
 
@@ -115,8 +122,8 @@ final class OnnxBackendSuite {
     String[] marker = null;
     for (String line : Files.readAllLines(results)) {
       if (line.startsWith("~\t")) {
-        String[] f = line.split("\t");
-        marker = new String[] {f[1], f[2]};
+        String[] f = line.split("\t", 4);
+        marker = new String[] {f[1], f[2], f.length > 3 ? f[3] : null};
       } else if (!line.isEmpty()) {
         // A line cut short by the crash has fewer fields: its case is the crashed one.
         try {
@@ -130,7 +137,8 @@ final class OnnxBackendSuite {
     return marker;
   }
 
-  private record Exit(int code, boolean hung) {}
+  /** @param why the parent's reason for ending the child, or null when it ended by itself */
+  private record Exit(int code, String why) {}
 
   private static Exit runChild(Path root, Path list, Path results, Path childLog, boolean grad)
       throws IOException, InterruptedException {
@@ -156,10 +164,30 @@ final class OnnxBackendSuite {
         lastChange = System.nanoTime();
       } else if (System.nanoTime() - lastChange > TimeUnit.SECONDS.toNanos(CASE_TIMEOUT_S)) {
         p.destroyForcibly().waitFor();
-        return new Exit(p.exitValue(), true);
+        return new Exit(p.exitValue(), "no result in " + CASE_TIMEOUT_S + " s");
+      }
+      long rss = residentBytes(p.pid());
+      if (rss > MAX_RSS_BYTES) {
+        p.destroyForcibly().waitFor();
+        return new Exit(p.exitValue(), String.format("resident memory %.1f GB, over the suite's limit of %d GB",
+            rss / 1e9, MAX_RSS_BYTES >> 30));
       }
     }
-    return new Exit(p.exitValue(), false);
+    return new Exit(p.exitValue(), null);
+  }
+
+  /** VmRSS of a process from /proc (0 where there is no /proc). */
+  private static long residentBytes(long pid) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+        }
+      }
+    } catch (IOException | NumberFormatException gone) {
+      // The child has just exited, or this is not Linux.
+    }
+    return 0;
   }
 
   /** The JVM's or TF's own words on a crash, from the end of the child's log. */

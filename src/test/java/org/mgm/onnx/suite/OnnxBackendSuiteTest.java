@@ -92,6 +92,9 @@ class OnnxBackendSuiteTest {
     byReason.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
         .forEach(e -> System.out.printf("  %5d  %s%n", e.getValue(), e.getKey()));
     printMissingOps(rs);
+    System.out.println("slowest cases (s):");
+    rs.stream().sorted((a, b) -> Long.compare(b.millis(), a.millis())).limit(8)
+        .forEach(r -> System.out.printf("  %7.1f  %s%n", r.millis() / 1e3, r.name()));
   }
 
   /** Per missing op type: the in-scope cases that need it, and those it alone stands in the way of. */

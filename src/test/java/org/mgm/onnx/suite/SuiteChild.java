@@ -25,7 +25,8 @@ import org.mgm.tensor.HostTensor;
  * The child JVM of {@link OnnxBackendSuite}: runs the cases of a list through ONNX Runtime and
  * the TF import, one result line each, flushed at once, so that a native crash in TF loses only
  * the case it happened in. Before each phase it writes a marker line ("~ name phase") that tells
- * the parent where a crash happened.
+ * the parent where a crash happened; the TF and gradient phases' markers carry the results so far,
+ * which a crash in a later phase leaves standing.
  *
  * <p>Arguments: suite root, case list (index.tsv lines), result file (appended), "grad" or "nograd".
  */
@@ -43,8 +44,10 @@ public final class SuiteChild {
     try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(Path.of(args[2]), StandardCharsets.UTF_8,
         StandardOpenOption.CREATE, StandardOpenOption.APPEND), true)) {
       for (SuiteCase c : cases) {
-        out.println(run(root.resolve(c.name()), c, grad, phase -> out.println("~\t" + c.name() + "\t" + phase))
-            .toLine());
+        long t0 = System.nanoTime();
+        CaseResult r = run(root.resolve(c.name()), c, grad,
+            (phase, sofar) -> out.println("~\t" + c.name() + "\t" + phase + (sofar == null ? "" : "\t" + sofar.toLine())));
+        out.println(r.withMillis((System.nanoTime() - t0) / 1_000_000).toLine());
       }
     }
     // TF's and ORT's native threads can outlive main; the parent waits for the exit code.
@@ -55,26 +58,32 @@ public final class SuiteChild {
   record Loaded(ModelProto model, List<Map<String, SuiteTensor>> inputs, List<List<SuiteTensor>> outputs,
       String notTensor) {}
 
-  static CaseResult run(Path dir, SuiteCase c, boolean grad, java.util.function.Consumer<String> phase) {
+  /** Told each phase as it starts, with the result so far where there is one. */
+  interface Phases {
+    void start(String phase, CaseResult sofar);
+  }
+
+  static CaseResult run(Path dir, SuiteCase c, boolean grad, Phases phase) {
     Loaded data;
     try {
       data = load(dir);
     } catch (IOException | RuntimeException e) {
       String why = "cannot read the case: " + e;
       return new CaseResult(c.name(), c.kind(), CaseResult.ERROR, why, CaseResult.ERROR, why, CaseResult.NONE,
-          CaseResult.NONE, CaseResult.NONE, CaseResult.NONE);
+          CaseResult.NONE, CaseResult.NONE, CaseResult.NONE, 0);
     }
     String scope = Scope.of(data.model());
     List<String> missing = new ArrayList<>(new OnnxImporter().unsupportedOps(data.model()).keySet());
-    phase.accept("ort");
+    phase.start("ort", null);
     String[] ort = ort(dir, c, data);
-    phase.accept("tf");
-    String[] tf = tf(c, data);
-    CaseResult r = new CaseResult(c.name(), c.kind(), tf[0], tf[1], ort[0], ort[1],
+    CaseResult r = new CaseResult(c.name(), c.kind(), CaseResult.NONE, CaseResult.NONE, ort[0], ort[1],
         scope == null ? CaseResult.NONE : scope, missing.isEmpty() ? CaseResult.NONE : String.join("; ", missing),
-        CaseResult.NONE, CaseResult.NONE);
+        CaseResult.NONE, CaseResult.NONE, 0);
+    phase.start("tf", r);
+    String[] tf = tf(c, data);
+    r = r.withTf(tf[0], tf[1]);
     if (grad && r.tfPassed()) {
-      phase.accept("grad");
+      phase.start("grad", r);
       String[] g = SuiteGradient.check(c, data);
       r = r.withGrad(g[0], g[1]);
     }
@@ -143,8 +152,8 @@ public final class SuiteChild {
   }
 
   private static String[] tf(SuiteCase c, Loaded data) {
-    try (ImportedSession s = new ImportedSession(data.model(),
-        ImportOptions.frozen("m").withFloatType(floatType(data.model())), c.name())) {
+    // frozen(): every tensor keeps the element type the model declares.
+    try (ImportedSession s = new ImportedSession(data.model(), ImportOptions.frozen("m"), c.name())) {
       if (data.notTensor() != null) {
         throw new OnnxFormatException(data.notTensor());
       }
@@ -162,22 +171,6 @@ public final class SuiteChild {
     } catch (Exception | LinkageError e) {
       return new String[] {CaseResult.ERROR, e.getClass().getSimpleName() + ": " + e.getMessage()};
     }
-  }
-
-  /**
-   * The import's single floating type: float64 where an output is declared double (so that
-   * Cast to double and double-only cases can match), or where inputs are double and no output is
-   * float; float32 otherwise.
-   */
-  static ElementType floatType(ModelProto model) {
-    boolean doubleOut = model.getGraph().getOutputList().stream().anyMatch(v -> elem(v) == SuiteTensor.DOUBLE);
-    boolean floatOut = model.getGraph().getOutputList().stream().anyMatch(v -> elem(v) == SuiteTensor.FLOAT);
-    boolean doubleIn = model.getGraph().getInputList().stream().anyMatch(v -> elem(v) == SuiteTensor.DOUBLE);
-    return doubleOut || (doubleIn && !floatOut) ? ElementType.FLOAT64 : ElementType.FLOAT32;
-  }
-
-  private static int elem(ValueInfoProto v) {
-    return v.getType().getTensorType().getElemType();
   }
 
   static Map<String, HostTensor> hostFeeds(Map<String, SuiteTensor> inputs) {

@@ -24,7 +24,9 @@ import org.mgm.tensor.HostTensor;
  * (comparisons, ArgMax, Shape... end in bool or integer outputs); an op whose floating output is
  * piecewise constant or discontinuous in its inputs ({@link #STEP_OPS}: its derivative is zero
  * where it exists and finite differences across a step measure the jump); non-finite inputs or
- * outputs.
+ * outputs; the light model-zoo models (kind "real"), whose weights are all the constant 0.02, so
+ * that their logits are huge and the softmax saturates: its gradient is round-off, which no
+ * finite difference reproduces (and a check costs minutes).
  */
 final class SuiteGradient {
   static final double STEP = 1e-6;
@@ -40,6 +42,9 @@ final class SuiteGradient {
 
   /** {outcome, detail}: PASS, WRONG, ERROR or SKIP. */
   static String[] check(SuiteCase c, SuiteChild.Loaded data) {
+    if (c.kind().equals("real")) {
+      return skip("light model: constant 0.02 weights saturate its softmax");
+    }
     ModelProto model = data.model();
     String step = stepOp(model.getGraph());
     if (step != null) {

@@ -35,12 +35,12 @@ final class SuiteOrt {
 
   private SuiteOrt() {}
 
-  /** The newest IR version the project's ONNX Runtime (1.20) loads. */
+  /** An IR version every ONNX Runtime the project has used (1.20 on) loads. */
   static final long ORT_MAX_IR = 10;
 
   /**
-   * Runs the model on the inputs. A model stamped with a newer IR version than ORT 1.20 reads is
-   * handed over stamped {@value #ORT_MAX_IR}: the suite's generator stamps the newest IR of its
+   * Runs the model on the inputs. A model stamped with a newer IR version is handed over stamped
+   * {@value #ORT_MAX_IR}: the suite's generator stamps the newest IR of its
    * onnx release on every node test, whatever the test uses, and ORT refuses the whole file for
    * the stamp alone. What a case really needs of a newer IR still fails, in ORT's own words.
    */
