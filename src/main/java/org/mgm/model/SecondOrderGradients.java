@@ -40,6 +40,14 @@ import org.tensorflow.op.Ops;
  * dW = BackpropFilter(x, shape(W), dy), d/dx = BackpropInput(shape(x), G, dy) and
  * d/d(dy) = DepthwiseConv2dNative(x, G).
  *
+ * <p>UnsortedSegmentProd: the mul reduction of the ONNX import's ScatterND and ScatterElements
+ * multiplies with it; TF defines its gradient in Python only.
+ *
+ * <p>TF Java holds at most 10 custom gradients per process (JavaCPP allocates at most 10 of its
+ * gradient callbacks; an 11th is a null function pointer, and the JVM dies when TF calls it):
+ * build from ops that have C++ gradients where that is possible, and register here only what
+ * cannot be built so.
+ *
  * <p>Registration is process-wide and happens once; TF only accepts it for ops that have no
  * gradient yet.
  */
@@ -61,6 +69,47 @@ public final class SecondOrderGradients {
     TensorFlow.registerCustomGradient("MaxPool3DGrad", (tf, op, g) -> maxPoolGrad(tf, op, g, "MaxPool3DGradGrad"));
     TensorFlow.registerCustomGradient("AvgPoolGrad", (tf, op, g) -> avgPoolGrad(tf, op, g, "AvgPool"));
     TensorFlow.registerCustomGradient("AvgPool3DGrad", (tf, op, g) -> avgPoolGrad(tf, op, g, "AvgPool3D"));
+    TensorFlow.registerCustomGradient("UnsortedSegmentProd", SecondOrderGradients::unsortedSegmentProd);
+  }
+
+  private static final java.util.concurrent.atomic.AtomicLong NAMES = new java.util.concurrent.atomic.AtomicLong();
+
+  private static Output<?> op(Ops tf, String type, Output<?>... inputs) {
+    OperationBuilder b = tf.scope().opBuilder(type, type + "Grad_" + NAMES.incrementAndGet());
+    for (Output<?> in : inputs) {
+      b.addInput(in);
+    }
+    return b.build().output(0);
+  }
+
+  private static Output<?> cast(Ops tf, Output<?> x, Output<?> like) {
+    return tf.scope().opBuilder("Cast", "CastGrad_" + NAMES.incrementAndGet()).addInput(x).setAttr("DstT", like.dataType()).build().output(0);
+  }
+
+  /**
+   * d prod / d x_i = the product of the other elements of x_i's segment: the segment's product
+   * over x_i where x_i ≠ 0; where x_i = 0, the product of the segment's non-zero elements if x_i
+   * is its only zero, else 0 (TF's Python gradient). Segment ids are non-negative here.
+   */
+  private static List<Operand<?>> unsortedSegmentProd(Ops tf, GraphOperation op, List<Output<?>> gradOutputs) {
+    Output<?> data = op.input(0);
+    Output<?> ids = op.input(1);
+    Output<?> segments = op.input(2);
+    Output<?> zero = op(tf, "ZerosLike", data);
+    Output<?> isZero = op(tf, "Equal", data, zero);
+    Output<?> zeros = op(tf, "UnsortedSegmentSum", cast(tf, isZero, data), ids, segments);
+    Output<?> one = op(tf, "OnesLike", data);
+    Output<?> nonZero = op(tf, "SelectV2", isZero, one, data);
+    Output<?> nonZeroProd = op(tf, "UnsortedSegmentProd", nonZero, ids, segments);
+    Output<?> axis = tf.constant(0).asOutput();
+    Output<?> g = op(tf, "GatherV2", gradOutputs.get(0), ids, axis);
+    Output<?> gatheredZeros = op(tf, "GatherV2", zeros, ids, axis);
+    Output<?> others = op(tf, "SelectV2", isZero, op(tf, "GatherV2", nonZeroProd, ids, axis),
+        op(tf, "RealDiv", op(tf, "GatherV2", op.output(0), ids, axis), nonZero));
+    // More than one zero in the segment: every derivative is zero.
+    Output<?> several = op(tf, "Greater", gatheredZeros, one);
+    Output<?> dx = op(tf, "SelectV2", several, zero, op(tf, "Mul", g, others));
+    return Arrays.asList(dx, tf.zerosLike(ids), tf.zerosLike(segments));
   }
 
   private static List<Operand<?>> stridedSliceGrad(Ops tf, GraphOperation op, List<Output<?>> gradOutputs) {

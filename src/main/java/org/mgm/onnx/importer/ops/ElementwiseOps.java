@@ -80,15 +80,21 @@ public final class ElementwiseOps {
   }
 
   private static Output<?>[] cast(NodeContext n) {
-    int to = (int) n.attrInt("to", 0);
-    ElementType t = ElementType.fromOnnx(to);
+    return one(castTo(n, n.input(0), dataType(n, (int) n.attrInt("to", 0))));
+  }
+
+  /** x as {@code dt}; a same-type cast is still a node of its own: the output may not alias an input. */
+  static Output<?> castTo(NodeContext n, Output<?> x, DataType dt) {
+    return x.dataType() == dt ? n.tf().op("Identity", x) : n.tf().cast(x, dt);
+  }
+
+  /** The TF type of an ONNX element type code (Cast's {@code to}, EyeLike's {@code dtype}). */
+  static DataType dataType(NodeContext n, int onnxCode) {
+    ElementType t = ElementType.fromOnnx(onnxCode);
     if (t == null) {
-      throw n.fail("cast to " + ElementType.onnxName(to) + " is not supported");
+      throw n.fail("element type " + ElementType.onnxName(onnxCode) + " is not supported");
     }
     // Cast honours `to`, unless the import computes every floating tensor in one type
-    DataType dt = n.tf().computedAs(t).tfType();
-    Output<?> x = n.input(0);
-    // A same-type cast must still be a node of its own: the output may not alias an input.
-    return one(x.dataType() == dt ? n.tf().op("Identity", x) : n.tf().cast(x, dt));
+    return n.tf().computedAs(t).tfType();
   }
 }

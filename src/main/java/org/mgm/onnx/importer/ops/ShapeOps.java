@@ -23,19 +23,43 @@ public final class ShapeOps {
   public static void register(OpRegistry r) {
     r.register("Constant", 1, n -> one(n.tf().constant(ConstantValues.of(n))));
     r.register("Shape", 1, ShapeOps::shape);
+    r.register("Size", 1, n -> one(n.tf().build("Size", b -> b.setAttr("out_type", DataType.DT_INT64), n.input(0))
+        .output(0)));
+    r.register("CastLike", 15, n -> one(ElementwiseOps.castTo(n, n.input(0), n.input(1).dataType())));
     r.register("Gather", 1, ShapeOps::gather);
     r.register("Unsqueeze", 1, ShapeOps::unsqueeze);
     r.register("Squeeze", 1, ShapeOps::squeeze);
-    r.register("Concat", 4, ShapeOps::concat);
-    r.register("Reshape", 5, ShapeOps::reshape);
+    r.register("Concat", 1, ShapeOps::concat);
+    r.register("Reshape", 1, ShapeOps::reshape);
     r.register("Flatten", 1, ShapeOps::flatten);
     r.register("Transpose", 1, ShapeOps::transpose);
     r.register("Slice", 1, ShapeOps::slice);
-    r.register("Tile", 6, n -> one(n.tf().op("Tile", n.input(0), n.tf().cast(n.input(1), DataType.DT_INT32))));
+    // Version 1 (tiles along one axis) is left out: ONNX Runtime has no kernel to check it against.
+    r.register("Tile", 6, n -> one(n.tf().op("Tile", n.input(0), n.ints(1).as(n.tf(), DataType.DT_INT32))));
     r.register("Expand", 8, ShapeOps::expand);
     r.register("ConstantOfShape", 9, ShapeOps::constantOfShape);
-    r.register("Range", 11, n -> one(n.tf().op("Range", n.input(0), n.input(1), n.input(2))));
+    r.register("Range", 11, ShapeOps::range);
     r.register("Split", 1, ShapeOps::split);
+  }
+
+  /**
+   * Integer ranges are TF's Range. TF's Range has no gradient, so a floating range is
+   * start + delta · [0, 1, ..., count − 1] with the count computed on an integer path, which
+   * makes it differentiable in start and delta as ONNX's definition is.
+   */
+  private static Output<?>[] range(NodeContext n) {
+    TfEmitter tf = n.tf();
+    Output<?> start = n.input(0);
+    Output<?> limit = n.input(1);
+    Output<?> delta = n.input(2);
+    DataType t = start.dataType();
+    if (t != DataType.DT_FLOAT && t != DataType.DT_DOUBLE) {
+      return one(tf.op("Range", start, limit, delta));
+    }
+    Output<?> steps = tf.op("Ceil", tf.op("RealDiv", tf.op("Sub", limit, start), delta));
+    Output<?> count = tf.op("Maximum", tf.cast(steps, DataType.DT_INT64), tf.int64(0));
+    Output<?> index = tf.cast(tf.op("Range", tf.int64(0), count, tf.int64(1)), t);
+    return one(tf.op("AddV2", start, tf.op("Mul", delta, index)));
   }
 
   private static Output<?>[] shape(NodeContext n) {
@@ -173,12 +197,16 @@ public final class ShapeOps {
     return one(tf.build("Squeeze", b -> b.setAttr("squeeze_dims", normalized), x).output(0));
   }
 
+  /** Version 1's axis defaults to 1; from version 4 it is required. */
   private static Output<?>[] concat(NodeContext n) {
     Output<?>[] xs = new Output<?>[n.inputCount()];
     for (int i = 0; i < xs.length; i++) {
       xs[i] = n.input(i);
     }
-    return one(ConvOps.concat(n.tf(), Arrays.asList(xs), (int) n.attrInt("axis", 0)));
+    if (n.sinceVersion() >= 4 && !n.hasAttr("axis")) {
+      throw n.fail("has no axis");
+    }
+    return one(ConvOps.concat(n.tf(), Arrays.asList(xs), (int) n.attrInt("axis", 1)));
   }
 
   /**
@@ -189,8 +217,13 @@ public final class ShapeOps {
     TfEmitter tf = n.tf();
     Output<?> x = n.input(0);
     boolean allowZero = n.attrInt("allowzero", 0) != 0;
-    HostTensor constant = n.constantInputOrNull(1);
-    long[] partial = n.partialInput(1);
+    boolean attribute = n.sinceVersion() < 5;  // version 1 takes the shape as an attribute
+    if (attribute && !n.hasAttr("shape")) {
+      throw n.fail("has no shape");
+    }
+    HostTensor constant = attribute ? HostTensor.of(n.attrInts("shape"), n.attrInts("shape").length)
+        : n.constantInputOrNull(1);
+    long[] partial = attribute ? null : n.partialInput(1);
     if (constant == null && partial != null && !allowZero) {
       // One entry known only at run time (the batch) can be left to Reshape as -1; then TF's
       // shape inference keeps the other dimensions static for the ops downstream.
