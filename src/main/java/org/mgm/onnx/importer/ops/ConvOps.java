@@ -443,6 +443,9 @@ public final class ConvOps {
    */
   private static Output<?> grouped(TfEmitter tf, SpatialLayout layout, Geometry g, String op, Output<?> sizes,
       Output<?> x, Output<?> filter) {
+    if (op.equals("Conv2D") && g.group == 1 && isPointwise(filter)) {
+      return pointwise(tf, layout, g, x, filter);
+    }
     if (op.equals("Conv2D") && g.group > 1 && layout.nhwc && filter.shape().numDimensions() == 4
         && filter.shape().get(2) == 1) {
       return depthwise(tf, layout, g, x, filter);
@@ -457,6 +460,40 @@ public final class ConvOps {
           .setAttr("padding", "VALID").setAttr("data_format", layout.dataFormat()), inputs).output(0));
     }
     return concat(tf, ys, layout.channelAxis());
+  }
+
+  private static boolean isPointwise(Output<?> filter) {
+    Shape f = filter.shape();
+    return f.numDimensions() == 4 && f.get(0) == 1 && f.get(1) == 1 && f.get(2) > 0 && f.get(3) > 0;
+  }
+
+  /**
+   * A 1×1 convolution as a matrix product over channels (after a strided slice when strided).
+   * TF's oneDNN kernel for Conv2DBackpropInput returns wrong input gradients for 1×1 filters at
+   * some channel counts on AVX-512 CPUs (seen: 40, 72, 80, 100, 104, 112, 136, 200 input channels,
+   * relative error 0.3–1; right with TF_ENABLE_ONEDNN_OPTS=0; TF 2.18 and 2.21 alike), which
+   * silently corrupted every gradient through such a layer (DenseNet, RegNet, EfficientNet...).
+   */
+  private static Output<?> pointwise(TfEmitter tf, SpatialLayout layout, Geometry g, Output<?> x, Output<?> filter) {
+    long c = filter.shape().get(2);
+    long m = filter.shape().get(3);
+    Output<?> w = tf.reshape(filter, tf.int64s(c, m));
+    if (g.strides[0] != 1 || g.strides[1] != 1) {
+      // int32 indices: the C++ gradient builds StridedSliceGrad with an int32 shape.
+      int[] step = toInts(layout.strides(g.strides[0], g.strides[1]));
+      x = tf.build("StridedSlice", b -> b.setAttr("begin_mask", 15L).setAttr("end_mask", 15L),
+          x, tf.int32s(0, 0, 0, 0), tf.int32s(0, 0, 0, 0), tf.int32s(step)).output(0);
+    }
+    if (layout.nhwc) {
+      return tf.op("BatchMatMulV2", x, w);
+    }
+    // NCHW: [M, C] · [N, C, H·W] → [N, M, H·W], back to [N, M, H, W].
+    Output<?> shape = tf.op("Shape", x);
+    Output<?> flat = tf.reshape(x, concat(tf, List.of(tf.op("Slice", shape, tf.int32s(0), tf.int32s(2)),
+        tf.int32s(-1)), 0));
+    Output<?> y = tf.op("BatchMatMulV2", tf.transpose(w, 1, 0), flat);
+    return tf.reshape(y, concat(tf, List.of(tf.op("Slice", shape, tf.int32s(0), tf.int32s(1)),
+        tf.int32s(Math.toIntExact(m)), tf.op("Slice", shape, tf.int32s(2), tf.int32s(2))), 0));
   }
 
   /**
