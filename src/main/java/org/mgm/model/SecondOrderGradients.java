@@ -40,6 +40,11 @@ import org.tensorflow.op.Ops;
  * dW = BackpropFilter(x, shape(W), dy), d/dx = BackpropInput(shape(x), G, dy) and
  * d/d(dy) = DepthwiseConv2dNative(x, G).
  *
+ * <p>First-order gradients that TF defines only in Python: FloorMod and TruncateMod (ONNX Mod):
+ * d/dx = g, d/dy = −g · q with q = x / y floored or truncated, each summed back to its operand's
+ * shape where it was broadcast; MatrixDeterminant (ONNX Det): g · det(A) · A^−T; Erfc:
+ * −2/√π · exp(−x²) · g. Ceil, Round, IsNan and IsInf are piecewise constant: zero.
+ *
  * <p>Registration is process-wide and happens once; TF only accepts it for ops that have no
  * gradient yet.
  */
@@ -61,6 +66,13 @@ public final class SecondOrderGradients {
     TensorFlow.registerCustomGradient("MaxPool3DGrad", (tf, op, g) -> maxPoolGrad(tf, op, g, "MaxPool3DGradGrad"));
     TensorFlow.registerCustomGradient("AvgPoolGrad", (tf, op, g) -> avgPoolGrad(tf, op, g, "AvgPool"));
     TensorFlow.registerCustomGradient("AvgPool3DGrad", (tf, op, g) -> avgPoolGrad(tf, op, g, "AvgPool3D"));
+    TensorFlow.registerCustomGradient("FloorMod", (tf, op, g) -> modGrad(tf, op, g, false));
+    TensorFlow.registerCustomGradient("TruncateMod", (tf, op, g) -> modGrad(tf, op, g, true));
+    TensorFlow.registerCustomGradient("MatrixDeterminant", SecondOrderGradients::determinantGrad);
+    TensorFlow.registerCustomGradient("Erfc", SecondOrderGradients::erfcGrad);
+    for (String constant : List.of("Ceil", "Round", "IsNan", "IsInf")) {
+      TensorFlow.registerCustomGradient(constant, (tf, op, g) -> List.of(tf.zerosLike(op.input(0))));
+    }
   }
 
   private static List<Operand<?>> stridedSliceGrad(Ops tf, GraphOperation op, List<Output<?>> gradOutputs) {
@@ -148,5 +160,67 @@ public final class SecondOrderGradients {
           .setAttr("dilations", a.getAttrIntList("dilations"))
           .setAttr("explicit_paddings", a.getAttrIntList("explicit_paddings"));
     }
+  }
+
+  private static Output<?> raw(Ops tf, String type, Output<?>... inputs) {
+    OperationBuilder b = tf.scope().opBuilder(type, type + "Grad");
+    for (Output<?> in : inputs) {
+      b.addInput(in);
+    }
+    return b.build().output(0);
+  }
+
+  /** A scalar of {@code like}'s element type. */
+  private static Output<?> scalar(Ops tf, Output<?> like, double v) {
+    return tf.scope().opBuilder("Cast", "GradScalar").addInput(tf.constant(v).asOutput())
+        .setAttr("DstT", like.dataType()).build().output(0);
+  }
+
+  private static boolean floating(Output<?> x) {
+    return switch (x.dataType()) {
+      case DT_FLOAT, DT_DOUBLE, DT_HALF, DT_BFLOAT16 -> true;
+      default -> false;
+    };
+  }
+
+  private static List<Operand<?>> modGrad(Ops tf, GraphOperation op, List<Output<?>> gradOutputs, boolean truncate) {
+    Output<?> x = op.input(0);
+    Output<?> y = op.input(1);
+    if (!floating(x)) {
+      return Arrays.asList(tf.zerosLike(x), tf.zerosLike(y));
+    }
+    Output<?> g = gradOutputs.get(0);
+    Output<?> q = raw(tf, "RealDiv", x, y);
+    // trunc(q) = sign(q) · floor(|q|): Floor, Sign and Abs have gradients, FloorDiv and TruncateDiv not.
+    q = truncate ? raw(tf, "Mul", raw(tf, "Sign", q), raw(tf, "Floor", raw(tf, "Abs", q))) : raw(tf, "Floor", q);
+    Output<?> dy = raw(tf, "Neg", raw(tf, "Mul", g, q));
+    Output<?> sx = raw(tf, "Shape", x);
+    Output<?> sy = raw(tf, "Shape", y);
+    GraphOperation args = (GraphOperation) tf.scope().opBuilder("BroadcastGradientArgs", "ModGradArgs")
+        .addInput(sx).addInput(sy).build();
+    return Arrays.asList(unbroadcast(tf, g, args.output(0), sx), unbroadcast(tf, dy, args.output(1), sy));
+  }
+
+  /** The gradient of a broadcast operand: summed over the axes it was broadcast along. */
+  private static Output<?> unbroadcast(Ops tf, Output<?> g, Output<?> axes, Output<?> shape) {
+    Output<?> sum = tf.scope().opBuilder("Sum", "UnbroadcastSum").addInput(g).addInput(axes)
+        .setAttr("keep_dims", false).build().output(0);
+    return raw(tf, "Reshape", sum, shape);
+  }
+
+  private static List<Operand<?>> determinantGrad(Ops tf, GraphOperation op, List<Output<?>> gradOutputs) {
+    Output<?> a = op.input(0);
+    Output<?> scale = raw(tf, "Mul", gradOutputs.get(0), op.output(0));
+    Output<?> minusOne = tf.constant(-1).asOutput();
+    scale = raw(tf, "ExpandDims", raw(tf, "ExpandDims", scale, minusOne), minusOne);
+    Output<?> inverseT = tf.scope().opBuilder("MatrixInverse", "DeterminantGradInverse").addInput(a)
+        .setAttr("adjoint", true).build().output(0);
+    return List.of(raw(tf, "Mul", scale, inverseT));
+  }
+
+  private static List<Operand<?>> erfcGrad(Ops tf, GraphOperation op, List<Output<?>> gradOutputs) {
+    Output<?> x = op.input(0);
+    Output<?> density = raw(tf, "Exp", raw(tf, "Neg", raw(tf, "Square", x)));
+    return List.of(raw(tf, "Mul", gradOutputs.get(0), raw(tf, "Mul", density, scalar(tf, x, -2 / Math.sqrt(Math.PI)))));
   }
 }
