@@ -117,4 +117,42 @@ final class ActivationMathCases {
           b.node(op, List.of("x", "y", "z"), List.of("out"));
         }, new long[] {2, 3, 4});
   }
+
+  /**
+   * Second-order cases of {@link OpSecondOrderGradientTest}: each activation (and Softmax,
+   * LogSoftmax) on a convolution's output, as in a critic, so that the penalty's gradient also
+   * reaches the convolution's weights.
+   */
+  static List<OpSecondOrderGradientTest.Case> secondOrder() {
+    List<OpSecondOrderGradientTest.Case> c = new ArrayList<>();
+    c.add(onConv("Elu", 13, "Elu", attr("alpha", 0.7f)));
+    c.add(onConv("Selu", 13, "Selu"));
+    c.add(onConv("Celu", 13, "Celu", attr("alpha", 1.5f)));
+    c.add(onConv("HardSigmoid", 13, "HardSigmoid", attr("alpha", 0.3f)));
+    c.add(onConv("HardSwish", 14, "HardSwish"));
+    c.add(onConv("Softsign", 13, "Softsign"));
+    c.add(onConv("ThresholdedRelu", 13, "ThresholdedRelu", attr("alpha", 0.2f)));
+    c.add(onConv("Shrink", 13, "Shrink", attr("lambd", 0.3f), attr("bias", 0.1f)));
+    c.add(onConv("Gelu", 20, "Gelu"));
+    c.add(onConv("Gelu-tanh", 20, "Gelu", attr("approximate", "tanh")));
+    c.add(onConv("Mish", 18, "Mish"));
+    c.add(onConv("Sigmoid", 13, "Sigmoid"));
+    c.add(onConv("Softplus", 13, "Softplus"));
+    c.add(onConv("Tanh", 13, "Tanh"));
+    c.add(onConv("LeakyRelu", 13, "LeakyRelu", attr("alpha", 0.2f)));
+    c.add(onConv("Softmax-axis1", 13, "Softmax", attr("axis", 1L)));
+    c.add(onConv("Softmax-11-coerced", 11, "Softmax", attr("axis", 2L)));
+    c.add(onConv("LogSoftmax-axis1", 13, "LogSoftmax", attr("axis", 1L)));
+    c.add(new OpSecondOrderGradientTest.Case("PRelu", 13, IMAGE, true, b -> in -> {
+      b.initializer("slope", OpGradientTest.random(new long[] {3, 1, 1}, 3, true));
+      return b.node("PRelu", List.of(in, "slope"), List.of());
+    }));
+    return c;
+  }
+
+  private static final long[] IMAGE = {1, 2, 5, 5};
+
+  private static OpSecondOrderGradientTest.Case onConv(String name, int opset, String op, AttributeProto... a) {
+    return new OpSecondOrderGradientTest.Case(name, opset, IMAGE, true, b -> in -> b.node(op, List.of(in), List.of(), a));
+  }
 }
