@@ -1,14 +1,19 @@
 package org.mgm.model;
 
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
 import org.tensorflow.OperationAttributeInspector;
 import org.tensorflow.OperationBuilder;
 import org.tensorflow.Output;
 import org.tensorflow.TensorFlow;
+import org.tensorflow.internal.c_api.TFJ_GradFuncAdapter;
+import org.tensorflow.internal.c_api.global.tensorflow;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.RawCustomGradient;
 
 /**
  * Gradients TF 2.18's C++ registry lacks and second-order training needs, registered from Java.
@@ -53,25 +58,43 @@ public final class SecondOrderGradients {
 
   private SecondOrderGradients() {}
 
+  /** Op type → its gradient; one native adapter dispatches to all of them (see {@link #install}). */
+  private static final Map<String, RawCustomGradient> GRADIENTS = new LinkedHashMap<>();
+  /** Held for the life of the process: TF's registry calls it. */
+  private static TFJ_GradFuncAdapter adapter;
+
+  /**
+   * Registers every gradient through one adapter: TF Java's
+   * {@link TensorFlow#registerCustomGradient} makes a native callback per call, and JavaCPP
+   * allots at most 10 callbacks of a kind; the 11th is a null function pointer, and the first
+   * gradient that reaches it crashes the JVM.
+   */
   public static synchronized void install() {
     if (installed) {
       return;
     }
     installed = true;
-    TensorFlow.registerCustomGradient("Conv2DBackpropFilter", SecondOrderGradients::conv2dBackpropFilter);
-    TensorFlow.registerCustomGradient("StridedSliceGrad", SecondOrderGradients::stridedSliceGrad);
-    TensorFlow.registerCustomGradient("DepthwiseConv2dNativeBackpropInput", SecondOrderGradients::depthwiseBackpropInput);
-    TensorFlow.registerCustomGradient("DepthwiseConv2dNativeBackpropFilter", SecondOrderGradients::depthwiseBackpropFilter);
-    TensorFlow.registerCustomGradient("MaxPoolGrad", (tf, op, g) -> maxPoolGrad(tf, op, g, "MaxPoolGradGrad"));
-    TensorFlow.registerCustomGradient("MaxPool3DGrad", (tf, op, g) -> maxPoolGrad(tf, op, g, "MaxPool3DGradGrad"));
-    TensorFlow.registerCustomGradient("AvgPoolGrad", (tf, op, g) -> avgPoolGrad(tf, op, g, "AvgPool"));
-    TensorFlow.registerCustomGradient("AvgPool3DGrad", (tf, op, g) -> avgPoolGrad(tf, op, g, "AvgPool3D"));
-    TensorFlow.registerCustomGradient("FloorMod", (tf, op, g) -> modGrad(tf, op, g, false));
-    TensorFlow.registerCustomGradient("TruncateMod", (tf, op, g) -> modGrad(tf, op, g, true));
-    TensorFlow.registerCustomGradient("MatrixDeterminant", SecondOrderGradients::determinantGrad);
-    TensorFlow.registerCustomGradient("Erfc", SecondOrderGradients::erfcGrad);
+    GRADIENTS.put("Conv2DBackpropFilter", SecondOrderGradients::conv2dBackpropFilter);
+    GRADIENTS.put("StridedSliceGrad", SecondOrderGradients::stridedSliceGrad);
+    GRADIENTS.put("DepthwiseConv2dNativeBackpropInput", SecondOrderGradients::depthwiseBackpropInput);
+    GRADIENTS.put("DepthwiseConv2dNativeBackpropFilter", SecondOrderGradients::depthwiseBackpropFilter);
+    GRADIENTS.put("MaxPoolGrad", (tf, op, g) -> maxPoolGrad(tf, op, g, "MaxPoolGradGrad"));
+    GRADIENTS.put("MaxPool3DGrad", (tf, op, g) -> maxPoolGrad(tf, op, g, "MaxPool3DGradGrad"));
+    GRADIENTS.put("AvgPoolGrad", (tf, op, g) -> avgPoolGrad(tf, op, g, "AvgPool"));
+    GRADIENTS.put("AvgPool3DGrad", (tf, op, g) -> avgPoolGrad(tf, op, g, "AvgPool3D"));
+    GRADIENTS.put("FloorMod", (tf, op, g) -> modGrad(tf, op, g, false));
+    GRADIENTS.put("TruncateMod", (tf, op, g) -> modGrad(tf, op, g, true));
+    GRADIENTS.put("MatrixDeterminant", SecondOrderGradients::determinantGrad);
+    GRADIENTS.put("Erfc", SecondOrderGradients::erfcGrad);
     for (String constant : List.of("Ceil", "Round", "IsNan", "IsInf")) {
-      TensorFlow.registerCustomGradient(constant, (tf, op, g) -> List.of(tf.zerosLike(op.input(0))));
+      GRADIENTS.put(constant, (tf, op, g) -> List.of(tf.zerosLike(op.input(0))));
+    }
+    adapter = RawCustomGradient.adapter((tf, op, g) -> GRADIENTS.get(op.type()).call(tf, op, g));
+    for (String type : GRADIENTS.keySet()) {
+      // TF only accepts a gradient for an op that has none.
+      if (!tensorflow.TFJ_HasGradient(type)) {
+        tensorflow.TFJ_RegisterCustomGradient(type, adapter);
+      }
     }
   }
 
