@@ -1,14 +1,19 @@
 package org.mgm.model;
 
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
 import org.tensorflow.OperationAttributeInspector;
 import org.tensorflow.OperationBuilder;
 import org.tensorflow.Output;
 import org.tensorflow.TensorFlow;
+import org.tensorflow.internal.c_api.TFJ_GradFuncAdapter;
+import org.tensorflow.internal.c_api.global.tensorflow;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.RawCustomGradient;
 
 /**
  * Gradients TF 2.18's C++ registry lacks and second-order training needs, registered from Java.
@@ -43,10 +48,10 @@ import org.tensorflow.op.Ops;
  * <p>UnsortedSegmentProd: the mul reduction of the ONNX import's ScatterND and ScatterElements
  * multiplies with it; TF defines its gradient in Python only.
  *
- * <p>TF Java holds at most 10 custom gradients per process (JavaCPP allocates at most 10 of its
- * gradient callbacks; an 11th is a null function pointer, and the JVM dies when TF calls it):
- * build from ops that have C++ gradients where that is possible, and register here only what
- * cannot be built so.
+ * <p>First-order gradients that TF defines only in Python: FloorMod and TruncateMod (ONNX Mod):
+ * d/dx = g, d/dy = −g · q with q = x / y floored or truncated, each summed back to its operand's
+ * shape where it was broadcast; MatrixDeterminant (ONNX Det): g · det(A) · A^−T; Erfc:
+ * −2/√π · exp(−x²) · g. Ceil, Round, IsNan and IsInf are piecewise constant: zero.
  *
  * <p>Registration is process-wide and happens once; TF only accepts it for ops that have no
  * gradient yet.
@@ -56,20 +61,45 @@ public final class SecondOrderGradients {
 
   private SecondOrderGradients() {}
 
+  /** Op type → its gradient; one native adapter dispatches to all of them (see {@link #install}). */
+  private static final Map<String, RawCustomGradient> GRADIENTS = new LinkedHashMap<>();
+  /** Held for the life of the process: TF's registry calls it. */
+  private static TFJ_GradFuncAdapter adapter;
+
+  /**
+   * Registers every gradient through one adapter: TF Java's
+   * {@link TensorFlow#registerCustomGradient} makes a native callback per call, and JavaCPP
+   * allots at most 10 callbacks of a kind; the 11th is a null function pointer, and the first
+   * gradient that reaches it crashes the JVM.
+   */
   public static synchronized void install() {
     if (installed) {
       return;
     }
     installed = true;
-    TensorFlow.registerCustomGradient("Conv2DBackpropFilter", SecondOrderGradients::conv2dBackpropFilter);
-    TensorFlow.registerCustomGradient("StridedSliceGrad", SecondOrderGradients::stridedSliceGrad);
-    TensorFlow.registerCustomGradient("DepthwiseConv2dNativeBackpropInput", SecondOrderGradients::depthwiseBackpropInput);
-    TensorFlow.registerCustomGradient("DepthwiseConv2dNativeBackpropFilter", SecondOrderGradients::depthwiseBackpropFilter);
-    TensorFlow.registerCustomGradient("MaxPoolGrad", (tf, op, g) -> maxPoolGrad(tf, op, g, "MaxPoolGradGrad"));
-    TensorFlow.registerCustomGradient("MaxPool3DGrad", (tf, op, g) -> maxPoolGrad(tf, op, g, "MaxPool3DGradGrad"));
-    TensorFlow.registerCustomGradient("AvgPoolGrad", (tf, op, g) -> avgPoolGrad(tf, op, g, "AvgPool"));
-    TensorFlow.registerCustomGradient("AvgPool3DGrad", (tf, op, g) -> avgPoolGrad(tf, op, g, "AvgPool3D"));
-    TensorFlow.registerCustomGradient("UnsortedSegmentProd", SecondOrderGradients::unsortedSegmentProd);
+    GRADIENTS.put("Conv2DBackpropFilter", SecondOrderGradients::conv2dBackpropFilter);
+    GRADIENTS.put("StridedSliceGrad", SecondOrderGradients::stridedSliceGrad);
+    GRADIENTS.put("DepthwiseConv2dNativeBackpropInput", SecondOrderGradients::depthwiseBackpropInput);
+    GRADIENTS.put("DepthwiseConv2dNativeBackpropFilter", SecondOrderGradients::depthwiseBackpropFilter);
+    GRADIENTS.put("MaxPoolGrad", (tf, op, g) -> maxPoolGrad(tf, op, g, "MaxPoolGradGrad"));
+    GRADIENTS.put("MaxPool3DGrad", (tf, op, g) -> maxPoolGrad(tf, op, g, "MaxPool3DGradGrad"));
+    GRADIENTS.put("AvgPoolGrad", (tf, op, g) -> avgPoolGrad(tf, op, g, "AvgPool"));
+    GRADIENTS.put("AvgPool3DGrad", (tf, op, g) -> avgPoolGrad(tf, op, g, "AvgPool3D"));
+    GRADIENTS.put("FloorMod", (tf, op, g) -> modGrad(tf, op, g, false));
+    GRADIENTS.put("TruncateMod", (tf, op, g) -> modGrad(tf, op, g, true));
+    GRADIENTS.put("MatrixDeterminant", SecondOrderGradients::determinantGrad);
+    GRADIENTS.put("Erfc", SecondOrderGradients::erfcGrad);
+    for (String constant : List.of("Ceil", "Round", "IsNan", "IsInf")) {
+      GRADIENTS.put(constant, (tf, op, g) -> List.of(tf.zerosLike(op.input(0))));
+    }
+    GRADIENTS.put("UnsortedSegmentProd", SecondOrderGradients::unsortedSegmentProd);
+    adapter = RawCustomGradient.adapter((tf, op, g) -> GRADIENTS.get(op.type()).call(tf, op, g));
+    for (String type : GRADIENTS.keySet()) {
+      // TF only accepts a gradient for an op that has none.
+      if (!tensorflow.TFJ_HasGradient(type)) {
+        tensorflow.TFJ_RegisterCustomGradient(type, adapter);
+      }
+    }
   }
 
   private static final java.util.concurrent.atomic.AtomicLong NAMES = new java.util.concurrent.atomic.AtomicLong();
@@ -197,5 +227,67 @@ public final class SecondOrderGradients {
           .setAttr("dilations", a.getAttrIntList("dilations"))
           .setAttr("explicit_paddings", a.getAttrIntList("explicit_paddings"));
     }
+  }
+
+  private static Output<?> raw(Ops tf, String type, Output<?>... inputs) {
+    OperationBuilder b = tf.scope().opBuilder(type, type + "Grad");
+    for (Output<?> in : inputs) {
+      b.addInput(in);
+    }
+    return b.build().output(0);
+  }
+
+  /** A scalar of {@code like}'s element type. */
+  private static Output<?> scalar(Ops tf, Output<?> like, double v) {
+    return tf.scope().opBuilder("Cast", "GradScalar").addInput(tf.constant(v).asOutput())
+        .setAttr("DstT", like.dataType()).build().output(0);
+  }
+
+  private static boolean floating(Output<?> x) {
+    return switch (x.dataType()) {
+      case DT_FLOAT, DT_DOUBLE, DT_HALF, DT_BFLOAT16 -> true;
+      default -> false;
+    };
+  }
+
+  private static List<Operand<?>> modGrad(Ops tf, GraphOperation op, List<Output<?>> gradOutputs, boolean truncate) {
+    Output<?> x = op.input(0);
+    Output<?> y = op.input(1);
+    if (!floating(x)) {
+      return Arrays.asList(tf.zerosLike(x), tf.zerosLike(y));
+    }
+    Output<?> g = gradOutputs.get(0);
+    Output<?> q = raw(tf, "RealDiv", x, y);
+    // trunc(q) = sign(q) · floor(|q|): Floor, Sign and Abs have gradients, FloorDiv and TruncateDiv not.
+    q = truncate ? raw(tf, "Mul", raw(tf, "Sign", q), raw(tf, "Floor", raw(tf, "Abs", q))) : raw(tf, "Floor", q);
+    Output<?> dy = raw(tf, "Neg", raw(tf, "Mul", g, q));
+    Output<?> sx = raw(tf, "Shape", x);
+    Output<?> sy = raw(tf, "Shape", y);
+    GraphOperation args = (GraphOperation) tf.scope().opBuilder("BroadcastGradientArgs", "ModGradArgs")
+        .addInput(sx).addInput(sy).build();
+    return Arrays.asList(unbroadcast(tf, g, args.output(0), sx), unbroadcast(tf, dy, args.output(1), sy));
+  }
+
+  /** The gradient of a broadcast operand: summed over the axes it was broadcast along. */
+  private static Output<?> unbroadcast(Ops tf, Output<?> g, Output<?> axes, Output<?> shape) {
+    Output<?> sum = tf.scope().opBuilder("Sum", "UnbroadcastSum").addInput(g).addInput(axes)
+        .setAttr("keep_dims", false).build().output(0);
+    return raw(tf, "Reshape", sum, shape);
+  }
+
+  private static List<Operand<?>> determinantGrad(Ops tf, GraphOperation op, List<Output<?>> gradOutputs) {
+    Output<?> a = op.input(0);
+    Output<?> scale = raw(tf, "Mul", gradOutputs.get(0), op.output(0));
+    Output<?> minusOne = tf.constant(-1).asOutput();
+    scale = raw(tf, "ExpandDims", raw(tf, "ExpandDims", scale, minusOne), minusOne);
+    Output<?> inverseT = tf.scope().opBuilder("MatrixInverse", "DeterminantGradInverse").addInput(a)
+        .setAttr("adjoint", true).build().output(0);
+    return List.of(raw(tf, "Mul", scale, inverseT));
+  }
+
+  private static List<Operand<?>> erfcGrad(Ops tf, GraphOperation op, List<Output<?>> gradOutputs) {
+    Output<?> x = op.input(0);
+    Output<?> density = raw(tf, "Exp", raw(tf, "Neg", raw(tf, "Square", x)));
+    return List.of(raw(tf, "Mul", gradOutputs.get(0), raw(tf, "Mul", density, scalar(tf, x, -2 / Math.sqrt(Math.PI)))));
   }
 }

@@ -265,6 +265,7 @@ class OpGradientTest {
     c.addAll(PoolingCases.cases());
     c.addAll(ConvFamilyCases.all());
     c.addAll(NormalizationCases.cases());
+    c.addAll(ActivationMathCases.cases());
     List<Arguments> a = new ArrayList<>();
     for (Case k : c) {
       a.add(Arguments.of(k));

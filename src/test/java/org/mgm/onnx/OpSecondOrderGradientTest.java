@@ -82,6 +82,7 @@ class OpSecondOrderGradientTest {
     c.add(node("MeanVarianceNormalization", 13, image, true, "MeanVarianceNormalization"));
     c.add(node("LpNormalization", 13, tokens, false, "LpNormalization"));
     c.add(node("LRN-size4", 13, image, true, "LRN", attr("size", 4L)));
+    c.addAll(ActivationMathCases.secondOrder());
     return c.stream().map(Arguments::of);
   }
 

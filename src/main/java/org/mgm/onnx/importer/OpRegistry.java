@@ -11,6 +11,8 @@ import org.mgm.onnx.importer.ops.ControlFlowOps;
 import org.mgm.onnx.importer.ops.ConvOps;
 import org.mgm.onnx.importer.ops.ElementwiseOps;
 import org.mgm.onnx.importer.ops.IndexingOps;
+import org.mgm.onnx.importer.ops.LogicOps;
+import org.mgm.onnx.importer.ops.MathOps;
 import org.mgm.onnx.importer.ops.MatrixOps;
 import org.mgm.onnx.importer.ops.NormalizationOps;
 import org.mgm.onnx.importer.ops.PadOps;
@@ -103,6 +105,8 @@ public final class OpRegistry {
   public static OpRegistry standard() {
     OpRegistry r = new OpRegistry();
     ElementwiseOps.register(r);
+    MathOps.register(r);
+    LogicOps.register(r);
     ActivationOps.register(r);
     MatrixOps.register(r);
     ConvOps.register(r);

@@ -33,6 +33,17 @@ public final class SmoothActivations {
     return tf.op("RealDiv", tf.scalarLike(x, 1), tf.op("AddV2", e, tf.scalarLike(x, 1)));
   }
 
+  /**
+   * log(1 + exp(x)) through Log1p and Exp on x clipped to 20 (SoftplusGrad has no gradient), and
+   * x itself above 20, where the two agree to 2e-9 relative. The clip keeps exp finite in the
+   * branch that is not taken, so that its zero gradient stays zero.
+   */
+  public static Output<?> softplus(TfEmitter tf, Output<?> x) {
+    Output<?> limit = tf.scalarLike(x, 20);
+    Output<?> small = tf.op("Log1p", tf.op("Exp", tf.op("Minimum", x, limit)));
+    return tf.op("SelectV2", tf.op("Greater", x, limit), x, small);
+  }
+
   /** x^p through Pow, for Sqrt (p = 0.5) and Rsqrt (p = −0.5): SqrtGrad and RsqrtGrad have no gradient. */
   public static Output<?> power(TfEmitter tf, Output<?> x, double p) {
     return tf.op("Pow", x, tf.scalarLike(x, p));

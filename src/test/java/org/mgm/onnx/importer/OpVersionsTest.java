@@ -83,12 +83,16 @@ class OpVersionsTest {
 
   @Test
   void aVersionNoHandlerHoldsIsRefusedByNode() {
-    // Add-6 broadcasts only with its legacy broadcast/axis attributes: not the numpy rule of Add-7.
-    OnnxFormatException e = assertThrows(OnnxFormatException.class,
-        () -> new ImportedSession(addRelu(6), ImportOptions.frozen("m"), "old.onnx").close());
+    // A registry with the standard handlers of Add from version 7 and of Relu from 6.
+    OpRegistry standard = OpRegistry.standard();
+    OpRegistry r = new OpRegistry();
+    r.register("Add", 7, standard.handler("Add", 7));
+    r.register("Relu", 6, standard.handler("Relu", 6));
+    OnnxFormatException e = assertThrows(OnnxFormatException.class, () -> new ImportedSession(
+        (g, o) -> new OnnxImporter(r).importModel(g, addRelu(6), o, "old.onnx"), ImportOptions.frozen("m")).close());
     assertTrue(e.getMessage().startsWith("old.onnx: node 'Add_0' uses op Add version 6 (supported: 7+)"),
         e.getMessage());
-    assertEquals(1, new OnnxImporter().unsupportedOps(addRelu(6)).size(), "Relu-6 is held");
+    assertEquals(1, new OnnxImporter(r).unsupportedOps(addRelu(6)).size(), "Relu-6 is held");
   }
 
   @Test

@@ -271,12 +271,17 @@ public final class ShapeOps {
     if (axis < 0) {
       axis += rank;
     }
+    return one(flattenAt(tf, x, rank, axis));
+  }
+
+  /** x as 2-D [d0·…·d(axis−1), d(axis)·…·d(rank−1)]: Flatten, and the 2-D coercion of Softmax-1/11. */
+  static Output<?> flattenAt(TfEmitter tf, Output<?> x, int rank, long axis) {
     Output<?> shape = tf.shape64(x);
     Output<?> head = tf.build("Prod", b -> b.setAttr("keep_dims", true),
         tf.op("Slice", shape, tf.int64s(0), tf.int64s(axis)), tf.int32(0)).output(0);
     Output<?> tail = tf.build("Prod", b -> b.setAttr("keep_dims", true),
         tf.op("Slice", shape, tf.int64s(axis), tf.int64s(rank - axis)), tf.int32(0)).output(0);
-    return one(tf.reshape(x, ConvOps.concat(tf, java.util.List.of(head, tail), 0)));
+    return tf.reshape(x, ConvOps.concat(tf, java.util.List.of(head, tail), 0));
   }
 
   private static Output<?>[] transpose(NodeContext n) {
