@@ -34,14 +34,18 @@ public final class TfTensorProtos {
   public static HostTensor decode(TensorProto t) {
     ElementType type = elementType(t.getDtype());
     if (type == null) {
-      throw new IllegalArgumentException("dtype " + t.getDtype() + " is not supported (float, double, int64, int32, bool)");
+      throw new IllegalArgumentException("dtype " + t.getDtype() + " is not supported (supported: "
+          + java.util.Arrays.toString(ElementType.values()) + ")");
     }
     long[] shape = shape(t.getTensorShape());
     long count = HostTensor.elementCount(shape);
     // A constant may give fewer values than elements (TF repeats the last), so a few bytes can
     // claim any size: refuse what this JVM could not hold instead of dying of OutOfMemoryError.
+    // The typed lists are expanded into a double/long buffer (8 bytes an element) before the
+    // result is made, so both count: a float32 splat needs 12 bytes an element at its peak.
     long bytes = count * type.bytes();
-    if (count > Integer.MAX_VALUE - 8 || bytes > Runtime.getRuntime().maxMemory() / 2) {
+    long peak = t.getTensorContent().isEmpty() ? count * (8L + type.bytes()) : bytes;
+    if (count > Integer.MAX_VALUE - 8 || peak > Runtime.getRuntime().maxMemory() / 2) {
       throw new IllegalArgumentException("a constant of shape " + java.util.Arrays.toString(shape) + " (" + bytes / (1 << 20)
           + " MB of " + type + ") is larger than half of this JVM's heap (" + Runtime.getRuntime().maxMemory() / (1 << 20)
           + " MB; -Xmx)");
