@@ -1,7 +1,6 @@
 package org.mgm.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mgm.tensor.HostTensor;
 import org.mgm.tensor.Npy;
+import org.mgm.testing.RequiredTools;
+import org.mgm.testing.Tool;
 
 /** FID and KID on hand-checked cases, and against the reference formulas in numpy/scipy. */
 class FidKidTest {
@@ -79,8 +80,7 @@ class FidKidTest {
 
   @Test
   void fidEqualsScipySqrtmReference(@TempDir Path tmp) throws Exception {
-    Process check = new ProcessBuilder("/usr/bin/python3", "-c", "import scipy.linalg, numpy").start();
-    assumeTrue(check.waitFor(60, TimeUnit.SECONDS) && check.exitValue() == 0, "needs scipy in /usr/bin/python3");
+    RequiredTools.require(Tool.DEBIAN_SCIPY);
     double[][] a = gaussian(200, 8, 0, 1, 4);
     double[][] b = gaussian(150, 8, 0.3, 1.5, 5);
     Npy.write(tmp.resolve("a.npy"), flat(a));

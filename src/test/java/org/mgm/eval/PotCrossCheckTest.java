@@ -1,7 +1,6 @@
 package org.mgm.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,6 +10,8 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mgm.testing.RequiredTools;
+import org.mgm.testing.Tool;
 
 /**
  * Our exact and entropic W1 against POT (Python Optimal Transport), the library the paper's code
@@ -19,15 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PotCrossCheckTest {
   private static final String PYTHON = "/usr/bin/python3";
-
-  private static boolean potAvailable() {
-    try {
-      Process p = new ProcessBuilder(PYTHON, "-c", "import ot").redirectErrorStream(true).start();
-      return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
-    } catch (IOException | InterruptedException e) {
-      return false;
-    }
-  }
 
   private static double[][] cloud(int n, long seed, double shift) {
     Random r = new Random(seed);
@@ -70,7 +62,7 @@ class PotCrossCheckTest {
 
   @Test
   void exactAndEntropicMatchPot(@TempDir Path tmp) throws Exception {
-    assumeTrue(potAvailable(), "POT (python3-pot) not importable by " + PYTHON);
+    RequiredTools.require(Tool.DEBIAN_POT);
     for (int n : new int[] {200, 500}) {
       double[][] a = cloud(n, n, 0);
       double[][] b = cloud(n, n + 1, 0.7);

@@ -3,7 +3,6 @@ package org.mgm.exporttools;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +18,8 @@ import org.mgm.onnx.importer.ImportOptions;
 import org.mgm.onnx.io.OnnxModelFile;
 import org.mgm.onnx.runtime.OrtModel;
 import org.mgm.tensor.HostTensor;
+import org.mgm.testing.RequiredTools;
+import org.mgm.testing.Tool;
 
 /**
  * The checkpoint converters with real torch: published-layout checkpoints (made here with seeded
@@ -37,10 +38,6 @@ class CheckpointConvertersTest {
     String out = new String(p.getInputStream().readAllBytes());
     assertTrue(p.waitFor(900, TimeUnit.SECONDS), "timed out: " + cmd);
     return new Run(p.exitValue(), out);
-  }
-
-  private static boolean torchAvailable() throws Exception {
-    return python("-c", "import torch, onnx").code() == 0;
   }
 
   /** Runs a converted model through ORT and the TF import on random input; returns TF vs ORT error. */
@@ -66,7 +63,7 @@ class CheckpointConvertersTest {
 
   @Test
   void smallCheckpointsConvertAndMismatchesAreNamed(@TempDir Path tmp) throws Exception {
-    assumeTrue(torchAvailable(), "needs torch in /usr/bin/python3");
+    RequiredTools.require(Tool.DEBIAN_TORCH);
     String make = String.join("\n",
         "import sys, torch",
         "sys.path.insert(0, 'export-tools')",
@@ -123,7 +120,7 @@ class CheckpointConvertersTest {
   /** A torchvision-format InceptionV3 state dict → pool3 features in ORT = the same net in torch. */
   @Test
   void inceptionFeaturesMatchTorchAndMismatchesAreNamed(@TempDir Path tmp) throws Exception {
-    assumeTrue(torchAvailable() && python("-c", "import torchvision").code() == 0, "needs torch and torchvision");
+    RequiredTools.require(Tool.DEBIAN_TORCH, Tool.DEBIAN_TORCHVISION);
     String make = String.join("\n",
         "import sys, numpy as np, torch",
         "sys.path.insert(0, 'export-tools')",
@@ -178,7 +175,7 @@ class CheckpointConvertersTest {
 
   @Test
   void fullSizeRandomArchitecturesRunTheSameInOrtAndTf(@TempDir Path tmp) throws Exception {
-    assumeTrue(torchAvailable(), "needs torch in /usr/bin/python3");
+    RequiredTools.require(Tool.DEBIAN_TORCH);
     Run sg = python("export-tools/convert_stylegan2.py", "--random", "--size", "256", "--out-generator",
         tmp + "/g.onnx", "--out-discriminator", tmp + "/d.onnx", "--batch", "1");
     assertEquals(0, sg.code(), sg.output());

@@ -2,7 +2,6 @@ package org.mgm.exporttools;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -15,6 +14,8 @@ import org.mgm.onnx.importer.ImportOptions;
 import org.mgm.onnx.io.OnnxModelFile;
 import org.mgm.tensor.HostTensor;
 import org.mgm.tensor.Npy;
+import org.mgm.testing.RequiredTools;
+import org.mgm.testing.Tool;
 
 /**
  * export-tools with real PyTorch: the fixture script reproduces the committed fixtures (same seed,
@@ -24,14 +25,9 @@ import org.mgm.tensor.Npy;
 class MakeFixturesTest {
   private static final String PYTHON = "/usr/bin/python3";
 
-  private static boolean torchAvailable() throws Exception {
-    Process p = new ProcessBuilder(PYTHON, "-c", "import torch, onnx").redirectErrorStream(true).start();
-    return p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0;
-  }
-
   @Test
   void scriptReproducesTheCommittedFixtures(@TempDir Path tmp) throws Exception {
-    assumeTrue(torchAvailable(), "needs torch in /usr/bin/python3");
+    RequiredTools.require(Tool.DEBIAN_TORCH);
     for (String name : List.of("mlp", "cyclegan-patchgan")) {
       Process p = new ProcessBuilder(PYTHON, "export-tools/make_fixtures.py", "--out", tmp.toString(), "--only", name)
           .redirectErrorStream(true).start();
@@ -56,7 +52,7 @@ class MakeFixturesTest {
 
   @Test
   void unknownFixtureNameIsAnError(@TempDir Path tmp) throws Exception {
-    assumeTrue(torchAvailable(), "needs torch in /usr/bin/python3");
+    RequiredTools.require(Tool.DEBIAN_TORCH);
     Process p = new ProcessBuilder(PYTHON, "export-tools/make_fixtures.py", "--out", tmp.toString(), "--only", "nope")
         .redirectErrorStream(true).start();
     String log = new String(p.getInputStream().readAllBytes());

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,6 +23,8 @@ import org.mgm.onnx.io.OnnxModelFile;
 import org.mgm.onnx.runtime.OrtModel;
 import org.mgm.tensor.HostTensor;
 import org.mgm.tensor.Npy;
+import org.mgm.testing.RequiredTools;
+import org.mgm.testing.Tool;
 
 /**
  * export-tools/convert_stylegan2_pkl.py on a stand-in for NVIDIA's StyleGAN2 pickle: the fixture
@@ -60,13 +61,9 @@ class StyleGan2PickleConverterTest {
     }
   }
 
-  private static boolean torchAvailable() throws Exception {
-    return python("-c", "import torch, onnx").code() == 0;
-  }
-
   @BeforeAll
   static void makeFixture() throws Exception {
-    assumeTrue(torchAvailable(), "needs torch and onnx in /usr/bin/python3");
+    RequiredTools.require(Tool.DEBIAN_TORCH);
     Run made = python("export-tools/make_stylegan2_pkl_fixture.py", "--out", fixture.toString(), "--wrong-shape",
         "Gs/" + WRONG_VARIABLE);
     assertEquals(0, made.code(), made.all());

@@ -2,7 +2,6 @@ package org.mgm.gan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -15,6 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mgm.tensor.HostTensor;
 import org.mgm.tensor.Npy;
+import org.mgm.testing.RequiredTools;
+import org.mgm.testing.Tool;
 
 /**
  * {@link CotGanLoss} (float32 graph) against a float64 PyTorch port of the reference functions,
@@ -26,15 +27,6 @@ import org.mgm.tensor.Npy;
 class CotGanLossTorchCheckTest {
   private static final String PYTHON = "/usr/bin/python3";
   private static final double TOLERANCE = 1e-4;
-
-  private static boolean torchAvailable() {
-    try {
-      Process p = new ProcessBuilder(PYTHON, "-c", "import torch, numpy").redirectErrorStream(true).start();
-      return p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0;
-    } catch (IOException | InterruptedException e) {
-      return false;
-    }
-  }
 
   /** Runs the torch script on the fixture's inputs; returns its JSON line. */
   private static String torch(CotGanFixture f, CotGanSettings s, Path dir) throws Exception {
@@ -94,7 +86,7 @@ class CotGanLossTorchCheckTest {
   /** The paper's setting: B = 32, T = 24, one channel, J = 32, ε = 100, L = 100, λ = 10. */
   @Test
   void typicalBatchMatchesTorch(@TempDir Path tmp) throws Exception {
-    assumeTrue(torchAvailable(), "needs torch in " + PYTHON);
+    RequiredTools.require(Tool.DEBIAN_TORCH);
     CotGanFixture f = CotGanFixture.typical(32, 24, 1, 32, 11);
     String json = check("typical", f, CotGanSettings.DEFAULT, tmp);
     // The early stop fires within a few iterations at ε = 100 and changes Ŵ only in float64 noise.
@@ -109,7 +101,7 @@ class CotGanLossTorchCheckTest {
    */
   @Test
   void sharpPlanOnFourChannelsMatchesTorch(@TempDir Path tmp) throws Exception {
-    assumeTrue(torchAvailable(), "needs torch in " + PYTHON);
+    RequiredTools.require(Tool.DEBIAN_TORCH);
     CotGanSettings s = CotGanSettings.builder().epsilon(1).iterations(100).martingaleWeight(3).build();
     check("sharp", CotGanFixture.typical(8, 6, 4, 5, 12), s, tmp);
   }

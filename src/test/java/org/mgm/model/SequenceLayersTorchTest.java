@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,6 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.mgm.tensor.HostTensor;
+import org.mgm.testing.RequiredTools;
+import org.mgm.testing.Tool;
 import org.tensorflow.Graph;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
@@ -61,7 +62,7 @@ class SequenceLayersTorchTest {
 
   @Test
   void lstmMatchesTorch(@TempDir Path tmp) throws Exception {
-    assumeTrue(TorchReference.available(), "needs torch in " + TorchReference.PYTHON);
+    RequiredTools.require(Tool.DEBIAN_TORCH);
     Map<String, HostTensor> w = Lstm.pytorchInit(20, 32, new SplittableRandom(1));
     HostTensor x = TorchReference.uniform(new Random(2), -1, 1, 8, 24, 20);
     var e = TorchReference.compare(tmp, "lstm", sizes("in", 20, "hidden", 32), one("input", x), (tf, in) -> {
@@ -74,7 +75,7 @@ class SequenceLayersTorchTest {
   @ParameterizedTest(name = "conv {0}->{1} k{2} T{3}")
   @CsvSource({"4, 32, 5, 24", "32, 32, 5, 24", "3, 6, 5, 3", "2, 3, 1, 7"})
   void causalConvMatchesTorch(int cin, int cout, int k, int steps, @TempDir Path tmp) throws Exception {
-    assumeTrue(TorchReference.available(), "needs torch in " + TorchReference.PYTHON);
+    RequiredTools.require(Tool.DEBIAN_TORCH);
     Map<String, HostTensor> w = CausalConv1d.pytorchInit(cin, cout, k, new SplittableRandom(4));
     HostTensor x = TorchReference.uniform(new Random(5), -1, 1, 8, steps, cin);
     var e = TorchReference.compare(tmp, "conv", sizes("cin", cin, "cout", cout, "k", k), one("input", x), (tf, in) -> {
@@ -86,7 +87,7 @@ class SequenceLayersTorchTest {
 
   @Test
   void batchNormMatchesTorch(@TempDir Path tmp) throws Exception {
-    assumeTrue(TorchReference.available(), "needs torch in " + TorchReference.PYTHON);
+    RequiredTools.require(Tool.DEBIAN_TORCH);
     // γ and β away from 1 and 0, and inputs with an offset, so that layout mistakes show.
     Map<String, HostTensor> w = new LinkedHashMap<>();
     w.put("weight", TorchReference.uniform(new Random(7), 0.5, 1.5, 32));
@@ -102,7 +103,7 @@ class SequenceLayersTorchTest {
   @ParameterizedTest(name = "linear {0}->{1} rank {2}")
   @CsvSource({"32, 32, 3", "32, 1, 3", "5, 4, 2"})
   void linearMatchesTorch(int in, int out, int rank, @TempDir Path tmp) throws Exception {
-    assumeTrue(TorchReference.available(), "needs torch in " + TorchReference.PYTHON);
+    RequiredTools.require(Tool.DEBIAN_TORCH);
     Map<String, HostTensor> w = Linear.pytorchInit(in, out, new SplittableRandom(11));
     HostTensor x = rank == 3 ? TorchReference.uniform(new Random(12), -1, 1, 8, 24, in)
         : TorchReference.uniform(new Random(12), -1, 1, 8, in);
@@ -225,7 +226,7 @@ class SequenceLayersTorchTest {
 
   @Test
   void scriptRejectsWeightsThatAreNotTheTorchParameters(@TempDir Path tmp) throws Exception {
-    assumeTrue(TorchReference.available(), "needs torch in " + TorchReference.PYTHON);
+    RequiredTools.require(Tool.DEBIAN_TORCH);
     Map<String, HostTensor> w = new LinkedHashMap<>(Linear.pytorchInit(3, 2, new SplittableRandom(1)));
     w.put("scale", w.remove("bias"));
     StateDicts.writeNpy(tmp.resolve("param"), w);

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +26,8 @@ import org.mgm.runtime.TfPythonEnv;
 import org.mgm.tensor.ElementType;
 import org.mgm.tensor.HostTensor;
 import org.mgm.tensor.Npy;
+import org.mgm.testing.RequiredTools;
+import org.mgm.testing.Tool;
 
 /**
  * Element types through the import, against ONNX Runtime on models the real {@code onnx} package
@@ -40,13 +41,7 @@ class ElementTypesTest {
 
   @BeforeAll
   static void writeModels() throws Exception {
-    if (!TfPythonEnv.available()) {
-      String why = "no Python with onnx at " + TfPythonEnv.interpreter() + " (.ci/run makes it)";
-      if ("true".equals(System.getenv("CI"))) {
-        fail(why);
-      }
-      assumeTrue(false, why);
-    }
+    RequiredTools.require(Tool.TF_VENV);
     Process p = new ProcessBuilder(TfPythonEnv.interpreter().toString(), "export-tools/make_type_models.py",
         "--out", dir.toString()).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes());

@@ -27,6 +27,7 @@ import org.mgm.onnx.runtime.OrtModel;
 import org.mgm.tensor.HostTensor;
 import org.mgm.tensor.Npy;
 import org.mgm.testing.RequiredTools;
+import org.mgm.testing.Tool;
 
 /**
  * torchvision architectures with random weights, exported by torch 1.13 (TorchScript exporter,
@@ -82,8 +83,8 @@ class TorchvisionArchitecturesTest {
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("cases")
   void matchesTorch(String arch, Exporter exporter) throws Exception {
-    RequiredTools.require(versions.containsKey(exporter), exporter.python + " cannot import torch and torchvision"
-        + (exporter == Exporter.DYNAMO ? " (MGM_TORCH_PYTHON; .ci/run makes the venv)" : " (.ci/run installs them)"));
+    RequiredTools.require(exporter == Exporter.DYNAMO ? Tool.TORCH_VENV : Tool.DEBIAN_TORCHVISION);
+    RequiredTools.require(versions.containsKey(exporter), exporter.python + " did not report its torch version");
     Outcome o = measure(arch, exporter);
     outcomes.put(key(arch, exporter), o);
     if (UPDATE) {

@@ -2,7 +2,6 @@ package org.mgm.tf;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +9,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mgm.cli.CliRunner;
+import org.mgm.testing.RequiredTools;
+import org.mgm.testing.Tool;
 
 /**
  * TF models that cannot be used as asked, through the CLI: one line naming the file, signature,
@@ -20,7 +21,7 @@ class TfBadInputTest {
 
   @BeforeAll
   static void makeFixtures() throws Exception {
-    assumeTrue(TfPython.available(), "no TensorFlow venv at " + TfPython.interpreter() + " (.ci/run makes it)");
+    RequiredTools.require(Tool.TF_VENV);
     TfPython.Run r = TfPython.run("export-tools/make_tf_fixtures.py", "--out", fixtures.toString(), "--only",
         "bad-inputs", "keras3-mlp", "tfmodule-mixer");
     assertEquals(0, r.code(), r.output());

@@ -2,7 +2,6 @@ package org.mgm.tf;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +21,8 @@ import org.mgm.onnx.io.OnnxModelFile;
 import org.mgm.onnx.runtime.OrtModel;
 import org.mgm.onnx.importer.ImportOptions;
 import org.mgm.tensor.HostTensor;
+import org.mgm.testing.RequiredTools;
+import org.mgm.testing.Tool;
 
 /**
  * Every TF format, written by real TensorFlow 2.21 (export-tools/make_tf_fixtures.py and the TF1
@@ -34,7 +35,7 @@ class TfFormatsParityTest {
 
   @BeforeAll
   static void makeFixtures() throws Exception {
-    assumeTrue(TfPython.available(), "no TensorFlow venv at " + TfPython.interpreter() + " (.ci/run makes it)");
+    RequiredTools.require(Tool.TF_VENV);
     TfPython.Run r = TfPython.run("export-tools/make_tf_fixtures.py", "--out", fixtures.toString());
     assertEquals(0, r.code(), r.output());
     r = TfPython.run("export-tools/tf1_cyclegan.py", "--fixture", "--out", fixtures.resolve("tf1-cyclegan").toString());

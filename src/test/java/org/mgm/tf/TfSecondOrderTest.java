@@ -3,7 +3,6 @@ package org.mgm.tf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,6 +19,8 @@ import org.mgm.onnx.importer.ImportOptions;
 import org.mgm.onnx.importer.InitializerPolicy;
 import org.mgm.tensor.ElementType;
 import org.mgm.tensor.HostTensor;
+import org.mgm.testing.RequiredTools;
+import org.mgm.testing.Tool;
 
 /**
  * R1 through imported TF graphs: the gradient of ‖∂y/∂x‖² w.r.t. every variable (a second-order
@@ -31,7 +32,7 @@ class TfSecondOrderTest {
 
   @BeforeAll
   static void makeFixtures() throws Exception {
-    assumeTrue(TfPython.available(), "no TensorFlow venv at " + TfPython.interpreter() + " (.ci/run makes it)");
+    RequiredTools.require(Tool.TF_VENV);
     TfPython.Run r = TfPython.run("export-tools/make_tf_fixtures.py", "--out", fixtures.toString(), "--only",
         "keras3-mlp", "keras3-conv", "tf1-savedmodel-variablev2");
     assertEquals(0, r.code(), r.output());

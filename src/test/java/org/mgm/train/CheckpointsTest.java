@@ -3,7 +3,6 @@ package org.mgm.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +14,8 @@ import org.mgm.model.GraphRandom;
 import org.mgm.model.Parameter;
 import org.mgm.model.ResourceVariables;
 import org.mgm.runtime.TfPythonEnv;
+import org.mgm.testing.RequiredTools;
+import org.mgm.testing.Tool;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.NdArrays;
@@ -79,7 +80,7 @@ class CheckpointsTest {
 
   @Test
   void aCheckpointIsReadByTensorFlowItself() throws Exception {
-    assumeTrue(TfPythonEnv.available(), "no TensorFlow venv at " + TfPythonEnv.interpreter() + " (.ci/run makes it)");
+    RequiredTools.require(Tool.TF_VENV);
     Checkpoints checkpoints = new Checkpoints(tmp);
     float[] w = new float[3];
     try (Training t = walk()) {

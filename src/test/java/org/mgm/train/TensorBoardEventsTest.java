@@ -2,7 +2,6 @@ package org.mgm.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mgm.cli.Main;
 import org.mgm.runtime.Json;
 import org.mgm.runtime.TfPythonEnv;
+import org.mgm.testing.RequiredTools;
+import org.mgm.testing.Tool;
 
 /** A synthetic run's TensorBoard log, read back by TensorBoard's own event reader. */
 class TensorBoardEventsTest {
@@ -22,7 +23,7 @@ class TensorBoardEventsTest {
 
   @Test
   void tensorBoardReadsTheScalarsAndImagesOfASyntheticRun() throws Exception {
-    assumeTrue(TfPythonEnv.available(), "no TensorFlow venv at " + TfPythonEnv.interpreter() + " (.ci/run makes it)");
+    RequiredTools.require(Tool.TF_VENV);
     int code = Main.run(new String[] {"synthetic", "run", "--scenario", "low-32", "--method", "combined", "--beta",
         "0.7", "--quick", "--set", "agent.iterations=40", "--set", "eval.log_every=10", "--out", tmp.toString()});
     assertEquals(0, code);

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,6 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mgm.tensor.HostTensor;
 import org.mgm.tensor.Npy;
+import org.mgm.testing.RequiredTools;
+import org.mgm.testing.Tool;
 
 /** The loader: scaling, the reference's windowing (with its off-by-one), and every bad input. */
 class PriceDemandCsvTest {
@@ -210,8 +211,7 @@ class PriceDemandCsvTest {
    */
   @Test
   void matchesNumpyOnTheSyntheticMarket() throws Exception {
-    Process probe = new ProcessBuilder("/usr/bin/python3", "-c", "import numpy").redirectErrorStream(true).start();
-    assumeTrue(probe.waitFor(60, TimeUnit.SECONDS) && probe.exitValue() == 0, "needs numpy in /usr/bin/python3");
+    RequiredTools.require(Tool.DEBIAN_NUMPY);
     Path csv = tmp.resolve("market.csv");
     SyntheticMarket.write(csv, SyntheticMarket.ROWS, SyntheticMarket.SEED);
     Path out = tmp.resolve("windows.npy");

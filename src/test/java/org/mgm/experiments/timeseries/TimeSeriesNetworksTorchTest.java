@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -18,6 +17,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.mgm.model.StateDictModule;
 import org.mgm.model.TorchReference;
 import org.mgm.tensor.HostTensor;
+import org.mgm.testing.RequiredTools;
+import org.mgm.testing.Tool;
 import org.tensorflow.Graph;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
@@ -64,7 +65,7 @@ class TimeSeriesNetworksTorchTest {
 
   @Test
   void agentGeneratorMatchesTorch(@TempDir Path tmp) throws Exception {
-    assumeTrue(TorchReference.available(), "needs torch in " + TorchReference.PYTHON);
+    RequiredTools.require(Tool.DEBIAN_TORCH);
     var weights = TimeSeriesNetworks.agentGeneratorInit(W, 21);
     var e = TorchReference.compare(tmp, "agent", sizes("dz", W.noise(), "dy", W.constantNoise(), "state", W.state()),
         noise(22), (tf, in) -> {
@@ -77,7 +78,7 @@ class TimeSeriesNetworksTorchTest {
   @ParameterizedTest(name = "critic D_in={0}")
   @ValueSource(ints = {1, 4})
   void criticMatchesTorch(int inputChannels, @TempDir Path tmp) throws Exception {
-    assumeTrue(TorchReference.available(), "needs torch in " + TorchReference.PYTHON);
+    RequiredTools.require(Tool.DEBIAN_TORCH);
     var weights = TimeSeriesNetworks.criticInit(W, inputChannels, 31);
     Map<String, HostTensor> in = new LinkedHashMap<>();
     in.put("input", TorchReference.uniform(new Random(32), -1, 1, B, T, inputChannels));
@@ -92,7 +93,7 @@ class TimeSeriesNetworksTorchTest {
   @ParameterizedTest(name = "mixer trainable={0}")
   @ValueSource(booleans = {true, false})
   void mixerGeneratorMatchesTorch(boolean trainable, @TempDir Path tmp) throws Exception {
-    assumeTrue(TorchReference.available(), "needs torch in " + TorchReference.PYTHON);
+    RequiredTools.require(Tool.DEBIAN_TORCH);
     var weights = TimeSeriesNetworks.mixerGeneratorInit(W, 41);
     Map<String, HostTensor> in = new LinkedHashMap<>();
     in.put("prices", TorchReference.uniform(new Random(42), -1, 1, B, T, W.conditions()));

@@ -2,7 +2,6 @@ package org.mgm.onnx.export;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.mgm.runtime.Json;
+import org.mgm.testing.RequiredTools;
+import org.mgm.testing.Tool;
 
 /**
  * The graphs export-tools/make_tf_export_fixtures.py builds with real TensorFlow (the venv
@@ -23,7 +24,7 @@ final class TfExportFixtures {
 
   /** Runs the script into {@code dir}; skips the calling test when TensorFlow's python is missing. */
   static void make(Path dir, String... only) throws Exception {
-    assumeTrue(Files.isExecutable(Path.of(PYTHON)), "needs TensorFlow's python at " + PYTHON + " (MGM_TF_PYTHON; .ci/run makes it)");
+    RequiredTools.require(Tool.TF_VENV);
     java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(PYTHON,
         "export-tools/make_tf_export_fixtures.py", "--out", dir.toString()));
     if (only.length > 0) {

@@ -2,7 +2,6 @@ package org.mgm.onnx.suite;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -11,7 +10,8 @@ import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
-import org.mgm.runtime.TfPythonEnv;
+import org.mgm.testing.RequiredTools;
+import org.mgm.testing.Tool;
 
 /**
  * ONNX's own backend test suite (node, simple, pytorch-converted, pytorch-operator and the light
@@ -27,13 +27,7 @@ class OnnxBackendSuiteTest {
 
   @Test
   void suiteMatchesTheExpectedFailures() throws Exception {
-    if (!TfPythonEnv.available()) {
-      String why = "needs onnx in TensorFlow's python at " + TfPythonEnv.interpreter() + " (MGM_TF_PYTHON; .ci/run makes it)";
-      if ("true".equals(System.getenv("CI"))) {
-        fail(why);
-      }
-      assumeTrue(false, why);
-    }
+    RequiredTools.require(Tool.TF_VENV);
     String filter = System.getProperty("mgm.suite.filter", "");
     boolean update = Boolean.getBoolean("mgm.suite.update");
     boolean grad = !"false".equals(System.getProperty("mgm.suite.grad"));
