@@ -454,12 +454,48 @@ public final class ConvOps {
     List<Output<?>> fs = split(tf, filter, 3, g.group);
     List<Output<?>> ys = new ArrayList<>();
     for (int i = 0; i < g.group; i++) {
-      Output<?>[] inputs = sizes == null ? new Output<?>[] {xs.get(i), fs.get(i)}
+      Output<?>[] inputs = sizes == null ? withSafeChannels(tf, layout, xs.get(i), fs.get(i))
           : new Output<?>[] {sizes, fs.get(i), xs.get(i)};
       ys.add(tf.build(op, b -> b.setAttr("strides", layout.strides(g.strides[0], g.strides[1]))
           .setAttr("padding", "VALID").setAttr("data_format", layout.dataFormat()), inputs).output(0));
     }
     return concat(tf, ys, layout.channelAxis());
+  }
+
+  /**
+   * {x, filter} for a Conv2D, with x's channels and the filter's input channels zero-padded up to
+   * a multiple of 32 where the count is one that TF 2.18's oneDNN Conv2DBackpropInput gets wrong.
+   * On AVX-512 CPUs it returns input gradients off by 50–100 % (right in float64 and with
+   * TF_ENABLE_ONEDNN_OPTS=0) when the convolution has more than 32 input channels and 1–16 left
+   * over after the last full block of 32 (measured for every count up to 136: 33–48, 65–80,
+   * 97–112, 129–136 wrong, all others right), for 3×3, 5×5, 7×7, 1×7 and 7×1 filters, strides 1
+   * and 2, at most spatial sizes. That corrupted the input gradients of SqueezeNet (48 channels
+   * into a 3×3), Inception v3 and RegNet. The zero channels add nothing to the forward and their
+   * gradient is sliced off by Pad's; multiples of 32 were right in every configuration tried.
+   * (1×1 filters, where the same fault first showed, are matrix products: see pointwise.)
+   */
+  private static Output<?>[] withSafeChannels(TfEmitter tf, SpatialLayout layout, Output<?> x, Output<?> filter) {
+    long c = filter.shape().numDimensions() == 4 ? filter.shape().get(2) : -1;
+    long tail = c % 32;
+    // oneDNN runs float32 (and narrower) only; float64 takes TF's own kernels.
+    if (c <= 32 || tail == 0 || tail > 16 || x.dataType() == org.tensorflow.proto.DataType.DT_DOUBLE) {
+      return new Output<?>[] {x, filter};
+    }
+    int extra = Math.toIntExact(32 - tail);
+    // Zeros concatenated rather than Pad: oneDNN's graph pass fuses a Pad into the Conv2D that
+    // reads it as spatial padding, and a channel Pad then gave "input depth must be evenly
+    // divisible by filter depth" (on x) or aborted the process (on the filter).
+    Output<?> xp = concat(tf, List.of(x, zerosAlong(tf, x, layout.channelAxis(), extra)), layout.channelAxis());
+    Output<?> fp = concat(tf, List.of(filter, zerosAlong(tf, filter, 2, extra)), 2);
+    return new Output<?>[] {xp, fp};
+  }
+
+  /** Zeros of t's rank-4 shape with {@code count} along {@code axis}. */
+  private static Output<?> zerosAlong(TfEmitter tf, Output<?> t, int axis, int count) {
+    Output<?> shape = tf.op("Shape", t);
+    Output<?> dims = concat(tf, List.of(tf.op("Slice", shape, tf.int32s(0), tf.int32s(axis)), tf.int32s(count),
+        tf.op("Slice", shape, tf.int32s(axis + 1), tf.int32s(3 - axis))), 0);
+    return tf.op("Fill", dims, tf.scalarLike(t, 0));
   }
 
   private static boolean isPointwise(Output<?> filter) {
@@ -473,6 +509,7 @@ public final class ConvOps {
    * some channel counts on AVX-512 CPUs (seen: 40, 72, 80, 100, 104, 112, 136, 200 input channels,
    * relative error 0.3–1; right with TF_ENABLE_ONEDNN_OPTS=0; TF 2.18 and 2.21 alike), which
    * silently corrupted every gradient through such a layer (DenseNet, RegNet, EfficientNet...).
+   * Larger filters have the same fault at the same counts: see withSafeChannels.
    */
   private static Output<?> pointwise(TfEmitter tf, SpatialLayout layout, Geometry g, Output<?> x, Output<?> filter) {
     long c = filter.shape().get(2);
