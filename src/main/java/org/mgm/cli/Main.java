@@ -54,6 +54,11 @@ public final class Main {
     } catch (UsageException | ConfigException | TfModelException | IllegalArgumentException e) {
       System.err.println("mgm: " + e.getMessage());
       return 2;
+    } catch (org.mgm.train.Checkpoints.WriteFailed e) {
+      // Not an internal error: the line says what to fix (space, permissions) before resuming.
+      LOG.debug("checkpoint write failed", e);
+      System.err.println("mgm: " + e.getMessage());
+      return 1;
     } catch (Exception | OutOfMemoryError e) {
       // An internal error: one line that says what and where; the trace goes to the run's log.
       LOG.debug("failure", e);

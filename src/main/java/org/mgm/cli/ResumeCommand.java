@@ -10,12 +10,15 @@ import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.mgm.runtime.Json;
 import org.mgm.runtime.RunDirectory;
+import org.mgm.train.Checkpoints;
 
 /**
  * {@code mgm resume RUN_DIR}: runs the command recorded in the run's command.json again, in
  * resume mode, so that every training in it continues from its newest checkpoint and a table
  * goes on at its first unfinished cell. The same config is required (checked against the run's
  * config.yaml) and the same working directory, since the recorded paths are relative to it.
+ * {@code --from iteration-N} picks the checkpoint the run's own training continues from; it must
+ * be usable (its files match its manifest), as the newest usable one otherwise taken is.
  */
 final class ResumeCommand extends Command {
   @Override
@@ -38,6 +41,8 @@ final class ResumeCommand extends Command {
     Options o = new Options();
     o.addOption(Option.builder().longOpt("run").hasArg().argName("RUN_DIR").required()
         .desc("the run directory (the one with command.json)").build());
+    o.addOption(Option.builder().longOpt("from").hasArg().argName("iteration-N")
+        .desc("continue from this checkpoint of the run's own training (default: the newest usable one)").build());
     return o;
   }
 
@@ -71,11 +76,28 @@ final class ResumeCommand extends Command {
     if (!Path.of(wd).equals(here)) {
       throw new UsageException(dir + ": started in " + wd + "; resume it from there (its paths are relative to it)");
     }
-    RunDirectory.resumeInto(dir);
+    RunDirectory.resumeInto(dir, cmd.hasOption("from") ? checkpoint(dir, cmd.getOptionValue("from")) : null);
     try {
       return Main.run(args.toArray(new String[0]));
     } finally {
       RunDirectory.endResume();
     }
+  }
+
+  /** {@code --from}: iteration-N (zero-padded or not) of the run's own checkpoints, checked before anything runs. */
+  private static String checkpoint(Path dir, String value) throws java.io.IOException {
+    Checkpoints checkpoints = new Checkpoints(dir);
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?:iteration-)?0*(\\d+)").matcher(value.strip());
+    if (!m.matches() || m.group(1).length() > 9) {
+      throw new UsageException("--from: expected iteration-N, got '" + value + "' (" + checkpoints.root() + " has "
+          + checkpoints.names() + ")");
+    }
+    String name = Checkpoints.name(Integer.parseInt(m.group(1)));
+    try {
+      checkpoints.named(name);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--from: " + e.getMessage());
+    }
+    return name;
   }
 }

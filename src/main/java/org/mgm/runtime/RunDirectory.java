@@ -29,6 +29,7 @@ public final class RunDirectory {
   public static final String COMMAND_FILE = "command.json";
   private static volatile List<String> invocation;
   private static volatile Path resumeRoot;
+  private static volatile String resumeCheckpoint;
   private final Path path;
   private final boolean reopened;
 
@@ -44,11 +45,30 @@ public final class RunDirectory {
 
   /** Until {@link #endResume}, {@link #create} reopens the directories of the run at {@code root}. */
   public static void resumeInto(Path root) {
+    resumeInto(root, null);
+  }
+
+  /**
+   * As {@link #resumeInto(Path)}; the training whose directory is {@code root} itself continues
+   * from the checkpoint named {@code checkpoint} ({@code mgm resume --from}), or from its newest
+   * usable one when that is null.
+   */
+  public static void resumeInto(Path root, String checkpoint) {
     resumeRoot = root.toAbsolutePath().normalize();
+    resumeCheckpoint = checkpoint;
   }
 
   public static void endResume() {
     resumeRoot = null;
+    resumeCheckpoint = null;
+  }
+
+  /** The checkpoint a resume named for the training in {@code dir}, if it named one and dir is the resumed run. */
+  public static Optional<String> chosenCheckpoint(Path dir) {
+    Path root = resumeRoot;
+    String name = resumeCheckpoint;
+    return root != null && name != null && dir.toAbsolutePath().normalize().equals(root) ? Optional.of(name)
+        : Optional.empty();
   }
 
   public static RunDirectory create(Path parent, String name) throws IOException {

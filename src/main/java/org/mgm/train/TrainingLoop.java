@@ -11,13 +11,15 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.mgm.runtime.MetricsCsv;
 import org.mgm.runtime.Progress;
+import org.mgm.runtime.RunDirectory;
 
 /**
  * The loop every training command runs: iterate, log the named metrics to metrics.csv every
  * {@code logEvery} iterations, checkpoint every {@code checkpointEvery} and at the end, and — when
  * the run directory already holds a checkpoint — continue from the newest one instead of from
  * the start. With the same code, config and seed a resumed run ends bit-identical to one that
- * was never stopped (see {@link Training#restore}).
+ * was never stopped (see {@link Training#restore}). A damaged newest checkpoint is passed over
+ * for the newest usable one ({@link Checkpoints#latest}); {@code mgm resume --from} names one.
  */
 public final class TrainingLoop {
   private static final Logger LOG = LogManager.getLogger(TrainingLoop.class);
@@ -138,7 +140,9 @@ public final class TrainingLoop {
 
   private Outcome run(Training training, TensorBoardEvents log) throws IOException {
     Checkpoints checkpoints = new Checkpoints(runDir);
-    Optional<Checkpoints.Checkpoint> from = checkpoints.latest();
+    Optional<String> chosen = RunDirectory.chosenCheckpoint(runDir);
+    Optional<Checkpoints.Checkpoint> from = chosen.isPresent() ? Optional.of(checkpoints.named(chosen.get()))
+        : checkpoints.latest();
     List<String> header = new ArrayList<>(List.of("iteration"));
     header.addAll(metricNames);
     header.addAll(readings.columns());

@@ -2,12 +2,14 @@ package org.mgm.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mgm.model.GraphRandom;
@@ -76,6 +78,44 @@ class CheckpointsTest {
       unreplayed.iterate();
       assertNotEquals(whole[5], unreplayed.metrics().get("noisy"));
     }
+  }
+
+  @Test
+  void aDamagedCheckpointIsPassedOverAndReplacedWhenTheRunGetsThereAgain() throws Exception {
+    Checkpoints checkpoints = new Checkpoints(tmp);
+    try (Training t = walk()) {
+      run(t, 2);
+      checkpoints.save(t, 0, Map.of());
+      run(t, 2);
+      checkpoints.save(t, 0, Map.of());
+    }
+    Path second = checkpoints.root().resolve(Checkpoints.name(2));
+    Path fourth = checkpoints.root().resolve(Checkpoints.name(4));
+    assertEquals(Optional.empty(), Checkpoints.damage(fourth));
+    Path data = fourth.resolve("variables.data-00000-of-00001");
+    byte[] b = Files.readAllBytes(data);
+    b[b.length / 2] ^= 1;
+    Files.write(data, b);
+    assertEquals(Optional.of("variables.data-00000-of-00001: checksum differs from the manifest's"),
+        Checkpoints.damage(fourth));
+    assertEquals(2, checkpoints.latest().orElseThrow().snapshot().iteration());
+
+    try (Training t = walk()) {
+      Checkpoints.Checkpoint c = checkpoints.latest().orElseThrow();
+      t.restore(c.variablesPrefix(), c.snapshot());
+      run(t, 2);
+      checkpoints.save(t, 0, Map.of());
+    }
+    assertEquals(Optional.empty(), Checkpoints.damage(fourth));
+    assertEquals(4, checkpoints.latest().orElseThrow().snapshot().iteration());
+    assertEquals(List.of(Checkpoints.name(2), Checkpoints.name(4)), checkpoints.names());
+
+    Files.delete(fourth.resolve("variables.index"));
+    Files.delete(second.resolve("manifest.json"));
+    IllegalArgumentException none = assertThrows(IllegalArgumentException.class, checkpoints::latest);
+    assertEquals(checkpoints.root() + ": no usable checkpoint: " + Checkpoints.name(4) + " (variables.index: missing), "
+        + Checkpoints.name(2) + " (manifest.json: missing); move the checkpoints directory away to start the run over",
+        none.getMessage());
   }
 
   @Test
