@@ -454,8 +454,11 @@ public final class ConvOps {
     List<Output<?>> fs = split(tf, filter, 3, g.group);
     List<Output<?>> ys = new ArrayList<>();
     for (int i = 0; i < g.group; i++) {
-      Output<?>[] inputs = sizes == null ? withSafeChannels(tf, layout, xs.get(i), fs.get(i))
-          : new Output<?>[] {sizes, fs.get(i), xs.get(i)};
+      if (sizes != null) {
+        ys.add(transposedWithSafeChannels(tf, layout, g, sizes, xs.get(i), fs.get(i)));
+        continue;
+      }
+      Output<?>[] inputs = withSafeChannels(tf, layout, xs.get(i), fs.get(i));
       ys.add(tf.build(op, b -> b.setAttr("strides", layout.strides(g.strides[0], g.strides[1]))
           .setAttr("padding", "VALID").setAttr("data_format", layout.dataFormat()), inputs).output(0));
     }
@@ -476,18 +479,48 @@ public final class ConvOps {
    */
   private static Output<?>[] withSafeChannels(TfEmitter tf, SpatialLayout layout, Output<?> x, Output<?> filter) {
     long c = filter.shape().numDimensions() == 4 ? filter.shape().get(2) : -1;
-    long tail = c % 32;
-    // oneDNN runs float32 (and narrower) only; float64 takes TF's own kernels.
-    if (c <= 32 || tail == 0 || tail > 16 || x.dataType() == org.tensorflow.proto.DataType.DT_DOUBLE) {
+    if (!unsafeChannels(c, x)) {
       return new Output<?>[] {x, filter};
     }
-    int extra = Math.toIntExact(32 - tail);
+    int extra = Math.toIntExact(32 - c % 32);
     // Zeros concatenated rather than Pad: oneDNN's graph pass fuses a Pad into the Conv2D that
     // reads it as spatial padding, and a channel Pad then gave "input depth must be evenly
     // divisible by filter depth" (on x) or aborted the process (on the filter).
     Output<?> xp = concat(tf, List.of(x, zerosAlong(tf, x, layout.channelAxis(), extra)), layout.channelAxis());
     Output<?> fp = concat(tf, List.of(filter, zerosAlong(tf, filter, 2, extra)), 2);
     return new Output<?>[] {xp, fp};
+  }
+
+  /**
+   * Conv2DBackpropInput as ConvTranspose's forward, whose output channels are the kernel's input
+   * gradient channels: the same oneDNN fault as withSafeChannels made the forward of a
+   * ConvTranspose with 33–48, 65–80... output channels (per group) 60 % wrong. The filter gets
+   * zero output channels up to a multiple of 32 and the result is sliced back.
+   */
+  private static Output<?> transposedWithSafeChannels(TfEmitter tf, SpatialLayout layout, Geometry g, Output<?> sizes,
+      Output<?> x, Output<?> filter) {
+    long m = filter.shape().numDimensions() == 4 ? filter.shape().get(2) : -1;
+    int extra = unsafeChannels(m, x) ? Math.toIntExact(32 - m % 32) : 0;
+    Output<?> f = extra == 0 ? filter : concat(tf, List.of(filter, zerosAlong(tf, filter, 2, extra)), 2);
+    int[] grow = new int[4];
+    grow[layout.channelAxis()] = extra;
+    Output<?> s = extra == 0 ? sizes : tf.op("AddV2", sizes, tf.int32s(grow));
+    Output<?> y = tf.build("Conv2DBackpropInput", b -> b.setAttr("strides", layout.strides(g.strides[0], g.strides[1]))
+        .setAttr("padding", "VALID").setAttr("data_format", layout.dataFormat()), s, f, x).output(0);
+    if (extra == 0) {
+      return y;
+    }
+    // SplitV, not Slice: Slice's gradient is a Pad, which oneDNN would fuse into the Conv2D of
+    // the backward pass as spatial padding (see withSafeChannels); SplitV's is a ConcatV2.
+    return tf.build("SplitV", b -> b.setAttr("num_split", 2), y, tf.int32s(Math.toIntExact(m), extra),
+        tf.int32(layout.channelAxis())).output(0);
+  }
+
+  /** Whether a float32 kernel with c input-gradient channels is one oneDNN gets wrong (see withSafeChannels). */
+  private static boolean unsafeChannels(long c, Output<?> x) {
+    long tail = c % 32;
+    // oneDNN runs float32 (and narrower) only; float64 takes TF's own kernels.
+    return c > 32 && tail != 0 && tail <= 16 && x.dataType() != org.tensorflow.proto.DataType.DT_DOUBLE;
   }
 
   /** Zeros of t's rank-4 shape with {@code count} along {@code axis}. */
