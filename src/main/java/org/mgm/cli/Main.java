@@ -13,6 +13,7 @@ import org.mgm.tf.TfModelException;
  */
 public final class Main {
   private static final Logger LOG = LogManager.getLogger(Main.class);
+  private static final java.util.concurrent.atomic.AtomicInteger DEPTH = new java.util.concurrent.atomic.AtomicInteger();
 
   private Main() {}
 
@@ -32,6 +33,22 @@ public final class Main {
   }
 
   public static int run(String[] args) {
+    DEPTH.incrementAndGet();
+    try {
+      return runCommand(args);
+    } finally {
+      // The outermost command (a resume runs another inside itself) releases its runs' locks.
+      if (DEPTH.decrementAndGet() == 0) {
+        try {
+          org.mgm.runtime.RunDirectory.releaseCommandLocks();
+        } catch (java.io.IOException e) {
+          LOG.debug("releasing run locks", e);
+        }
+      }
+    }
+  }
+
+  private static int runCommand(String[] args) {
     org.mgm.runtime.RunDirectory.recordInvocation(Arrays.asList(args));
     try {
       if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help")) {

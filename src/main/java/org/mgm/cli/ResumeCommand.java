@@ -10,6 +10,7 @@ import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.mgm.runtime.Json;
 import org.mgm.runtime.RunDirectory;
+import org.mgm.runtime.RunLock;
 import org.mgm.train.Checkpoints;
 
 /**
@@ -18,7 +19,8 @@ import org.mgm.train.Checkpoints;
  * goes on at its first unfinished cell. The same config is required (checked against the run's
  * config.yaml) and the same working directory, since the recorded paths are relative to it.
  * {@code --from iteration-N} picks the checkpoint the run's own training continues from; it must
- * be usable (its files match its manifest), as the newest usable one otherwise taken is.
+ * be usable (its files match its manifest), as the newest usable one otherwise taken is. A run
+ * that a process is still training in is locked ({@link RunLock}) and refused.
  */
 final class ResumeCommand extends Command {
   @Override
@@ -76,6 +78,7 @@ final class ResumeCommand extends Command {
     if (!Path.of(wd).equals(here)) {
       throw new UsageException(dir + ": started in " + wd + "; resume it from there (its paths are relative to it)");
     }
+    RunDirectory.holdForCommand(RunLock.acquire(dir));
     RunDirectory.resumeInto(dir, cmd.hasOption("from") ? checkpoint(dir, cmd.getOptionValue("from")) : null);
     try {
       return Main.run(args.toArray(new String[0]));

@@ -23,6 +23,9 @@ import org.mgm.config.Config;
  * resume is under way ({@link #resumeInto}), {@link #create} hands back the existing directory
  * of that name inside the resumed run instead of a new one, so the same code path that made a
  * run (and a table's cells) finds its own directories and their checkpoints.
+ *
+ * <p>A top-level run directory is locked ({@link RunLock}) from its making until the command
+ * ends, so that {@code mgm resume} of a run that is still going is refused.
  */
 public final class RunDirectory {
   private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
@@ -30,6 +33,7 @@ public final class RunDirectory {
   private static volatile List<String> invocation;
   private static volatile Path resumeRoot;
   private static volatile String resumeCheckpoint;
+  private static final List<RunLock> COMMAND_LOCKS = new java.util.ArrayList<>();
   private final Path path;
   private final boolean reopened;
 
@@ -56,6 +60,26 @@ public final class RunDirectory {
   public static void resumeInto(Path root, String checkpoint) {
     resumeRoot = root.toAbsolutePath().normalize();
     resumeCheckpoint = checkpoint;
+  }
+
+  /** Keeps {@code lock} until {@link #releaseCommandLocks}: a top-level run is locked while its command runs. */
+  public static void holdForCommand(RunLock lock) {
+    synchronized (COMMAND_LOCKS) {
+      COMMAND_LOCKS.add(lock);
+    }
+  }
+
+  /** Releases the locks of the top-level runs the command made or resumed (at its end). */
+  public static void releaseCommandLocks() throws IOException {
+    synchronized (COMMAND_LOCKS) {
+      try {
+        for (RunLock l : COMMAND_LOCKS) {
+          l.close();
+        }
+      } finally {
+        COMMAND_LOCKS.clear();
+      }
+    }
   }
 
   public static void endResume() {
@@ -85,6 +109,9 @@ public final class RunDirectory {
       Path candidate = parent.resolve(n == 0 ? base : base + "-" + n);
       try {
         RunDirectory dir = new RunDirectory(Files.createDirectory(candidate), false);
+        if (topLevel) {
+          holdForCommand(RunLock.acquire(dir.path()));
+        }
         if (topLevel && invocation != null) {
           Map<String, Object> command = new LinkedHashMap<>();
           command.put("args", invocation);

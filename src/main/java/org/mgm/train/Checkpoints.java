@@ -285,6 +285,27 @@ public final class Checkpoints {
     return all().stream().map(p -> p.getFileName().toString()).collect(Collectors.toList());
   }
 
+  /**
+   * Removes what killed saves left ({@code .partial-*}, {@code .superseded-*}); call only with the
+   * run locked, when no save can be under way. What cannot be removed is only reported: it is
+   * never read, and a directory that cannot be written to is reported by the next save.
+   */
+  public void removeLeftovers() throws IOException {
+    if (!Files.isDirectory(root)) {
+      return;
+    }
+    try (Stream<Path> s = Files.list(root)) {
+      for (Path p : s.filter(p -> p.getFileName().toString().startsWith(PARTIAL)
+          || p.getFileName().toString().startsWith(SUPERSEDED)).toList()) {
+        try {
+          deleteTree(p);
+        } catch (IOException | UncheckedIOException e) {
+          LOG.warn("{}: left by an interrupted save, cannot be removed ({})", p, reason(e));
+        }
+      }
+    }
+  }
+
   /** Every {@code iteration-*} directory, oldest first, usable or not. */
   private List<Path> all() throws IOException {
     if (!Files.isDirectory(root)) {

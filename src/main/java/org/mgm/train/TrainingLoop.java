@@ -12,6 +12,7 @@ import org.apache.logging.log4j.Logger;
 import org.mgm.runtime.MetricsCsv;
 import org.mgm.runtime.Progress;
 import org.mgm.runtime.RunDirectory;
+import org.mgm.runtime.RunLock;
 
 /**
  * The loop every training command runs: iterate, log the named metrics to metrics.csv every
@@ -20,6 +21,7 @@ import org.mgm.runtime.RunDirectory;
  * the start. With the same code, config and seed a resumed run ends bit-identical to one that
  * was never stopped (see {@link Training#restore}). A damaged newest checkpoint is passed over
  * for the newest usable one ({@link Checkpoints#latest}); {@code mgm resume --from} names one.
+ * The run directory is locked ({@link RunLock}) while the loop trains in it.
  */
 public final class TrainingLoop {
   private static final Logger LOG = LogManager.getLogger(TrainingLoop.class);
@@ -139,7 +141,14 @@ public final class TrainingLoop {
   }
 
   private Outcome run(Training training, TensorBoardEvents log) throws IOException {
+    try (RunLock lock = RunLock.acquire(runDir)) {
+      return runLocked(training, log);
+    }
+  }
+
+  private Outcome runLocked(Training training, TensorBoardEvents log) throws IOException {
     Checkpoints checkpoints = new Checkpoints(runDir);
+    checkpoints.removeLeftovers();
     Optional<String> chosen = RunDirectory.chosenCheckpoint(runDir);
     Optional<Checkpoints.Checkpoint> from = chosen.isPresent() ? Optional.of(checkpoints.named(chosen.get()))
         : checkpoints.latest();

@@ -209,6 +209,31 @@ class ResumeCliTest {
     assertFalse(Files.exists(run.resolve("result.json")));
   }
 
+  /** A run directory is trained in by one process at a time: resuming a run that is still going is refused. */
+  @Test
+  void aRunThatIsStillTrainingIsNotResumedBesideIt() throws Exception {
+    Path out = tmp.resolve("live");
+    Path log = tmp.resolve("live.log");
+    Process live = new ProcessBuilder(ChildJvm.command(with(SHORT.run(), "--set", "agent.iterations=1000000", "--out",
+        out.toString()))).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    try {
+      long deadline = System.currentTimeMillis() + 600_000;
+      while (lastRow(out) < LOG_EVERY && live.isAlive() && System.currentTimeMillis() < deadline) {
+        Thread.sleep(20);
+      }
+      assertTrue(live.isAlive(), Files.readString(log));
+      Path run = only(out);
+      Run refused = mgm(List.of("resume", run.toString()));
+      assertEquals(2, refused.code(), refused.toString());
+      assertEquals("mgm: " + run + ": a training is running in it (process " + live.pid() + "); one process at a"
+          + " time: wait for it to end or stop it, then resume", refused.errorLine());
+      assertTrue(live.isAlive(), "the refused resume must leave the live run alone");
+    } finally {
+      live.destroyForcibly();
+      assertTrue(live.waitFor(30, TimeUnit.SECONDS));
+    }
+  }
+
   @Test
   void resumeNamesWhatIsMissing() throws Exception {
     CliRunner.assertUsageError(CliRunner.run("resume", tmp.resolve("nowhere").toString()), "nowhere",
