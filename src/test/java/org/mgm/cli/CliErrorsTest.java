@@ -41,6 +41,10 @@ class CliErrorsTest {
       assertUsageError(run("synthetic", "table", "--scenario", "low-32", "--mode", "combined", "--engine", "spark",
           "--out", out), "spark", "-Pspark");
     }
+    assertUsageError(run("synthetic", "table", "--scenario", "low-32", "--mode", "combined", "--profile", "fast",
+        "--out", out), "fast", "first", "quick");
+    assertUsageError(run("synthetic", "table", "--scenario", "low-32", "--mode", "combined", "--profile", "first",
+        "--quick", "--out", out), "--quick", "--profile");
     assertUsageError(run("synthetic", "pretrain-mixer", "--beta", "1.5", "--out", out), "1.5", "[0, 1]");
     assertUsageError(run("synthetic", "pretrain-mixer", "--beta", "abc", "--out", out), "abc");
     assertUsageError(run("synthetic", "run", "--scenario", "low-32", "--method", "combined", "--out", out), "--beta");

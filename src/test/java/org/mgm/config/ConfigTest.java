@@ -58,6 +58,16 @@ class ConfigTest {
   }
 
   @Test
+  void theShippedFirstProfileComparesBetaOneWithAShippedMixer() {
+    Config first = Config.load(Path.of("configs/synthetic.yaml")).withProfile("first");
+    assertEquals(List.of(1.0), first.getDoubleList("betas"));
+    assertEquals(600, first.getInt("agent.iterations"));
+    assertFalse(first.getBoolean("eval.sinkhorn"));
+    assertTrue(Files.isDirectory(Path.of(first.getString("mixer.models_dir"), "mixer-beta-1.00")),
+        "the README's first command needs the shipped beta-1 mixer");
+  }
+
+  @Test
   void malformedYamlNamesFileAndLine(@TempDir Path tmp) throws Exception {
     Path f = tmp.resolve("bad.yaml");
     Files.writeString(f, "agent:\n  iterations: [1, 2\n  lr: 3\n");
