@@ -44,6 +44,7 @@ final class ExportCommand extends Command {
     o.addOption(Option.builder().longOpt("signature").hasArg().argName("KEY").desc("SavedModel signature (default serving_default)").build());
     o.addOption(Option.builder().longOpt("output").hasArgs().argName("NAME")
         .desc("TF models: outputs to export (tensor, signature key or key_node[i]; default: the model's)").build());
+    o.addOption(ModelArg.allowOpOption());
     o.addOption(Option.builder().longOpt("onnx").hasArg().argName("SOURCE.onnx").desc("the module's original ONNX graph").build());
     o.addOption(Option.builder().longOpt("weights").hasArg().argName("DIR").desc("trained initializers as NAME.npy (with --onnx)").build());
     o.addOption(Option.builder().longOpt("out").hasArg().argName("OUT.onnx").required().desc("where to write").build());
@@ -59,7 +60,7 @@ final class ExportCommand extends Command {
     }
     if (cmd.hasOption("savedmodel")) {
       try (TfModel m = TfModel.open(Path.of(cmd.getOptionValue("savedmodel")), cmd.getOptionValue("signature",
-          TfModel.DEFAULT_SIGNATURE))) {
+          TfModel.DEFAULT_SIGNATURE), ModelArg.policy(cmd))) {
         model = TfModelToOnnx.convert(m, cmd.hasOption("output") ? List.of(cmd.getOptionValues("output")) : List.of());
       }
     } else {

@@ -57,6 +57,7 @@ final class GradcheckCommand extends Command {
     o.addOption(Option.builder().longOpt("seed").hasArg().argName("S").desc("random inputs/cotangent/coords (default 1)").build());
     o.addOption(Option.builder().longOpt("second-order").desc("check the R1 penalty's gradient w.r.t. parameters").build());
     o.addOption(Option.builder().longOpt("build-only").desc("only build the gradient ops (coverage probe)").build());
+    o.addOption(ModelArg.allowOpOption());
     o.addOption(Option.builder().longOpt("cotangent").hasArg().argName("FILE.npy").desc("v of sum(output · v)").build());
     o.addOption(Option.builder().longOpt("save-grad").hasArg().argName("DIR").desc("write grad_<name>.npy files").build());
     return o;
@@ -80,7 +81,8 @@ final class GradcheckCommand extends Command {
         .withTwiceDifferentiable(secondOrder);
     long batch = (long) parseDouble("batch", cmd.getOptionValue("batch", "2"));
     Map<String, HostTensor> given = TensorArgs.read(cmd.getOptionValues("input"));
-    try (ModelArg model = ModelArg.open(file, cmd.getOptionValue("signature", TfModel.DEFAULT_SIGNATURE))) {
+    try (ModelArg model = ModelArg.open(file, cmd.getOptionValue("signature", TfModel.DEFAULT_SIGNATURE),
+        ModelArg.policy(cmd))) {
       Map<String, HostTensor> onnxInputs = model.isTf() ? null : TensorArgs.completeWithRandom(model.onnx(), given, batch, seed);
       if (model.isTf() && cmd.hasOption("output")) {
         options = options.withOutputs(List.of(cmd.getOptionValue("output")));

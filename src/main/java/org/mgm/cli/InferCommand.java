@@ -43,6 +43,7 @@ final class InferCommand extends Command {
     o.addOption(Option.builder().longOpt("output-name").hasArg().argName("NAME").desc("which output (default: first)").build());
     o.addOption(Option.builder().longOpt("engine").hasArg().argName("ort|tf").desc("default: ort for ONNX, tf for TF models").build());
     o.addOption(Option.builder().longOpt("signature").hasArg().argName("KEY").desc("SavedModel signature (default serving_default)").build());
+    o.addOption(ModelArg.allowOpOption());
     o.addOption(Option.builder().longOpt("device").hasArg().argName("cpu|cuda").desc("ORT device (default: cpu)").build());
     return o;
   }
@@ -53,7 +54,8 @@ final class InferCommand extends Command {
     OrtModel.Device device = parseDevice(cmd.getOptionValue("device", "cpu"));
     Map<String, HostTensor> inputs = TensorArgs.read(cmd.getOptionValues("input"));
     Map<String, HostTensor> outputs;
-    try (ModelArg model = ModelArg.open(file, cmd.getOptionValue("signature", TfModel.DEFAULT_SIGNATURE))) {
+    try (ModelArg model = ModelArg.open(file, cmd.getOptionValue("signature", TfModel.DEFAULT_SIGNATURE),
+        ModelArg.policy(cmd))) {
       String engine = cmd.getOptionValue("engine", model.isTf() ? "tf" : "ort");
       if (!engine.equals("ort") && !engine.equals("tf")) {
         throw new UsageException("--engine: expected ort or tf, got '" + engine + "'");

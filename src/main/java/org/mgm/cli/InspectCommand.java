@@ -9,6 +9,7 @@ import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.mgm.onnx.check.ModelSummary;
 import org.mgm.onnx.io.OnnxModelFile;
+import org.mgm.tf.OpPolicy;
 import org.mgm.tf.TfModel;
 import org.mgm.tf.TfModelSummary;
 import org.mgm.runtime.ChildJvm;
@@ -43,6 +44,7 @@ final class InspectCommand extends Command {
     o.addOption(Option.builder().longOpt("output").hasArgs().argName("NAME")
         .desc("TF models: outputs to describe (tensor, signature key or collection entry NAME[i]); repeatable").build());
     o.addOption(Option.builder().longOpt("json").desc("print JSON").build());
+    o.addOption(ModelArg.allowOpOption());
     o.addOption(Option.builder().longOpt("no-gradients").desc("skip the gradient coverage probe").build());
     return o;
   }
@@ -72,13 +74,16 @@ final class InspectCommand extends Command {
     String signature = cmd.getOptionValue("signature", TfModel.DEFAULT_SIGNATURE);
     List<String> outputs = cmd.hasOption("output") ? List.of(cmd.getOptionValues("output")) : List.of();
     Map<String, Object> r;
-    try (TfModel model = TfModel.open(file, signature)) {
+    OpPolicy policy = ModelArg.policy(cmd);
+    try (TfModel model = TfModel.open(file, signature, policy)) {
       r = TfModelSummary.of(model, outputs);
+      r.put("allowed_ops", model.optedIn());
     }
     @SuppressWarnings("unchecked")
     Map<String, Object> outs = (Map<String, Object>) r.get("outputs");
     if (!cmd.hasOption("no-gradients") && !outs.isEmpty()) {
       List<String> extra = new ArrayList<>(List.of("--signature", signature));
+      extra.addAll(ModelArg.policyArgs(policy));
       outs.keySet().stream().findFirst().ifPresent(o -> extra.addAll(List.of("--output", o)));
       r.put("gradients_first_order", probe(file, false, extra));
       r.put("gradients_second_order", probe(file, true, extra));
@@ -100,6 +105,12 @@ final class InspectCommand extends Command {
         (Long) r.get("variable_values"), (Long) r.get("legacy_variables"));
     System.out.println("  nodes:       " + r.get("nodes"));
     System.out.println("  ops:         " + r.get("ops"));
+    Map<?, ?> allowed = (Map<?, ?>) r.get("allowed_ops");
+    if (allowed.isEmpty()) {
+      System.out.println("  op policy:   pure computation only (" + OpPolicy.allowlist().size() + " ops on the allowlist)");
+    } else {
+      allowed.forEach((op, nodes) -> System.out.println("  allowed op:  " + op + " at " + nodes + " (--allow-op)"));
+    }
     Map<?, ?> missing = (Map<?, ?>) r.getOrDefault("no_gradient", Map.of());
     if (!r.containsKey("no_gradient")) {
       System.out.println("  no gradient: (name outputs with --output to check the paths to them)");

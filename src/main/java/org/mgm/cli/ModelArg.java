@@ -6,6 +6,8 @@ import org.mgm.onnx.check.ImportedSession;
 import org.mgm.onnx.importer.OnnxImporter;
 import org.mgm.onnx.io.OnnxModelFile;
 import org.mgm.onnx.proto.OnnxModelProto.ModelProto;
+import java.util.List;
+import org.mgm.tf.OpPolicy;
 import org.mgm.tf.TfGraphImporter;
 import org.mgm.tf.TfModel;
 
@@ -25,12 +27,31 @@ final class ModelArg implements AutoCloseable {
     this.tf = tf;
   }
 
-  static ModelArg open(Path path, String signature) throws java.io.IOException {
+  /** {@code --allow-op NAME} (repeatable): an op outside the allowlist of pure computation that a TF model may run. */
+  static org.apache.commons.cli.Option allowOpOption() {
+    return org.apache.commons.cli.Option.builder().longOpt("allow-op").hasArgs().argName("OP")
+        .desc("TF models: let this op outside the allowlist of pure computation run (file, print, dataset ops...);"
+            + " repeatable").build();
+  }
+
+  /** The op policy {@code --allow-op} asks for. */
+  static OpPolicy policy(org.apache.commons.cli.CommandLine cmd) {
+    return cmd.hasOption("allow-op") ? OpPolicy.allowing(List.of(cmd.getOptionValues("allow-op"))) : OpPolicy.STANDARD;
+  }
+
+  /** The {@code --allow-op} arguments that give a child command the same policy. */
+  static List<String> policyArgs(OpPolicy policy) {
+    List<String> args = new java.util.ArrayList<>();
+    policy.optIn().forEach(op -> args.addAll(List.of("--allow-op", op)));
+    return args;
+  }
+
+  static ModelArg open(Path path, String signature, OpPolicy policy) throws java.io.IOException {
     if (!Files.exists(path) && !TfModel.looksLikeTf(path)) {
       throw new UsageException(path + ": no such file or directory");
     }
     if (TfModel.looksLikeTf(path)) {
-      return new ModelArg(path, null, TfModel.open(path, signature));
+      return new ModelArg(path, null, TfModel.open(path, signature, policy));
     }
     return new ModelArg(path, OnnxModelFile.read(path), null);
   }

@@ -367,6 +367,12 @@ public final class TfGraphImporter {
   }
 
   private Output<?>[] copyGeneric(NodeDef n) {
+    if (!model.policy().allows(n.getOp())) {
+      // Only the model's own saver gets past the open-time check with such an op; no output runs it.
+      throw new TfModelException(model.source() + ": node '" + n.getName() + "' has op " + n.getOp()
+          + ", which is not on the allowlist of pure computation; the import copies none (--allow-op "
+          + n.getOp() + " runs it)");
+    }
     OpDef def = OpDefs.of(n.getOp());
     if (def == null) {
       throw new TfModelException(model.source() + ": node '" + n.getName() + "' has op " + n.getOp()

@@ -23,6 +23,7 @@ import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.GraphDef;
 import org.tensorflow.proto.MetaGraphDef;
 import org.tensorflow.proto.NodeDef;
+import org.tensorflow.proto.SavedModel;
 import org.tensorflow.proto.SignatureDef;
 import org.tensorflow.proto.TensorInfo;
 import org.tensorflow.proto.TensorShapeProto;
@@ -65,10 +66,14 @@ public final class TfModel implements AutoCloseable {
   private final SavedModelBundle bundle;
   private final CheckpointReader checkpoint;
   private final FunctionInliner inliner;
+  private final OpPolicy policy;
+  private final Map<String, List<String>> optedIn;
 
   private TfModel(Format format, String source, GraphDef graph, Map<String, TfEndpoint> inputs,
       Map<String, TfEndpoint> outputs, Map<String, List<String>> collections, SavedModelBundle bundle,
-      CheckpointReader checkpoint) {
+      CheckpointReader checkpoint, Checked checked) {
+    this.policy = checked.policy();
+    this.optedIn = checked.optedIn();
     this.format = format;
     this.source = source;
     this.graph = graph;
@@ -93,39 +98,50 @@ public final class TfModel implements AutoCloseable {
         || Files.isRegularFile(Path.of(path + ".meta")) || Files.isRegularFile(Path.of(path + ".index"));
   }
 
+  /** What {@link ForeignGraphCheck} found: the policy and the ops outside the allowlist it let through. */
+  private record Checked(OpPolicy policy, Map<String, List<String>> optedIn) {}
+
+  /** Opens any of the formats with the {@link OpPolicy#STANDARD standard} op policy. */
+  public static TfModel open(Path path, String signature) {
+    return open(path, signature, OpPolicy.STANDARD);
+  }
+
   /**
-   * Opens any of the formats.
+   * Opens any of the formats. The graph and its function library are checked against
+   * {@code policy} before anything of the model runs (a SavedModel's loader runs its restore and
+   * main op): a node outside it is refused with its name and op.
    *
    * @param signature the SavedModel signature to use (ignored for the other formats)
    */
-  public static TfModel open(Path path, String signature) {
+  public static TfModel open(Path path, String signature, OpPolicy policy) {
     String name = path.getFileName() == null ? "" : path.getFileName().toString();
     if (Files.isDirectory(path)) {
       if (Files.isRegularFile(path.resolve("saved_model.pb"))) {
-        return openSavedModel(path, signature);
+        return openSavedModel(path, signature, policy);
       }
       if (Files.isRegularFile(path.resolve("checkpoint"))) {
-        return openMetaGraph(CheckpointReader.prefixFromStateFile(path), path.toString());
+        return openMetaGraph(CheckpointReader.prefixFromStateFile(path), path.toString(), policy);
       }
       throw new TfModelException(path + ": directory is not a TF model (expected saved_model.pb for a SavedModel"
           + " or a 'checkpoint' state file for a TF1 checkpoint)");
     }
     if (name.endsWith(".meta")) {
-      return openMetaGraph(Path.of(path.toString().substring(0, path.toString().length() - 5)), path.toString());
+      return openMetaGraph(Path.of(path.toString().substring(0, path.toString().length() - 5)), path.toString(), policy);
     }
     if (name.endsWith(".index")) {
-      return openMetaGraph(Path.of(path.toString().substring(0, path.toString().length() - 6)), path.toString());
+      return openMetaGraph(Path.of(path.toString().substring(0, path.toString().length() - 6)), path.toString(), policy);
     }
     if (Files.isRegularFile(Path.of(path + ".meta"))) {
-      return openMetaGraph(path, path.toString());
+      return openMetaGraph(path, path.toString(), policy);
     }
     if (Files.isRegularFile(path)) {
-      return openFrozenGraph(path);
+      return openFrozenGraph(path, policy);
     }
     throw new TfModelException(path + ": no such file or directory");
   }
 
-  private static TfModel openSavedModel(Path dir, String signature) {
+  private static TfModel openSavedModel(Path dir, String signature, OpPolicy policy) {
+    Checked checked = checkSavedModel(dir, policy);
     SavedModelBundle b;
     try {
       b = SavedModelBundle.loader(dir.toString()).withTags(SavedModelBundle.DEFAULT_TAG)
@@ -141,14 +157,40 @@ public final class TfModel implements AutoCloseable {
             + new ArrayList<>(meta.getSignatureDefMap().keySet()) + ")");
       }
       return new TfModel(Format.SAVED_MODEL, dir.toString(), meta.getGraphDef(), endpoints(sig.getInputsMap()),
-          endpoints(sig.getOutputsMap()), collections(meta), b, null);
+          endpoints(sig.getOutputsMap()), collections(meta), b, null, checked);
     } catch (RuntimeException e) {
       b.close();
       throw e;
     }
   }
 
-  private static TfModel openMetaGraph(Path prefix, String source) {
+  /**
+   * Reads {@code saved_model.pb} as TF's loader will and checks every meta graph in it, before
+   * the loader runs the saver's restore and the main op of the one it picks.
+   */
+  private static Checked checkSavedModel(Path dir, OpPolicy policy) {
+    for (String other : List.of("saved_model.pbtxt", "saved_model.cpb")) {
+      // TF's reader may prefer another form of the proto to the one checked here.
+      if (Files.exists(dir.resolve(other))) {
+        throw new TfModelException(dir + ": has both saved_model.pb and " + other
+            + "; the loader could read either, so neither is loaded");
+      }
+    }
+    SavedModel saved;
+    try {
+      saved = SavedModel.parseFrom(Files.readAllBytes(dir.resolve("saved_model.pb")));
+    } catch (IOException e) {
+      throw new TfModelException(dir + ": saved_model.pb is not a SavedModel (" + firstLine(e.getMessage()) + ")");
+    }
+    Map<String, List<String>> optedIn = new java.util.TreeMap<>();
+    for (MetaGraphDef meta : saved.getMetaGraphsList()) {
+      ForeignGraphCheck.check(dir.toString(), meta.getGraphDef(), meta.hasSaverDef() ? meta.getSaverDef() : null, policy)
+          .forEach((op, at) -> optedIn.computeIfAbsent(op, k -> new ArrayList<>()).addAll(at));
+    }
+    return new Checked(policy, optedIn);
+  }
+
+  private static TfModel openMetaGraph(Path prefix, String source, OpPolicy policy) {
     Path metaFile = Path.of(prefix + ".meta");
     if (!Files.isRegularFile(metaFile)) {
       throw new TfModelException(source + ": no MetaGraph " + metaFile.getFileName() + " beside the checkpoint");
@@ -162,11 +204,13 @@ public final class TfModel implements AutoCloseable {
     if (meta.getGraphDef().getNodeCount() == 0) {
       throw new TfModelException(metaFile + ": not a TF MetaGraph (no graph nodes)");
     }
+    Checked checked = new Checked(policy, ForeignGraphCheck.check(source, meta.getGraphDef(),
+        meta.hasSaverDef() ? meta.getSaverDef() : null, policy));
     return new TfModel(Format.META_GRAPH, source, meta.getGraphDef(), null, Map.of(), collections(meta), null,
-        new CheckpointReader(prefix));
+        new CheckpointReader(prefix), checked);
   }
 
-  private static TfModel openFrozenGraph(Path file) {
+  private static TfModel openFrozenGraph(Path file, OpPolicy policy) {
     GraphDef g;
     try {
       g = GraphDef.parseFrom(Files.readAllBytes(file));
@@ -177,7 +221,9 @@ public final class TfModel implements AutoCloseable {
     if (g.getNodeCount() == 0 || g.getNodeList().stream().anyMatch(n -> n.getName().isEmpty() || n.getOp().isEmpty())) {
       throw new TfModelException(file + ": not a frozen TF GraphDef (no named nodes with ops)");
     }
-    TfModel m = new TfModel(Format.FROZEN_GRAPH, file.toString(), g, null, new LinkedHashMap<>(), Map.of(), null, null);
+    Checked checked = new Checked(policy, ForeignGraphCheck.check(file.toString(), g, null, policy));
+    TfModel m = new TfModel(Format.FROZEN_GRAPH, file.toString(), g, null, new LinkedHashMap<>(), Map.of(), null, null,
+        checked);
     m.outputs.putAll(m.sinks());
     return m;
   }
@@ -188,6 +234,16 @@ public final class TfModel implements AutoCloseable {
 
   public String source() {
     return source;
+  }
+
+  /** The op policy the model was checked against; the importer copies no op outside it. */
+  public OpPolicy policy() {
+    return policy;
+  }
+
+  /** Ops outside the allowlist that the policy's opt-ins let through, with their nodes ({@code fn/node} in functions). */
+  public Map<String, List<String>> optedIn() {
+    return optedIn;
   }
 
   /** The graph as written, function library included. */
