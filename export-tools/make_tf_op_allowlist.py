@@ -42,6 +42,7 @@ WHOLE = [
     ("manip_ops", "Roll", {}),
     ("spectral_ops", "FFTs", {}),
     ("list_ops", "TensorLists: TF2 loops' accumulators", {}),
+    ("training_ops", "optimizer updates (ApplyAdam...) of variables in the session's memory: a TF1 training .meta has them", {}),
 ]
 # (category, why only these, the ops taken)
 NAMED = [
@@ -53,8 +54,11 @@ NAMED = [
                           "ScaleAndTranslate", "ScaleAndTranslateGrad"]),
     ("data_flow_ops", "TF1 tensor arrays (dynamic_rnn) and stitch/partition; queues, stages, barriers, "
      "accumulators and session handles are left out", None),
-    ("logging_ops", "Assert only (stops a run with an error); Print/PrintV2 write to the process's "
-     "streams and summaries to event files", ["Assert"]),
+    ("logging_ops", "Assert (stops a run with an error) and the TF1 summary ops, which serialize a Summary "
+     "proto into a string tensor in memory (a TF1 training .meta has them; writing one to an event file takes "
+     "summary_ops' writers, which are left out); Print/PrintV2 write to the process's streams and are left out",
+     ["Assert", "AudioSummary", "AudioSummaryV2", "HistogramSummary", "ImageSummary", "MergeSummary",
+      "ScalarSummary", "TensorSummary", "TensorSummaryV2"]),
 ]
 
 

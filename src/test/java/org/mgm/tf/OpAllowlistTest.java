@@ -21,8 +21,9 @@ import org.yaml.snakeyaml.Yaml;
 /**
  * The allowlist of pure computation is wide enough for the models people use: every op of the
  * ten Keras applications and of the common Keras layer types (traced by real TF 2.21, inference
- * and training), and every model the toolkit's own tests and exporter make, opens with the
- * standard policy and nothing opted in.
+ * and training), and every model the toolkit's own tests and exporter make or ship (a TF1 training
+ * .meta with its optimizer and summaries included), opens with the standard policy and nothing
+ * opted in.
  */
 class OpAllowlistTest {
   @Test
@@ -53,11 +54,16 @@ class OpAllowlistTest {
     inputs.put("noise", 2);
     MlpSavedModelExporter.export(tmp.resolve("toolkit-mlp"), MlpWeights.pytorchDefault(MlpSpec.of(5, 16, 3, 2, 0.2f), 4),
         inputs, "y");
-    List<Path> models;
-    try (Stream<Path> files = Files.walk(tmp)) {
-      models = files.filter(OpAllowlistTest::isModel).sorted().toList();
+    TfPython.Run cyclegan = TfPython.run("export-tools/tf1_cyclegan.py", "--fixture", "--out",
+        tmp.resolve("tf1-cyclegan").toString());
+    assertEquals(0, cyclegan.code(), cyclegan.output());
+    List<Path> models = new ArrayList<>();
+    for (Path root : List.of(tmp, Path.of("models"))) { // the shipped mixers too
+      try (Stream<Path> files = Files.walk(root)) {
+        files.filter(OpAllowlistTest::isModel).sorted().forEach(models::add);
+      }
     }
-    assertTrue(models.size() >= 15, "models found: " + models);
+    assertTrue(models.size() >= 20, "models found: " + models);
     for (Path m : models) {
       Path open = m.getFileName().toString().equals("saved_model.pb") ? m.getParent() : m;
       try (TfModel model = TfModel.open(open, TfModel.DEFAULT_SIGNATURE)) {
