@@ -14,6 +14,7 @@ import org.mgm.cli.CliRunner;
 import org.mgm.tensor.HostTensor;
 import org.mgm.tensor.Npy;
 import org.mgm.testing.RequiredTools;
+import org.mgm.testing.Tool;
 
 /**
  * Foreign TF models that read, write, print, dump or run Python, made by real TF
@@ -26,7 +27,7 @@ class ForeignOpsTest {
 
   @BeforeAll
   static void makeFixtures() throws Exception {
-    RequiredTools.require(TfPython.available(), "no TensorFlow venv at " + TfPython.interpreter() + " (.ci/run makes it)");
+    RequiredTools.require(Tool.TF_VENV);
     TfPython.Run r = TfPython.run("export-tools/make_tf_io_fixtures.py", "--out", dir.toString());
     assertEquals(0, r.code(), r.output());
   }

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mgm.model.MlpSpec;
 import org.mgm.model.MlpWeights;
 import org.mgm.testing.RequiredTools;
+import org.mgm.testing.Tool;
 import org.yaml.snakeyaml.Yaml;
 
 /**
@@ -28,7 +29,7 @@ import org.yaml.snakeyaml.Yaml;
 class OpAllowlistTest {
   @Test
   void everyOpOfTheKerasApplicationsAndLayerTypesIsOnTheAllowlist() throws Exception {
-    RequiredTools.require(TfPython.available(), "no TensorFlow venv at " + TfPython.interpreter() + " (.ci/run makes it)");
+    RequiredTools.require(Tool.TF_VENV);
     TfPython.Run r = TfPython.run("export-tools/keras_op_inventory.py");
     assertEquals(0, r.code(), r.output());
     String json = r.output().lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow();
@@ -44,7 +45,7 @@ class OpAllowlistTest {
 
   @Test
   void everyModelOfTheToolkitsTestsOpensWithNothingOptedIn(@TempDir Path tmp) throws Exception {
-    RequiredTools.require(TfPython.available(), "no TensorFlow venv at " + TfPython.interpreter() + " (.ci/run makes it)");
+    RequiredTools.require(Tool.TF_VENV);
     for (String script : List.of("export-tools/make_tf_fixtures.py", "export-tools/make_tf_export_fixtures.py")) {
       TfPython.Run r = TfPython.run(script, "--out", tmp.resolve(Path.of(script).getFileName().toString()).toString());
       assertEquals(0, r.code(), r.output());
