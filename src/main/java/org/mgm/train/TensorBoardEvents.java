@@ -9,10 +9,13 @@ import javax.imageio.ImageIO;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Session;
+import org.tensorflow.ndarray.NdArrays;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.summary.SummaryWriter;
+import org.tensorflow.proto.Event;
+import org.tensorflow.proto.SessionLog;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 import org.tensorflow.types.TString;
@@ -25,8 +28,9 @@ import org.tensorflow.types.TUint8;
  *
  * <p>The ops live in a graph and session of their own: the training graph stays as it was (its
  * checkpoints, its random streams and its Grappler passes are untouched by logging). A resumed
- * run opens a second events file in the same directory; TensorBoard merges the files of one
- * directory, and the steps between the last checkpoint and the kill then appear twice.
+ * run opens a second events file in the same directory, which TensorBoard merges with the first;
+ * each training's events begin with TF's own restart marker ({@link #sessionStart}), so the steps
+ * that the killed run logged after its checkpoint are dropped, not drawn twice.
  */
 public final class TensorBoardEvents implements AutoCloseable {
   private final Graph graph = new Graph();
@@ -37,6 +41,8 @@ public final class TensorBoardEvents implements AutoCloseable {
   private final Operand<TUint8> pixels;
   private final Op writeScalar;
   private final Op writeImage;
+  private final Operand<TString> event;
+  private final Op importEvent;
   private final Op flush;
   private final Op close;
 
@@ -53,10 +59,27 @@ public final class TensorBoardEvents implements AutoCloseable {
     writeScalar = tf.summary.writeScalarSummary(writer, step, tag, value);
     writeImage = tf.summary.writeImageSummary(writer, step, tag, pixels, tf.constant(new byte[] {(byte) 255, 0, 0}),
         org.tensorflow.op.summary.WriteImageSummary.maxImages(1L));
+    event = tf.placeholder(TString.class);
+    importEvent = tf.summary.importEvent(writer, event);
     flush = tf.summary.flushSummaryWriter(writer);
     close = tf.summary.closeSummaryWriter(writer);
     session = org.mgm.runtime.Sessions.plain(graph);
     session.runner().addTarget(create).run();
+  }
+
+  /**
+   * TF's restart marker, an Event with {@code session_log { status: START }} at {@code step}:
+   * TensorBoard (its event accumulator, with the default purge of orphaned data) drops every
+   * event it has read so far, of any tag, at this step or later. A training writes it before its
+   * first event, at the step after the checkpoint it continues from (0 for one from the start),
+   * so what a killed run logged after that checkpoint gives way to what the resumed run logs.
+   */
+  public void sessionStart(long at) {
+    byte[] e = Event.newBuilder().setWallTime(System.currentTimeMillis() / 1000.0).setStep(at)
+        .setSessionLog(SessionLog.newBuilder().setStatus(SessionLog.SessionStatus.START)).build().toByteArray();
+    try (TString t = TString.tensorOfBytes(NdArrays.scalarOfObject(e))) {
+      session.runner().feed(event, t).addTarget(importEvent).run();
+    }
   }
 
   /** One scalar per name at {@code step}; NaN values (a metric a run does not have) are left out. */

@@ -168,11 +168,15 @@ public final class TrainingLoop {
       training.restore(c.variablesPrefix(), c.snapshot());
       readings.restore(c.dir());
       elapsed = c.elapsedNanos();
+      // What the killed run logged after the checkpoint is dropped by TensorBoard, not drawn twice.
+      log.sessionStart(c.snapshot().iteration() + 1L);
       csv = MetricsCsv.resume(runDir.resolve("metrics.csv"), header, c.snapshot().iteration(), rows);
       LOG.info("{}: resumed from {} (iteration {} of {})", task, c.dir().getFileName(), c.snapshot().iteration(),
           settings.iterations());
     } else {
       csv = new MetricsCsv(runDir.resolve("metrics.csv"), header);
+      // A run killed before its first checkpoint starts over: all it logged goes.
+      log.sessionStart(0);
       if (logInitial) {
         Map<String, Double> values = training.metrics();
         double[] row = row(0, values, readings.read(0, values));

@@ -24,12 +24,14 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.mgm.runtime.ChildJvm;
 import org.mgm.runtime.Json;
+import org.mgm.testing.TensorBoardLog;
 import org.mgm.train.Checkpoints;
 
 /**
  * A training killed with SIGKILL from outside its JVM, at an iteration it reports, and resumed
- * with {@code mgm resume} ends with the same numbers as a run that was never stopped; so does one
- * whose newest checkpoint was damaged after the kill, from the checkpoint before it.
+ * with {@code mgm resume} ends with the same numbers as a run that was never stopped, and
+ * TensorBoard reads its events as one curve; so does one whose newest checkpoint was damaged
+ * after the kill, from the checkpoint before it.
  */
 class ResumeCliTest {
   /**
@@ -91,6 +93,7 @@ class ResumeCliTest {
     assertEquals(0, resumed.code(), at + "\n" + resumed);
     assertSameResult(c, refDir, runDir, at);
     assertTrue(Files.readString(runDir.resolve("log.txt")).contains("resumed from iteration-"), at);
+    assertOneCurve(runDir);
   }
 
   /** How a checkpoint is damaged after the kill. */
@@ -142,6 +145,9 @@ class ResumeCliTest {
     assertTrue(w.contains(newest.toString()) && w.contains(file + ":") && w.endsWith("resuming from " + previous), w);
     assertSameResult(SHORT, shortReference(), run, damage + " of " + newest.getFileName());
     assertTrue(Files.readString(run.resolve("log.txt")).contains("resumed from " + previous));
+    // The killed run flushed its events at its newest checkpoint: the steps after the one before
+    // are in its file, and only TensorBoard's purge at the resumed run's start marker drops them.
+    assertTrue(assertOneCurve(run), "the killed run's file should hold the steps after " + previous);
   }
 
   @Test
@@ -319,6 +325,44 @@ class ResumeCliTest {
       assertArrayEquals(Files.readAllBytes(refDir.resolve(file)), Files.readAllBytes(runDir.resolve(file)),
           file + ", " + at);
     }
+  }
+
+  /**
+   * The run's events as TensorBoard reads them: every tag has each step once, and each
+   * metrics.csv column is exactly the file's rows, so the values after the checkpoint are the
+   * resumed run's.
+   *
+   * @return whether the files hold some step twice, which TensorBoard's purge dropped
+   */
+  private static boolean assertOneCurve(Path run) throws Exception {
+    TensorBoardLog.Read tb = TensorBoardLog.read(run);
+    for (Map<String, List<TensorBoardLog.Point>> tags : List.of(tb.scalars(), tb.images())) {
+      tags.forEach((tag, points) -> {
+        List<Long> steps = TensorBoardLog.steps(points);
+        assertEquals(steps.stream().distinct().count(), steps.size(), tag + " steps " + steps);
+      });
+    }
+    List<String> csv = Files.readAllLines(run.resolve("metrics.csv"));
+    String[] header = csv.get(0).split(",");
+    for (int k = 1; k < header.length; k++) {
+      List<Long> steps = new ArrayList<>();
+      List<Double> values = new ArrayList<>();
+      for (String line : csv.subList(1, csv.size())) {
+        String[] f = line.split(",", -1);
+        if (!f[k].isEmpty() && !f[k].equals("NaN")) {
+          steps.add(Long.parseLong(f[0]));
+          values.add(Double.parseDouble(f[k]));
+        }
+      }
+      List<TensorBoardLog.Point> points = tb.scalars().getOrDefault(header[k], List.of());
+      assertEquals(steps, TensorBoardLog.steps(points), header[k]);
+      for (int i = 0; i < steps.size(); i++) {
+        assertEquals(values.get(i), points.get(i).value(), 1e-5 * Math.max(1, Math.abs(values.get(i))),
+            header[k] + " at " + steps.get(i));
+      }
+    }
+    return tb.scalarsUnpurged().values().stream()
+        .anyMatch(p -> TensorBoardLog.steps(p).stream().distinct().count() < p.size());
   }
 
   /** A copy of a run directory under {@code parent}, same name (which is what resume reopens). */
