@@ -21,11 +21,11 @@ public interface FrozenMixer extends AutoCloseable {
    * Opens a pretrained mixer from an ONNX file or any TF format (a SavedModel directory, usually),
    * checking its input widths before any training.
    *
-   * @param names how a TF mixer's signature is bound (ONNX mixers use the toolkit's own names)
+   * @param names how the mixer's inputs and output are bound (an ONNX mixer ignores the signature key)
    */
   static FrozenMixer open(Path path, MixerSignature names, long conditionWidth, long outputWidth) throws IOException {
     if (Files.isRegularFile(path) && path.toString().endsWith(".onnx")) {
-      return OnnxMixer.load(path, conditionWidth, outputWidth);
+      return OnnxMixer.load(path, names, conditionWidth, outputWidth);
     }
     return TfMixer.load(path, names, conditionWidth, outputWidth);
   }

@@ -2,6 +2,7 @@ package org.mgm.feedback;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.mgm.onnx.importer.ImportOptions;
 import org.mgm.onnx.importer.OnnxImporter;
@@ -16,8 +17,9 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
 /**
- * A mixer generator given as ONNX (inputs "condition" and "noise", one output), imported frozen
- * with its inputs bound to the agents' outputs and the mixer noise of the training graph.
+ * A mixer generator given as ONNX, imported frozen with its inputs bound to the agents' outputs
+ * and the mixer noise of the training graph. The toolkit's own mixers name them "condition" and
+ * "noise"; a foreign one is bound by a {@link MixerSignature} (its signature key is ignored).
  */
 public final class OnnxMixer implements FrozenMixer {
   public static final String CONDITION = "condition";
@@ -26,29 +28,49 @@ public final class OnnxMixer implements FrozenMixer {
   private final Path file;
   private final ModelProto model;
   private final Widths widths;
+  private final String condition;
+  private final String noise;
+  private final String output;
   private int attachments;
 
-  private OnnxMixer(Path file, ModelProto model, long conditionWidth, long noiseWidth, long outputWidth) {
+  private OnnxMixer(Path file, ModelProto model, MixerSignature names, String output, Widths widths) {
     this.file = file;
     this.model = model;
-    this.widths = new Widths(conditionWidth, noiseWidth, outputWidth);
+    this.condition = names.condition();
+    this.noise = names.noise();
+    this.output = output;
+    this.widths = widths;
   }
 
+  /** A mixer with the toolkit's input names and one output. */
   public static OnnxMixer load(Path file, long expectedConditionWidth, long outputWidth) throws IOException {
+    return load(file, MixerSignature.DEFAULT, expectedConditionWidth, outputWidth);
+  }
+
+  /**
+   * Reads the model and checks, before any training, that the named inputs exist as
+   * [batch, width] and the condition is as wide as the agents' concatenated outputs. The output is
+   * the model's only one, or the one {@code names.output()} names.
+   */
+  public static OnnxMixer load(Path file, MixerSignature names, long expectedConditionWidth, long outputWidth)
+      throws IOException {
     ModelProto m = OnnxModelFile.read(file);
     OnnxImporter.defaultOpset(m, file.toString());
-    long c = width(file, m, CONDITION);
+    long c = width(file, m, names.condition(), "condition");
     if (c != expectedConditionWidth) {
-      throw new OnnxFormatException(file + ": mixer input '" + CONDITION + "' has width " + c + ", expected "
+      throw new OnnxFormatException(file + ": mixer input '" + names.condition() + "' has width " + c + ", expected "
           + expectedConditionWidth + " (the agents' outputs concatenated)");
     }
-    if (m.getGraph().getOutputCount() != 1) {
-      throw new OnnxFormatException(file + ": a mixer has one output, this model has " + m.getGraph().getOutputCount());
+    long z = width(file, m, names.noise(), "noise");
+    List<String> outputs = m.getGraph().getOutputList().stream().map(ValueInfoProto::getName).toList();
+    String out = outputs.size() == 1 ? outputs.get(0) : names.output();
+    if (!outputs.contains(out)) {
+      throw new OnnxFormatException(file + ": the mixer has no output '" + out + "' (outputs: " + outputs + ")");
     }
-    return new OnnxMixer(file, m, c, width(file, m, NOISE), outputWidth);
+    return new OnnxMixer(file, m, names, out, new Widths(c, z, outputWidth));
   }
 
-  private static long width(Path file, ModelProto m, String input) {
+  private static long width(Path file, ModelProto m, String input, String role) {
     for (ValueInfoProto v : m.getGraph().getInputList()) {
       if (v.getName().equals(input)) {
         TensorShapeProto s = v.getType().getTensorType().getShape();
@@ -58,7 +80,8 @@ public final class OnnxMixer implements FrozenMixer {
         return s.getDim(1).getDimValue();
       }
     }
-    throw new OnnxFormatException(file + ": the mixer has no input '" + input + "'");
+    throw new OnnxFormatException(file + ": the mixer has no input '" + input + "' for the " + role + " (inputs: "
+        + m.getGraph().getInputList().stream().map(ValueInfoProto::getName).toList() + ")");
   }
 
   @Override
@@ -70,8 +93,8 @@ public final class OnnxMixer implements FrozenMixer {
   @SuppressWarnings("unchecked")
   public Operand<TFloat32> attach(Ops tf, Operand<TFloat32> condition, Operand<TFloat32> noise) {
     ImportOptions o = ImportOptions.frozen("onnx_mixer" + attachments++)
-        .withBindings(Map.of(CONDITION, condition, NOISE, noise));
+        .withBindings(Map.of(this.condition, condition, this.noise, noise));
     var imported = new OnnxImporter().importModel((Graph) tf.scope().env(), model, o, file.toString());
-    return (Operand<TFloat32>) imported.output();
+    return (Operand<TFloat32>) imported.output(output);
   }
 }

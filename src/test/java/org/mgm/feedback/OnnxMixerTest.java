@@ -9,8 +9,6 @@ import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mgm.experiments.synthetic.AgentSettings;
-import org.mgm.experiments.synthetic.AgentTraining;
 import org.mgm.model.AdamSettings;
 import org.mgm.model.MlpSpec;
 import org.mgm.onnx.export.TfModelToOnnx;

@@ -10,15 +10,14 @@ import java.util.Map;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.mgm.eval.W1Summary;
+import org.mgm.feedback.AgentSettings;
+import org.mgm.feedback.AgentTraining;
+import org.mgm.feedback.FrozenMixer;
 import org.mgm.feedback.UpdateMode;
+import org.mgm.onnx.export.MlpOnnxExport;
 import org.mgm.runtime.MetricsCsv;
 import org.mgm.runtime.Plots;
 import org.mgm.runtime.RunDirectory;
-import org.mgm.feedback.FrozenMixer;
-import org.mgm.onnx.export.TfModelToOnnx;
-import org.mgm.onnx.io.OnnxModelFile;
-import org.mgm.tf.MlpSavedModelExporter;
-import org.mgm.tf.TfModel;
 import org.mgm.train.TensorBoardEvents;
 import org.mgm.train.TrainingLoop;
 
@@ -90,11 +89,9 @@ public final class AgentRun {
 
       LinkedHashMap<String, Integer> inputs = new LinkedHashMap<>();
       inputs.put("z", setup.latent());
-      MlpSavedModelExporter.export(dir.resolve("generator"), trainer.generatorWeights(), inputs, "x");
-      // The same generator as ONNX, for serving with ONNX Runtime (mgm sample).
-      try (TfModel saved = TfModel.open(dir.resolve("generator"), MlpSavedModelExporter.SIGNATURE)) {
-        OnnxModelFile.write(dir.resolve("generator.onnx"), TfModelToOnnx.convert(saved));
-      }
+      // A SavedModel, and the same generator as ONNX for serving with ONNX Runtime (mgm sample).
+      MlpOnnxExport.write(dir.resolve("generator.onnx"), trainer.generatorWeights(), inputs, "x",
+          dir.resolve("generator"));
       Plots.scatter(dir.resolve("scatter.png"),
           spec.label() + " " + spec.scenario() + " beta=" + spec.beta() + " W1=" + w1.exact().format(),
           w1.lastSamples(), data.test(SyntheticData.X1));

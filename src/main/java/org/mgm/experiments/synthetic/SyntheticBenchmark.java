@@ -1,11 +1,6 @@
 package org.mgm.experiments.synthetic;
 
-import org.mgm.runtime.ChildJvm;
-
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,13 +9,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.mgm.feedback.AgentTraining;
+import org.mgm.feedback.MixerSignature;
+import org.mgm.feedback.TfMixer;
 import org.mgm.feedback.UpdateMode;
 import org.mgm.model.MlpWeights;
+import org.mgm.runtime.ChildJvm;
 import org.mgm.runtime.Json;
 import org.mgm.runtime.ProcessMemory;
 import org.mgm.tf.MlpSavedModelExporter;
-import org.mgm.feedback.MixerSignature;
-import org.mgm.feedback.TfMixer;
+
 
 /**
  * Milliseconds per generator iteration (with its m critic steps) for the three synthetic jobs at

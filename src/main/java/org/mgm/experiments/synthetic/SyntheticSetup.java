@@ -3,6 +3,7 @@ package org.mgm.experiments.synthetic;
 import java.nio.file.Path;
 import java.util.List;
 import org.mgm.config.Config;
+import org.mgm.feedback.AgentSettings;
 import org.mgm.feedback.FeedbackUpdate;
 import org.mgm.feedback.MixerSignature;
 import org.mgm.feedback.UpdateMode;

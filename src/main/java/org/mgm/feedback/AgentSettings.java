@@ -1,6 +1,5 @@
-package org.mgm.experiments.synthetic;
+package org.mgm.feedback;
 
-import org.mgm.feedback.FeedbackUpdate;
 import org.mgm.model.AdamSettings;
 import org.mgm.model.MlpSpec;
 

@@ -1,10 +1,8 @@
-package org.mgm.experiments.synthetic;
+package org.mgm.feedback;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.mgm.feedback.FrozenMixer;
-import org.mgm.feedback.PairedBatch;
 import org.mgm.gan.GradientPenalty;
 import org.mgm.gan.WassersteinLosses;
 import org.mgm.model.AdamOptimizer;

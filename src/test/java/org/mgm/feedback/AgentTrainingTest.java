@@ -1,4 +1,4 @@
-package org.mgm.experiments.synthetic;
+package org.mgm.feedback;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,8 +7,6 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.mgm.feedback.FeedbackUpdate;
-import org.mgm.feedback.MlpMixer;
 import org.mgm.model.AdamSettings;
 import org.mgm.model.MlpSpec;
 import org.mgm.model.MlpWeights;
