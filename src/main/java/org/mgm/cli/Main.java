@@ -102,6 +102,8 @@ public final class Main {
     for (Command c : commands()) {
       System.out.printf("    %-16s %s%n", c.name(), c.summary());
     }
+    // Answered by the ./mgm launcher itself: it knows where the build put the jars.
+    System.out.printf("    %-16s %s%n", "classpath", "print the built toolkit's class path (java -cp \"$(./mgm classpath)\" ...)");
     for (CommandGroup g : groups()) {
       System.out.println();
       System.out.println("  " + g.name() + ": " + g.summary());
