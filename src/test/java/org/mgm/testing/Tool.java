@@ -26,8 +26,13 @@ public enum Tool {
   DEBIAN_SCIPY("debian-scipy", "/usr/bin/python3", "import scipy.linalg, numpy", "apt-get install python3-scipy"),
   /** Real TensorFlow 2.21 with keras, onnx (and its backend suite), onnxruntime, tensorboard. */
   TF_VENV("tf-venv", null, "import tensorflow, keras, onnx, onnxruntime", "MGM_TF_PYTHON; .ci/run makes the venv"),
-  /** Today's PyTorch and its dynamo ONNX exporter. */
-  TORCH_VENV("torch-venv", null, "import torch, torchvision, onnxscript", "MGM_TORCH_PYTHON; .ci/run makes the venv");
+  /**
+   * Today's PyTorch and its dynamo ONNX exporter. torchvision's C++ ops in that venv are built for
+   * another torch, and importing torchvision dies registering their fake kernels unless that
+   * module is stubbed first, as export-tools/export_torchvision.py does (no architecture uses them).
+   */
+  TORCH_VENV("torch-venv", null, "import sys, types; sys.modules.setdefault('torchvision._meta_registrations',"
+      + " types.ModuleType('stub')); import torch, torchvision, onnxscript", "MGM_TORCH_PYTHON; .ci/run makes the venv");
 
   private static final Map<Tool, Boolean> PROBED = new EnumMap<>(Tool.class);
 
