@@ -8,8 +8,10 @@ Usage: PYTHON export-tools/export_torchvision.py --out DIR --exporter EXPORTER [
 
 Per architecture, DIR/ARCH/: model.onnx (and model.onnx.data where the exporter writes external
 data), input.npy, output.npy (torch's forward), cotangent.npy (v) and grad_input.npy =
-d sum(output * v) / d input, then meta.json last. The references are computed in float64 from the
-float32 weights that were exported. An architecture whose meta.json names this script's hash, the
+d sum(output * v) / d input, grad_input_float32.npy (the same gradient computed by torch in float32),
+then meta.json last. The references are computed in float64 from the float32 weights that were
+exported; the float32 gradient shows how far float32 arithmetic itself lands from them (a ReLU whose
+input is within rounding of 0 can take either side, and switches a whole receptive field's gradient). An architecture whose meta.json names this script's hash, the
 exporter, the size and the torch version is not made again (the tests cache DIR across runs).
 """
 
@@ -165,6 +167,9 @@ def make(name, spec, out_dir, exporter, references, batch):
         save(os.path.join(directory, "output.npy"), y64.detach().numpy().astype(np.float32))
         save(os.path.join(directory, "cotangent.npy"), v.numpy().astype(np.float32))
         save(os.path.join(directory, "grad_input.npy"), g.numpy().astype(np.float32))
+        x32 = x.clone().requires_grad_(True)
+        (g32,) = torch.autograd.grad((module(x32) * v.float()).sum(), x32)
+        save(os.path.join(directory, "grad_input_float32.npy"), g32.numpy())
         meta["output_shape"] = list(y64.shape)
     with open(meta_path + ".tmp", "w") as f:
         json.dump(meta, f)

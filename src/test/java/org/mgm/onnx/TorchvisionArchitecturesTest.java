@@ -34,7 +34,14 @@ import org.mgm.testing.Tool;
  * opsets 13 and 17) and by today's torch's default (dynamo) exporter: imported frozen into TF, the
  * forward must be within 1e-4 and the gradient of sum(output · v) to the input within 1e-3 of
  * PyTorch's (relative to the largest value), and ONNX Runtime must give PyTorch's forward on the
- * same file (which checks the file and the references). The cases that do not pass yet are in
+ * same file (which checks the file and the references). The references are PyTorch's float64
+ * forward and gradient of the exported float32 weights. Where PyTorch's own float32 gradient is
+ * farther than 1e-3 from its float64 one, that distance is the gradient's tolerance instead: in a
+ * ReLU network a pre-activation within float32 rounding of 0 can land on either side and switch
+ * the gradient of its whole receptive field (the import's 3e-3 on Inception v3 came from one ReLU
+ * whose input is 1.9e-6 in float64 and −7.7e-7 in float32; PyTorch's own float32 gradient is
+ * 8.4e-2 from its float64 one there, 1.7e-2 on DenseNet-121), so float64 is the fair reference
+ * and float32 arithmetic's own spread the fair tolerance. The cases that do not pass yet are in
  * {@code torchvision-archs/expected-failures.tsv} with their one-line reason: a listed case that
  * passes fails the test (take it off the list), as does an unlisted one that fails. With
  * {@code -Dmgm.archs.update=true} the list is rewritten from this run instead.
@@ -51,8 +58,8 @@ class TorchvisionArchitecturesTest {
   private static Map<String, String> expected;
 
   /** One case's figures; {@code reason} is null when it passed. */
-  record Outcome(String arch, Exporter exporter, Double forward, Double gradient, Double importMs, Double ort,
-      String reason) {
+  record Outcome(String arch, Exporter exporter, Double forward, Double gradient, Double torch32, Double importMs,
+      Double ort, String reason) {
     boolean passed() {
       return reason == null;
     }
@@ -101,12 +108,15 @@ class TorchvisionArchitecturesTest {
   private static Outcome measure(String arch, Exporter exporter) throws IOException {
     String exportFailure = exportFailures.get(exporter).get(arch);
     if (exportFailure != null) {
-      return new Outcome(arch, exporter, null, null, null, null, exportFailure);
+      return new Outcome(arch, exporter, null, null, null, null, null, exportFailure);
     }
     Path dir = exporter.dir(arch);
     Path model = dir.resolve("model.onnx");
     HostTensor x = Npy.read(dir.resolve("input.npy"));
     HostTensor y = Npy.read(dir.resolve("output.npy"));
+    HostTensor reference = Npy.read(dir.resolve("grad_input.npy"));
+    double torch32 = OnnxFixtures.relativeError(Npy.read(dir.resolve("grad_input_float32.npy")), reference);
+    double gradientTolerance = Math.max(GRADIENT_TOLERANCE, torch32);
     double ort = ortError(model, x, y);
     assertTrue(ort <= FORWARD_TOLERANCE, arch + " (" + exporter.id + "): ONNX Runtime's forward is " + ort
         + " from torch's: the file or the references are wrong, not the import");
@@ -115,7 +125,7 @@ class TorchvisionArchitecturesTest {
     try {
       s = new ImportedSession(OnnxModelFile.read(model), ImportOptions.frozen("m"), arch);
     } catch (RuntimeException e) {
-      return new Outcome(arch, exporter, null, null, null, ort, oneLine(e));
+      return new Outcome(arch, exporter, null, null, torch32, null, ort, oneLine(e));
     }
     double importMs = (System.nanoTime() - t0) / 1e6;
     try (s) {
@@ -125,13 +135,14 @@ class TorchvisionArchitecturesTest {
       double forward = OnnxFixtures.relativeError(s.infer(feeds).get(output), y);
       HostTensor g = s.runVectorJacobian(s.vectorJacobian(output, List.of(input)), feeds,
           Npy.read(dir.resolve("cotangent.npy"))).get(input);
-      double gradient = OnnxFixtures.relativeError(g, Npy.read(dir.resolve("grad_input.npy")));
+      double gradient = OnnxFixtures.relativeError(g, reference);
       String reason = forward > FORWARD_TOLERANCE ? String.format(Locale.ROOT, "forward error %.1e > %.0e", forward,
-          FORWARD_TOLERANCE) : gradient > GRADIENT_TOLERANCE ? String.format(Locale.ROOT,
-              "input gradient error %.1e > %.0e", gradient, GRADIENT_TOLERANCE) : null;
-      return new Outcome(arch, exporter, forward, gradient, importMs, ort, reason);
+          FORWARD_TOLERANCE) : gradient > gradientTolerance ? String.format(Locale.ROOT,
+              "input gradient error %.1e > %.0e (torch's own float32 gradient: %.1e)", gradient, GRADIENT_TOLERANCE,
+              torch32) : null;
+      return new Outcome(arch, exporter, forward, gradient, torch32, importMs, ort, reason);
     } catch (RuntimeException e) {
-      return new Outcome(arch, exporter, null, null, importMs, ort, oneLine(e));
+      return new Outcome(arch, exporter, null, null, torch32, importMs, ort, oneLine(e));
     }
   }
 
@@ -181,17 +192,18 @@ class TorchvisionArchitecturesTest {
   static String table() {
     StringBuilder b = new StringBuilder();
     versions.forEach((e, v) -> b.append(String.format(Locale.ROOT, "%s: %s%n", e.id, v)));
-    b.append(String.format(Locale.ROOT, "%-20s %-20s %9s %9s %9s %9s  %s%n", "model", "exporter", "forward", "input grad",
-        "import ms", "ORT fwd", "result"));
+    b.append(String.format(Locale.ROOT, "%-20s %-20s %9s %10s %9s %9s %9s  %s%n", "model", "exporter", "forward",
+        "input grad", "torch f32", "import ms", "ORT fwd", "result"));
     int passed = 0;
     for (Outcome o : outcomes.values()) {
       passed += o.passed() ? 1 : 0;
-      b.append(String.format(Locale.ROOT, "%-20s %-20s %9s %9s %9s %9s  %s%n", o.arch, o.exporter.id, sci(o.forward),
-          sci(o.gradient), o.importMs == null ? "-" : String.format(Locale.ROOT, "%.0f", o.importMs), sci(o.ort),
+      b.append(String.format(Locale.ROOT, "%-20s %-20s %9s %10s %9s %9s %9s  %s%n", o.arch, o.exporter.id,
+          sci(o.forward), sci(o.gradient), sci(o.torch32), o.importMs == null ? "-" : String.format(Locale.ROOT, "%.0f", o.importMs), sci(o.ort),
           o.passed() ? "pass" : o.reason));
     }
-    b.append(String.format(Locale.ROOT, "ARCHITECTURES: %d of %d cases pass (forward <= %.0e, input gradient <= %.0e)",
-        passed, outcomes.size(), FORWARD_TOLERANCE, GRADIENT_TOLERANCE));
+    b.append(String.format(Locale.ROOT, "ARCHITECTURES: %d of %d cases pass (forward <= %.0e, input gradient <= %.0e or"
+        + " torch's own float32 gradient error where larger)", passed, outcomes.size(), FORWARD_TOLERANCE,
+        GRADIENT_TOLERANCE));
     return b.toString();
   }
 
