@@ -3,7 +3,7 @@
 TF's own forward outputs and input gradients as .npy, so that the Java tests compare the loader
 against TensorFlow itself rather than against our own reading of the format.
 
-Usage: /work/tfvenv/bin/python export-tools/make_tf_fixtures.py --out DIR \
+Usage: $MGM_TF_PYTHON export-tools/make_tf_fixtures.py --out DIR \
            [--only NAME ...] [--seed 1]
 
 Fixtures (one subdirectory of DIR each):
@@ -12,6 +12,9 @@ Fixtures (one subdirectory of DIR each):
   keras3-conv                Keras 3 model [None, 8, 8, 3] NHWC -> Conv2D(8, 3, s2, same),
                              LeakyReLU(0.2), Conv2DTranspose(3, 3, s2, same), tanh; model.export().
                              Exercises Conv2DBackpropInput and LeakyRelu inside function calls.
+  keras3-saved-model-save    Keras 3 model [None, 8, 8, 3] -> Conv2D(6, 3, same), BatchNormalization
+                             (inference), ReLU, Flatten, Dense(4); tf.saved_model.save (not export()):
+                             the signature captures variables only the object graph restores.
   tfmodule-mixer             tf.Module with tf.Variables, concat([z, x]) -> 32 -> 32 -> 2 MLP with
                              LeakyReLU(0.2); tf.saved_model.save, signature inputs z [None, 2],
                              x [None, 4], output y [None, 2].
@@ -66,7 +69,7 @@ import keras  # noqa: E402
 
 tf.get_logger().setLevel("ERROR")
 
-from tensorflow.core.protobuf import saved_model_pb2  # noqa: E402
+from tensorflow.core.protobuf import saved_model_pb2, trackable_object_graph_pb2  # noqa: E402
 
 BATCH = 3
 
@@ -165,7 +168,30 @@ def saved_model_info(model_dir, signature="serving_default"):
     for v in variables:
         shared = nodes[v].attr["shared_name"].s.decode()
         assert nodes[v].op != "VarHandleOp" or shared == v, (v, shared)
+    if any(v not in keys for v in variables):
+        keys.update(_object_graph_keys(mg, model_dir))
     return inputs, outputs, variables, {v: keys[v] for v in variables}
+
+
+def _object_graph_keys(mg, model_dir):
+    """VarHandleOp -> checkpoint key through the object graph, for the variables a tf.function
+    captures but the saver does not restore (tf.saved_model.save of a Keras 3 model): a call
+    node's trailing inputs are its concrete function's bound_inputs (object-graph node ids), and
+    the checkpoint's own object graph gives each node id its key."""
+    reader = tf.train.load_checkpoint(os.path.join(model_dir, "variables", "variables"))
+    ckpt_graph = trackable_object_graph_pb2.TrackableObjectGraph()
+    ckpt_graph.ParseFromString(reader.get_tensor("_CHECKPOINTABLE_OBJECT_GRAPH"))
+    keys = {}
+    for n in mg.graph_def.node:
+        fn = mg.object_graph_def.concrete_functions.get(n.attr["f"].func.name) if "f" in n.attr else None
+        if fn is None:
+            continue
+        data_inputs = [i for i in n.input if not i.startswith("^")]
+        for ref, node_id in zip(data_inputs[len(data_inputs) - len(fn.bound_inputs):], fn.bound_inputs):
+            for attribute in ckpt_graph.nodes[node_id].attributes:
+                if attribute.name == "VARIABLE_VALUE":
+                    keys.setdefault(_index(ref)[0], attribute.checkpoint_key)
+    return keys
 
 
 def manifest_io(names, tensors, prefix):
@@ -291,6 +317,32 @@ def make_keras3_conv(out, seed):
                   "input_sizes is Pack(StridedSlice(Shape(h))[0], 8, 8, 3) at run time; conv "
                   "biases go through Reshape+Squeeze before BiasAdd. Default attrs stripped "
                   "(no data_format/dilations on Conv2D, no alpha on LeakyRelu).", in_t, out_t, ckpt)
+
+
+def make_keras3_saved_model_save(out, seed):
+    rng = rng_for(seed, "keras3-saved-model-save")
+    x = keras.Input((8, 8, 3), name="x")
+    h = keras.layers.Conv2D(6, 3, padding="same")(x)
+    h = keras.layers.BatchNormalization()(h)
+    h = keras.layers.ReLU()(h)
+    y = keras.layers.Dense(4)(keras.layers.Flatten()(h))
+    model = keras.Model(x, y)
+    set_weights_from_numpy(model, rng)
+    # Moving statistics away from (0, 1), so that a loader that leaves them at their initial
+    # values gives other outputs.
+    bn = model.layers[2]
+    bn.moving_mean.assign(normal(rng, (6,), 0.5))
+    bn.moving_variance.assign(np.abs(normal(rng, (6,), 0.5)) + 0.5)
+    model_dir = os.path.join(out, "model")
+    tf.saved_model.save(model, model_dir)
+    in_t, out_t, variables, ckpt = saved_model_info(model_dir)
+    feeds = {k: normal(rng, (BATCH, 8, 8, 3)) for k in in_t}
+    outputs, v, grads = tf2_reference(model_dir, feeds, rng)
+    write_fixture(out, "savedmodel", "model", list(feeds.items()), outputs, v, grads, variables,
+                  "Keras 3 model saved with tf.saved_model.save: the serving signature captures "
+                  "VarHandleOps (sequential/...) that the saver's restore function never fills; "
+                  "their values are keyed by the object graph only (_layers/N/...).",
+                  in_t, out_t, ckpt)
 
 
 class Mixer(tf.Module):
@@ -465,6 +517,7 @@ FIXTURES = {
     "bad-inputs": make_bad_inputs,
     "keras3-mlp": make_keras3_mlp,
     "keras3-conv": make_keras3_conv,
+    "keras3-saved-model-save": make_keras3_saved_model_save,
     "tfmodule-mixer": make_tfmodule_mixer,
     "tf1-savedmodel-variablev2": make_tf1_savedmodel_variablev2,
     "frozen-graphdef": make_frozen_graphdef,

@@ -15,6 +15,7 @@ import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.train.Restore;
 import org.tensorflow.proto.DataType;
+import org.tensorflow.types.TString;
 import org.tensorflow.types.family.TType;
 
 /**
@@ -75,6 +76,25 @@ public final class CheckpointReader {
       throw new TfModelException(prefix + ": cannot read checkpoint: " + msg, e);
     }
     return out;
+  }
+
+  /**
+   * A scalar string entry's bytes, such as {@code _CHECKPOINTABLE_OBJECT_GRAPH} (the serialized
+   * object graph a TF2 checkpoint keys its variables by).
+   */
+  public byte[] readBytes(String key) {
+    try (Graph g = new Graph(); Session s = org.mgm.runtime.Sessions.plain(g)) {
+      Ops tf = Ops.create(g);
+      Restore restore = tf.train.restore(tf.constant(prefix.toString()),
+          tf.constant(org.tensorflow.ndarray.NdArrays.vectorOfObjects(key)),
+          tf.constant(org.tensorflow.ndarray.NdArrays.vectorOfObjects("")), List.of(TString.class));
+      try (Result r = s.runner().fetch(restore.tensors().get(0)).run()) {
+        return ((TString) r.get(0)).asBytes().getObject();
+      }
+    } catch (TensorFlowException e) {
+      String msg = e.getMessage() == null ? "" : e.getMessage().split("\n")[0];
+      throw new TfModelException(prefix + ": cannot read '" + key + "' from the checkpoint: " + msg, e);
+    }
   }
 
   /** The prefix a {@code checkpoint} state file names (model_checkpoint_path), resolved against its directory. */

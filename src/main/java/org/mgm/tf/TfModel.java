@@ -40,6 +40,8 @@ import org.tensorflow.proto.TensorShapeProto;
  * outputs need into another graph.
  */
 public final class TfModel implements AutoCloseable {
+  private static final org.apache.logging.log4j.Logger LOG = org.apache.logging.log4j.LogManager.getLogger(TfModel.class);
+
   public enum Format {
     SAVED_MODEL("SavedModel"), META_GRAPH("TF1 MetaGraph + checkpoint"), FROZEN_GRAPH("frozen GraphDef");
 
@@ -151,6 +153,11 @@ public final class TfModel implements AutoCloseable {
     }
     try {
       MetaGraphDef meta = b.metaGraphDef();
+      List<String> restored = ObjectGraphVariables.restoreUninitialized(dir, meta, b.graph(), b.session());
+      if (!restored.isEmpty()) {
+        LOG.debug("{}: {} variables restored through the object graph (the saver left them out): {}", dir,
+            restored.size(), restored);
+      }
       SignatureDef sig = meta.getSignatureDefMap().get(signature);
       if (sig == null) {
         throw new TfModelException(dir + ": no signature '" + signature + "' (has "

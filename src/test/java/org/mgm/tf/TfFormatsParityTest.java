@@ -43,7 +43,7 @@ class TfFormatsParityTest {
   }
 
   static Stream<String> fixtureNames() {
-    return Stream.of("keras3-mlp", "keras3-conv", "tfmodule-mixer", "tf1-savedmodel-variablev2", "frozen-graphdef",
+    return Stream.of("keras3-mlp", "keras3-conv", "keras3-saved-model-save", "tfmodule-mixer", "tf1-savedmodel-variablev2", "frozen-graphdef",
         "tf1-cyclegan");
   }
 

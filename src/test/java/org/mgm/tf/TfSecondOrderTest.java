@@ -34,12 +34,12 @@ class TfSecondOrderTest {
   static void makeFixtures() throws Exception {
     RequiredTools.require(Tool.TF_VENV);
     TfPython.Run r = TfPython.run("export-tools/make_tf_fixtures.py", "--out", fixtures.toString(), "--only",
-        "keras3-mlp", "keras3-conv", "tf1-savedmodel-variablev2");
+        "keras3-mlp", "keras3-conv", "keras3-saved-model-save", "tf1-savedmodel-variablev2");
     assertEquals(0, r.code(), r.output());
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"keras3-mlp", "keras3-conv", "tf1-savedmodel-variablev2"})
+  @ValueSource(strings = {"keras3-mlp", "keras3-conv", "keras3-saved-model-save", "tf1-savedmodel-variablev2"})
   void penaltyGradientEqualsFiniteDifferences(String name) throws Exception {
     TfFixture f = TfFixture.read(fixtures.resolve(name));
     ImportOptions o = ImportOptions.frozen("d").withFloatType(ElementType.FLOAT64)
