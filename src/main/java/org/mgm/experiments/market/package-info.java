@@ -1,0 +1,5 @@
+/**
+ * A GAN calibration of a market simulator's trader parameters, against the simulated paths'
+ * moments.
+ */
+package org.mgm.experiments.market;
