@@ -46,7 +46,7 @@ class TfGraphToOnnxTest {
 
   @BeforeAll
   static void makeFixtures() throws Exception {
-    TfExportFixtures.make(fixtures, "mlp", "keras-conv", "cyclegan", "layouts", "refused");
+    TfExportFixtures.make(fixtures, "mlp", "keras-conv", "keras-mobile", "cyclegan", "layouts", "refused");
   }
 
   @Test
@@ -76,6 +76,17 @@ class TfGraphToOnnxTest {
     // for the dynamic batch is not exported.
     assertEquals(Set.of(), ops(m).stream().filter(o -> o.equals("Shape")).collect(Collectors.toSet()));
     assertTrue(ops(m).contains("ConvTranspose") && ops(m).contains("Conv"), ops(m).toString());
+  }
+
+  @Test
+  void mobileNetBlockWithDepthwiseConvRelu6AndSoftmaxMatchesTensorFlow(@TempDir Path tmp) throws Exception {
+    ModelProto m = exportAndCompare("keras-mobile", tmp);
+    assertDims(m.getGraph().getOutput(0), "batch", 5);
+    // The depthwise convolution is a grouped Conv (one group per channel: 8), ReLU6 a Clip.
+    assertTrue(ops(m).contains("Clip") && ops(m).contains("Softmax"), ops(m).toString());
+    assertTrue(m.getGraph().getNodeList().stream().anyMatch(n -> n.getOpType().equals("Conv")
+        && n.getAttributeList().stream().anyMatch(a -> a.getName().equals("group") && a.getI() == 8)),
+        "a grouped Conv with one group per input channel");
   }
 
   @Test

@@ -9,13 +9,18 @@ public final class ActivationOps {
   private ActivationOps() {}
 
   public static void register(TfOpRegistry r) {
-    for (String op : List.of("Relu", "Tanh", "Sigmoid", "Sqrt")) {
+    for (String op : List.of("Relu", "Tanh", "Sigmoid", "Sqrt", "Neg", "Exp", "Log", "Abs")) {
       r.register(op, n -> n.single(op, List.of(n.input(0))));
     }
     // TF's default slope is 0.2, ONNX's 0.01: always write it.
     r.register("LeakyRelu", n -> n.single("LeakyRelu", List.of(n.input(0)),
         OnnxGraphBuilder.attr("alpha", n.attrFloat("alpha", 0.2f))));
     r.register("Rsqrt", n -> n.single("Reciprocal", List.of(n.helperNode("sqrt", "Sqrt", List.of(n.input(0))))));
+    // Clip takes its bounds as inputs since opset 11, typed as the input (float here).
+    r.register("Relu6", n -> n.single("Clip", List.of(n.input(0),
+        n.constant("zero", org.mgm.tensor.HostTensor.of(new float[] {0f})), n.constant("six", org.mgm.tensor.HostTensor.of(new float[] {6f})))));
+    // TF's Softmax is over the last axis; ONNX's (opset 13+) over the axis it is given.
+    r.register("Softmax", n -> n.single("Softmax", List.of(n.input(0)), OnnxGraphBuilder.attr("axis", -1L)));
     r.register("Square", n -> n.single("Mul", List.of(n.input(0), n.input(0))));
   }
 }

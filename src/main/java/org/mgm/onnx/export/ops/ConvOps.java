@@ -23,7 +23,8 @@ public final class ConvOps {
   private ConvOps() {}
 
   public static void register(TfOpRegistry r) {
-    r.register("Conv2D", ConvOps::conv2d);
+    r.register("Conv2D", n -> conv2d(n, false));
+    r.register("DepthwiseConv2dNative", n -> conv2d(n, true));
     // input_sizes is read as a value (or replaced by TF's static output shape), never translated.
     r.register("Conv2DBackpropInput", ConstantOperands.at(0), ConvOps::conv2dBackpropInput);
   }
@@ -92,11 +93,25 @@ public final class ConvOps {
     return n.single("Transpose", List.of(y), OnnxGraphBuilder.attr("perm", TO_NHWC));
   }
 
-  private static List<String> conv2d(TfNodeContext n) {
+  /**
+   * Conv2D, or with {@code depthwise} DepthwiseConv2dNative: its [H, W, C, M] filter gives output
+   * channel c·M + m, which is a grouped convolution (C groups) whose HWIO filter is the same
+   * values read as [H, W, 1, C·M].
+   */
+  private static List<String> conv2d(TfNodeContext n, boolean depthwise) {
     Layout l = layout(n);
     long[] strides = spatial(n, "strides", l);
     long[] dilations = spatial(n, "dilations", l);
     long[] f = kernel(n);
+    String hwio = n.input(1);
+    if (depthwise) {
+      if (f[2] < 0 || f[3] < 0) {
+        throw n.fail("needs the depthwise filter's static shape (height, width, channels, multiplier)");
+      }
+      hwio = n.helperNode("filter_grouped", "Reshape",
+          List.of(n.input(1), n.int64s("filter_grouped_shape", f[0], f[1], 1, f[2] * f[3])));
+      f = new long[] {f[0], f[1], 1, f[2] * f[3]};
+    }
     long[] x = n.shape(0);
     if (x == null || x.length != 4) {
       throw n.fail("needs a rank-4 input");
@@ -130,7 +145,7 @@ public final class ConvOps {
       }
       default -> throw n.fail("padding '" + padding + "' is not supported (SAME, VALID, EXPLICIT)");
     }
-    String filter = n.helperNode("filter_oihw", "Transpose", List.of(n.input(1)),
+    String filter = n.helperNode("filter_oihw", "Transpose", List.of(hwio),
         OnnxGraphBuilder.attr("perm", HWIO_TO_OIHW));
     return fromNchw(n, l, "Conv", List.of(toNchw(n, l, n.input(0), "input_nchw"), filter), attrs);
   }
