@@ -15,6 +15,14 @@ Fixtures (one subdirectory of DIR each):
   keras3-saved-model-save    Keras 3 model [None, 8, 8, 3] -> Conv2D(6, 3, same), BatchNormalization
                              (inference), ReLU, Flatten, Dense(4); tf.saved_model.save (not export()):
                              the signature captures variables only the object graph restores.
+  keras3-critic              Keras 3 model [None, 8, 8, 3] -> Conv2D(4) -> BatchNormalization ->
+                             ReLU(6) -> DepthwiseConv2D(3) -> MaxPool(2) -> AvgPool(2) ->
+                             Dense(4, exact gelu) -> Dense(1); model.export(). The critic ops whose
+                             gradients TF's C++ registry lacks (Relu6Grad, MaxPoolGrad,
+                             AvgPoolGrad, depthwise backprops, Erfc).
+  tf1-batchnorm-critic       TF1 SavedModelBuilder, x [None, 6, 6, 2] -> conv -> fused batch norm
+                             (inference) -> relu6 -> max pool -> dense: FusedBatchNormV3, which has
+                             no float64 kernel, and its second-order gradient.
   tfmodule-mixer             tf.Module with tf.Variables, concat([z, x]) -> 32 -> 32 -> 2 MLP with
                              LeakyReLU(0.2); tf.saved_model.save, signature inputs z [None, 2],
                              x [None, 4], output y [None, 2].
@@ -345,6 +353,35 @@ def make_keras3_saved_model_save(out, seed):
                   in_t, out_t, ckpt)
 
 
+def make_keras3_critic(out, seed):
+    rng = rng_for(seed, "keras3-critic")
+    x = keras.Input((8, 8, 3), name="x")
+    h = keras.layers.Conv2D(4, 3, padding="same")(x)
+    h = keras.layers.BatchNormalization()(h)
+    h = keras.layers.ReLU(max_value=6.0)(h)
+    h = keras.layers.DepthwiseConv2D(3, padding="same")(h)
+    h = keras.layers.MaxPooling2D(2)(h)
+    h = keras.layers.AveragePooling2D(2)(h)
+    h = keras.layers.Flatten()(h)
+    h = keras.layers.Dense(4, activation=keras.activations.gelu)(h)  # exact GELU: Erfc
+    y = keras.layers.Dense(1)(h)
+    model = keras.Model(x, y)
+    set_weights_from_numpy(model, rng)
+    bn = model.layers[2]
+    gamma, beta, mean, variance = bn.get_weights()
+    # Moving statistics as after training: a spread of means, variances well above zero.
+    bn.set_weights([gamma + 1.0, beta, mean, np.abs(variance) + 0.5])
+    model_dir = os.path.join(out, "model")
+    keras_export(model, model_dir)
+    in_t, out_t, variables, ckpt = saved_model_info(model_dir)
+    feeds = {k: normal(rng, (BATCH, 8, 8, 3)) for k in in_t}
+    outputs, v, grads = tf2_reference(model_dir, feeds, rng)
+    write_fixture(out, "savedmodel", "model", list(feeds.items()), outputs, v, grads, variables,
+                  "Keras 3 critic with the ops of the Keras applications whose gradients TF's C++ "
+                  "registry lacks at first or second order: Relu6, DepthwiseConv2dNative, MaxPool, "
+                  "AvgPool, exact GELU (Erfc); Keras 3's BatchNormalization is primitive ops.", in_t, out_t, ckpt)
+
+
 class Mixer(tf.Module):
     """Stands in for a synthetic-experiment mixer: noise z (2) + condition x (two 2-d agents)."""
 
@@ -435,6 +472,47 @@ def make_tf1_savedmodel_variablev2(out, seed):
                   in_t, out_t, ckpt)
 
 
+def make_tf1_batchnorm_critic(out, seed):
+    rng = rng_for(seed, "tf1-batchnorm-critic")
+    v1 = tf.compat.v1
+    model_dir = os.path.join(out, "model")
+    graph = tf.Graph()
+    with graph.as_default():
+        x = v1.placeholder(tf.float32, [None, 6, 6, 2], name="x")
+        values = {"w": normal(rng, (3, 3, 2, 3), 0.4), "scale": 1.0 + normal(rng, (3,), 0.2),
+                  "offset": normal(rng, (3,), 0.2), "moving_mean": normal(rng, (3,), 0.5),
+                  "moving_variance": 0.5 + np.abs(normal(rng, (3,), 1.0)), "dense": normal(rng, (27, 1), 0.3)}
+        var = {k: v1.get_variable(k, initializer=val, use_resource=True) for k, val in values.items()}
+        h = tf.nn.conv2d(x, var["w"], strides=1, padding="SAME")
+        h, _, _ = v1.nn.fused_batch_norm(h, var["scale"], var["offset"], var["moving_mean"],
+                                         var["moving_variance"], epsilon=1e-3, is_training=False)
+        h = tf.nn.max_pool2d(tf.nn.relu6(h), 2, 2, "VALID")
+        y = tf.identity(tf.matmul(tf.reshape(h, [-1, 27]), var["dense"]), name="y")
+        assert "FusedBatchNormV3" in {op.type for op in graph.get_operations()}
+        with v1.Session(graph=graph) as sess:
+            sess.run(v1.global_variables_initializer())
+            builder = v1.saved_model.Builder(model_dir)
+            builder.add_meta_graph_and_variables(
+                sess, ["serve"], signature_def_map={
+                    "serving_default": v1.saved_model.predict_signature_def({"x": x}, {"y": y})})
+            builder.save()
+    in_t, out_t, variables, ckpt = saved_model_info(model_dir)
+    x_val = normal(rng, (BATCH, 6, 6, 2))
+    with tf.Graph().as_default() as g2, v1.Session(graph=g2) as sess:
+        mg = v1.saved_model.loader.load(sess, ["serve"], model_dir)
+        sig = mg.signature_def["serving_default"]
+        xt = g2.get_tensor_by_name(sig.inputs["x"].name)
+        yt = g2.get_tensor_by_name(sig.outputs["y"].name)
+        y_val = sess.run(yt, {xt: x_val})
+        v = normal(rng, y_val.shape)
+        (gx,) = v1.gradients(tf.reduce_sum(yt * v), [xt])
+        gx_val = sess.run(gx, {xt: x_val})
+    write_fixture(out, "savedmodel", "model", [("x", x_val)], [("y", y_val)], v, {"x": gx_val}, variables,
+                  "TF1 SavedModelBuilder critic with a fused batch norm in inference mode "
+                  "(FusedBatchNormV3: float32 kernels only, moving statistics as inputs 3 and 4), "
+                  "Relu6 and MaxPool, resource variables.", in_t, out_t, ckpt)
+
+
 def make_frozen_graphdef(out, seed):
     rng = rng_for(seed, "frozen-graphdef")
     v1 = tf.compat.v1
@@ -518,6 +596,8 @@ FIXTURES = {
     "keras3-mlp": make_keras3_mlp,
     "keras3-conv": make_keras3_conv,
     "keras3-saved-model-save": make_keras3_saved_model_save,
+    "keras3-critic": make_keras3_critic,
+    "tf1-batchnorm-critic": make_tf1_batchnorm_critic,
     "tfmodule-mixer": make_tfmodule_mixer,
     "tf1-savedmodel-variablev2": make_tf1_savedmodel_variablev2,
     "frozen-graphdef": make_frozen_graphdef,

@@ -45,6 +45,32 @@ import org.tensorflow.op.RawCustomGradient;
  * dW = BackpropFilter(x, shape(W), dy), d/dx = BackpropInput(shape(x), G, dy) and
  * d/d(dy) = DepthwiseConv2dNative(x, G).
  *
+ * <p>Relu6Grad: R1 through ReLU6 (MobileNetV2/V3, the Keras applications) differentiates it.
+ * Relu6Grad(dy, x) = dy · [0 &lt; x &lt; 6] is linear in dy with a mask that is constant almost
+ * everywhere: d/d(dy) = Relu6Grad(g, x), d/dx = 0.
+ *
+ * <p>EluGrad(dy, y), SeluGrad(dy, y) and SoftplusGrad(dy, x): R1 through a Keras elu, selu or
+ * softplus layer differentiates them. Each is linear in dy, so d/d(dy) is the same op of the
+ * incoming gradient g; the other operand: Elu's dx = dy · (y + 1) and Selu's
+ * dx = dy · (y + λα) where y &lt; 0 give d/dy = g · dy · [y &lt; 0]; Softplus's dx = dy · σ(x)
+ * gives d/dx = g · dy · σ(x) · (1 − σ(x)).
+ *
+ * <p>Conv3D (first order, the Keras Conv3D layer): dx = Conv3DBackpropInputV2(shape(x), W, g),
+ * dW = Conv3DBackpropFilterV2(x, shape(W), g), with the op's strides, padding, layout and
+ * dilations; TF defines it in Python only. Its own gradient (second order) is not written.
+ *
+ * <p>FusedBatchNormGradV3 in inference mode ({@code is_training=false}: the statistics are the
+ * inputs mean m and variance v, as in a Keras model called with {@code training=False}): R1
+ * through a BatchNorm differentiates it. With r = (v + ε)^−½ per channel, its outputs are
+ * dx = dy · s · r, ds = Σ dy · (x − m) · r and doffset = Σ dy (sums over all but the channel
+ * axis); for incoming gradients Gx, Gs, Go: d/d(dy) = Gx · s · r + Gs · (x − m) · r + Go,
+ * d/dx = dy · Gs · r and d/ds = r · Σ Gx · dy. The moving mean and variance get none, as they get
+ * none from TF's own first-order gradient of FusedBatchNormV3 in inference mode (they are
+ * statistics, not parameters: Keras marks them non-trainable, and the importer freezes them); a
+ * second-order term for them alone would be half of a derivative. In training mode the
+ * statistics are the batch's and the gradient of the gradient is another formula, not written
+ * here: that case is refused when a twice-differentiable import meets it (TfGraphImporter).
+ *
  * <p>UnsortedSegmentProd: the mul reduction of the ONNX import's ScatterND and ScatterElements
  * multiplies with it; TF defines its gradient in Python only.
  *
@@ -93,6 +119,13 @@ public final class SecondOrderGradients {
       GRADIENTS.put(constant, (tf, op, g) -> List.of(tf.zerosLike(op.input(0))));
     }
     GRADIENTS.put("UnsortedSegmentProd", SecondOrderGradients::unsortedSegmentProd);
+    GRADIENTS.put("Relu6Grad", (tf, op, g) -> Arrays.asList(raw(tf, "Relu6Grad", g.get(0), op.input(1)),
+        tf.zerosLike(op.input(1))));
+    GRADIENTS.put("FusedBatchNormGradV3", SecondOrderGradients::fusedBatchNormGrad);
+    GRADIENTS.put("EluGrad", (tf, op, g) -> negativeSideGrad(tf, op, g));
+    GRADIENTS.put("SeluGrad", (tf, op, g) -> negativeSideGrad(tf, op, g));
+    GRADIENTS.put("SoftplusGrad", SecondOrderGradients::softplusGradGrad);
+    GRADIENTS.put("Conv3D", SecondOrderGradients::conv3dGrad);
     adapter = RawCustomGradient.adapter((tf, op, g) -> GRADIENTS.get(op.type()).call(tf, op, g));
     for (String type : GRADIENTS.keySet()) {
       // TF only accepts a gradient for an op that has none.
@@ -283,6 +316,86 @@ public final class SecondOrderGradients {
     Output<?> inverseT = tf.scope().opBuilder("MatrixInverse", "DeterminantGradInverse").addInput(a)
         .setAttr("adjoint", true).build().output(0);
     return List.of(raw(tf, "Mul", scale, inverseT));
+  }
+
+  /** EluGrad or SeluGrad (inputs dy, y): linear in dy; d/dy = g · dy where y &lt; 0, else 0. */
+  private static List<Operand<?>> negativeSideGrad(Ops tf, GraphOperation op, List<Output<?>> gradOutputs) {
+    Output<?> g = gradOutputs.get(0);
+    Output<?> dy = op.input(0);
+    Output<?> y = op.input(1);
+    Output<?> negative = raw(tf, "Less", y, scalar(tf, y, 0));
+    Output<?> dyOfY = raw(tf, "SelectV2", negative, raw(tf, "Mul", g, dy), raw(tf, "ZerosLike", y));
+    return Arrays.asList(raw(tf, op.type(), g, y), dyOfY);
+  }
+
+  /** SoftplusGrad (inputs dy, x) = dy · σ(x): d/d(dy) = SoftplusGrad(g, x), d/dx = g · dy · σ(x)(1 − σ(x)). */
+  private static List<Operand<?>> softplusGradGrad(Ops tf, GraphOperation op, List<Output<?>> gradOutputs) {
+    Output<?> g = gradOutputs.get(0);
+    Output<?> x = op.input(1);
+    Output<?> sigma = raw(tf, "Sigmoid", x);
+    Output<?> slope = raw(tf, "Mul", sigma, raw(tf, "Sub", scalar(tf, x, 1), sigma));
+    return Arrays.asList(raw(tf, "SoftplusGrad", g, x), raw(tf, "Mul", raw(tf, "Mul", g, op.input(0)), slope));
+  }
+
+  /** Inputs x, filter. */
+  private static List<Operand<?>> conv3dGrad(Ops tf, GraphOperation op, List<Output<?>> gradOutputs) {
+    Output<?> x = op.input(0);
+    Output<?> w = op.input(1);
+    Output<?> g = gradOutputs.get(0);
+    OperationAttributeInspector a = op.attributes();
+    OperationBuilder dx = tf.scope().opBuilder("Conv3DBackpropInputV2", "Conv3DGrad_input")
+        .addInput(tf.shape(x).asOutput()).addInput(w).addInput(g);
+    OperationBuilder dw = tf.scope().opBuilder("Conv3DBackpropFilterV2", "Conv3DGrad_filter")
+        .addInput(x).addInput(tf.shape(w).asOutput()).addInput(g);
+    for (OperationBuilder b : Arrays.asList(dx, dw)) {
+      b.setAttr("strides", a.getAttrIntList("strides")).setAttr("padding", a.getAttrString("padding"))
+          .setAttr("data_format", a.getAttrString("data_format")).setAttr("dilations", a.getAttrIntList("dilations"));
+    }
+    return Arrays.asList(dx.build().output(0), dw.build().output(0));
+  }
+
+  /** Inputs dy, x, scale, mean, variance, reserve_space_3; outputs dx, dscale, doffset, 2 reserve spaces. */
+  private static List<Operand<?>> fusedBatchNormGrad(Ops tf, GraphOperation op, List<Output<?>> gradOutputs) {
+    OperationAttributeInspector a = op.attributes();
+    if (a.getAttrBool("is_training")) {
+      throw new IllegalArgumentException("no second-order gradient for FusedBatchNormGradV3 in training mode ('"
+          + op.name() + "'); import the model with BatchNorm in inference mode");
+    }
+    boolean nchw = a.getAttrString("data_format").startsWith("NC");
+    Output<?> dy = op.input(0);
+    Output<?> x = op.input(1);
+    Output<?> scale = op.input(2);
+    Output<?> mean = op.input(3);
+    Output<?> variance = op.input(4);
+    Output<?> gx = orZeros(tf, gradOutputs, 0, x);
+    Output<?> gs = orZeros(tf, gradOutputs, 1, scale);
+    Output<?> go = orZeros(tf, gradOutputs, 2, scale);
+    Output<?> r = raw(tf, "Rsqrt", raw(tf, "AddV2", variance, scalar(tf, variance, a.getAttrFloat("epsilon"))));
+    Output<?> centered = raw(tf, "Sub", x, perChannel(tf, mean, nchw));
+    Output<?> rb = perChannel(tf, r, nchw);
+    Output<?> ddy = raw(tf, "AddV2", raw(tf, "Mul", raw(tf, "Mul", gx, perChannel(tf, scale, nchw)), rb),
+        raw(tf, "AddV2", raw(tf, "Mul", raw(tf, "Mul", perChannel(tf, gs, nchw), centered), rb), perChannel(tf, go, nchw)));
+    Output<?> dx = raw(tf, "Mul", raw(tf, "Mul", dy, perChannel(tf, gs, nchw)), rb);
+    Output<?> dscale = raw(tf, "Mul", channelSum(tf, raw(tf, "Mul", gx, dy), nchw), r);
+    return Arrays.asList(ddy, dx, dscale, tf.zerosLike(mean), tf.zerosLike(variance), tf.zerosLike(op.input(5)));
+  }
+
+  /** The incoming gradient of output i, or zeros shaped like {@code like} where none reaches it. */
+  private static Output<?> orZeros(Ops tf, List<Output<?>> gradOutputs, int i, Output<?> like) {
+    Output<?> g = i < gradOutputs.size() ? gradOutputs.get(i) : null;
+    return g != null && g.op() != null ? g : tf.zerosLike(like).asOutput();
+  }
+
+  /** A per-channel vector laid out to broadcast against an NHWC or NCHW tensor. */
+  private static Output<?> perChannel(Ops tf, Output<?> v, boolean nchw) {
+    return nchw ? raw(tf, "Reshape", v, tf.constant(new int[] {-1, 1, 1}).asOutput()) : v;
+  }
+
+  /** Sum over every axis but the channel axis of a 4-D NHWC or NCHW tensor. */
+  private static Output<?> channelSum(Ops tf, Output<?> t, boolean nchw) {
+    return tf.scope().opBuilder("Sum", "ChannelSum").addInput(t)
+        .addInput(tf.constant(nchw ? new int[] {0, 2, 3} : new int[] {0, 1, 2}).asOutput()).setAttr("keep_dims", false)
+        .build().output(0);
   }
 
   private static List<Operand<?>> erfcGrad(Ops tf, GraphOperation op, List<Output<?>> gradOutputs) {

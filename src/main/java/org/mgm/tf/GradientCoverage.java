@@ -17,15 +17,17 @@ import org.tensorflow.proto.NodeDef;
  *
  * <p>The list is what was measured on TF 2.18 (the TF Java 1.1.0 runtime) by building gradients
  * op by op; ops the importer rewrites (IdentityN, OnesLike, Snapshot, EnsureShape,
- * PlaceholderWithDefault) and Conv2DBackpropFilter, StridedSliceGrad and the depthwise backprops
- * (registered by the toolkit, see {@code model.SecondOrderGradients}) are not on it. Shape-only paths ({@code Shape},
+ * PlaceholderWithDefault) and the gradients the toolkit registers (Conv2DBackpropFilter,
+ * StridedSliceGrad, the depthwise backprops, Erfc, Conv3D, Relu6Grad, EluGrad, SeluGrad,
+ * SoftplusGrad, FusedBatchNormGradV3; see
+ * {@code model.SecondOrderGradients}) are not on it. Shape-only paths ({@code Shape},
  * {@code Size}, {@code Rank}) carry no gradient, so ops behind them do not count.
  */
 public final class GradientCoverage {
   static final Set<String> NO_GRADIENT = Set.of("ReluGrad", "TanhGrad", "SigmoidGrad", "RsqrtGrad", "SqrtGrad",
-      "SoftplusGrad", "ResizeBilinearGrad", "ResizeNearestNeighborGrad", "FusedBatchNorm",
-      "FusedBatchNormV2", "FusedBatchNormGradV3", "Concat", "Gather", "Erfc", "SymbolicGradient", "If",
-      "StatelessIf", "While", "StatelessWhile", "Case", "Cumprod", "Digamma", "Xlogy", "MulNoNan", "Conv3D",
+      "ResizeBilinearGrad", "ResizeNearestNeighborGrad", "FusedBatchNorm",
+      "FusedBatchNormV2", "Concat", "Gather", "SymbolicGradient", "If",
+      "StatelessIf", "While", "StatelessWhile", "Case", "Cumprod", "Digamma", "Xlogy", "MulNoNan",
       "TopKV2", "RandomStandardNormal");
   private static final Set<String> SHAPE_ONLY = Set.of("Shape", "ShapeN", "Size", "Rank", "StopGradient");
   private static final Set<String> SOURCES = Set.of("Placeholder", "VarHandleOp", "VariableV2", "Variable");

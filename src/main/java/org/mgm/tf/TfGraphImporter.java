@@ -52,7 +52,9 @@ import org.tensorflow.proto.OpDef;
  *       (what function inlining leaves), {@code Snapshot}, {@code EnsureShape} and unbound
  *       {@code PlaceholderWithDefault} are looked through; {@code OnesLike} becomes
  *       {@code ZerosLike + 1}.
- *   <li>With a FLOAT64 float type (gradient checks) every float32 tensor becomes float64.
+ *   <li>With a FLOAT64 float type (gradient checks) every float32 tensor becomes float64, but for
+ *       the ops without float64 kernels ({@link #FLOAT32_ONLY}: batch norm), computed in float32
+ *       between casts.
  *   <li>Twice differentiable ({@link ImportOptions#twiceDifferentiable}): Relu, Tanh, Sigmoid,
  *       Sqrt and Rsqrt become {@link SmoothActivations}, whose gradients have gradients.
  * </ul>
@@ -62,6 +64,11 @@ public final class TfGraphImporter {
   private static final Set<String> LOOK_THROUGH = Set.of("Snapshot", "EnsureShape");
   /** Ops whose gradients have no gradient in TF 2.18; rewritten when the import is twice differentiable. */
   private static final Set<String> SMOOTHED = Set.of("Relu", "Tanh", "Sigmoid", "Sqrt", "Rsqrt");
+  /**
+   * Ops with float32 kernels but no float64 ones (TF 2.18 CPU): a float64 import computes them in
+   * float32 between casts, so checks through them are float32-accurate there ({@link #float32Nodes}).
+   */
+  public static final Set<String> FLOAT32_ONLY = Set.of("FusedBatchNorm", "FusedBatchNormV2", "FusedBatchNormV3");
 
   private final TfModel model;
   private final ImportOptions options;
@@ -155,11 +162,13 @@ public final class TfGraphImporter {
     }
     toRead.sort(java.util.Comparator.comparing(TfVariable::name));
     Map<String, HostTensor> values = model.read(toRead);
+    Set<String> statistics = batchNormStatistics();
     Ops paramOps = null;
     for (TfVariable v : toRead) {
       HostTensor value = values.get(v.name());
       boolean floating = value.type().isFloating();
-      InitializerPolicy.Kind kind = floating ? options.initializers().kindOf(v.name()) : InitializerPolicy.Kind.FROZEN;
+      InitializerPolicy.Kind kind = floating && !statistics.contains(v.node()) ? options.initializers().kindOf(v.name())
+          : InitializerPolicy.Kind.FROZEN;
       Output<?> operand;
       switch (kind) {
         case TRAINABLE -> {
@@ -194,6 +203,50 @@ public final class TfGraphImporter {
       }
     }
     return p;
+  }
+
+  /**
+   * Variable nodes an inference-mode batch norm reads as its moving mean or variance: frozen
+   * whatever the policy, since TF's gradient of FusedBatchNorm gives them none (statistics, not
+   * parameters; Keras marks them non-trainable), so neither training nor a gradient check has a
+   * derivative to use.
+   */
+  private Set<String> batchNormStatistics() {
+    Set<String> found = new HashSet<>();
+    for (NodeDef n : nodes.values()) {
+      boolean inference = FLOAT32_ONLY.contains(n.getOp()) && !(n.containsAttr("is_training")
+          && n.getAttrOrThrow("is_training").getB());
+      for (int i = 3; inference && i <= 4 && i < n.getInputCount(); i++) {
+        String v = variableBehind(n.getInput(i));
+        if (v != null) {
+          found.add(v);
+        }
+      }
+    }
+    return found;
+  }
+
+  /** The variable node a tensor reads, through reads and identities, or null. */
+  private String variableBehind(String tensor) {
+    TensorRef ref = TensorRef.parse(tensor);
+    for (int depth = 0; depth < 64; depth++) {
+      NodeDef n = nodes.get(ref.node());
+      if (n == null) {
+        return null;
+      }
+      if (variablesByNode.containsKey(n.getName())) {
+        return n.getName();
+      }
+      boolean passes = n.getOp().equals("ReadVariableOp") || n.getOp().equals("Identity") || LOOK_THROUGH.contains(n.getOp());
+      if (n.getOp().equals("IdentityN") && ref.index() < n.getInputCount()) {
+        ref = TensorRef.parse(n.getInput(ref.index()));
+      } else if (passes && n.getInputCount() > 0) {
+        ref = TensorRef.parse(n.getInput(0));
+      } else {
+        return null;
+      }
+    }
+    return null;
   }
 
   /** The target-graph output for a source tensor name, copying what it needs first (iteratively). */
@@ -303,6 +356,12 @@ public final class TfGraphImporter {
     if (op.equals("Const")) {
       return new Output<?>[] {copyConst(n)};
     }
+    if (options.twiceDifferentiable() && FLOAT32_ONLY.contains(op) && n.containsAttr("is_training")
+        && n.getAttrOrThrow("is_training").getB()) {
+      throw new TfModelException(model.source() + ": node '" + n.getName() + "' (" + op + ") normalises with the"
+          + " batch's statistics (is_training=true); second-order gradients are built for inference-mode batch norm only"
+          + " (call the Keras model with training=False when saving it)");
+    }
     if (options.twiceDifferentiable() && SMOOTHED.contains(op)) {
       return new Output<?>[] {smoothed(n)};
     }
@@ -380,10 +439,12 @@ public final class TfGraphImporter {
     }
     // Control inputs (asserts, initializers, savers in a TF1 graph) order work the copy leaves
     // behind; only the data inputs are copied.
+    boolean narrowed = toDouble && FLOAT32_ONLY.contains(n.getOp());
     List<Output<?>> ins = new ArrayList<>();
     for (String in : n.getInputList()) {
       if (!TensorRef.isControl(in)) {
-        ins.add(input(in));
+        ins.add(narrowed ? cast(input(in), DataType.DT_DOUBLE, DataType.DT_FLOAT, n.getName() + "/in" + ins.size())
+            : input(in));
       }
     }
     int[] sizes = OpDefs.argumentSizes(def, n);
@@ -407,7 +468,7 @@ public final class TfGraphImporter {
     }
     for (Map.Entry<String, AttrValue> a : n.getAttrMap().entrySet()) {
       if (!a.getKey().startsWith("_")) {
-        b.setAttr(a.getKey(), toDouble ? widened(a.getValue()) : a.getValue());
+        b.setAttr(a.getKey(), toDouble && !narrowed ? widened(a.getValue()) : a.getValue());
       }
     }
     org.tensorflow.GraphOperation built;
@@ -419,9 +480,28 @@ public final class TfGraphImporter {
     }
     Output<?>[] outs = new Output<?>[built.numOutputs()];
     for (int i = 0; i < outs.length; i++) {
-      outs[i] = built.output(i);
+      outs[i] = narrowed ? cast(built.output(i), DataType.DT_FLOAT, DataType.DT_DOUBLE, n.getName() + "/out" + i)
+          : built.output(i);
     }
     return outs;
+  }
+
+  /** {@code x} as {@code to} when it is {@code from}, else {@code x}. */
+  private Output<?> cast(Output<?> x, DataType from, DataType to, String sourceName) {
+    return x.dataType() != from ? x : build("Cast", sourceName, b -> b.addInput(x).setAttr("DstT", to));
+  }
+
+  /**
+   * Nodes of {@code model} (graph and function library) whose op has no float64 kernel: a float64
+   * import computes them in float32, so a gradient check through them needs float32's step and
+   * tolerance.
+   */
+  public static List<String> float32Nodes(TfModel model) {
+    List<String> found = new ArrayList<>();
+    model.graphDef().getNodeList().stream().filter(n -> FLOAT32_ONLY.contains(n.getOp())).forEach(n -> found.add(n.getName()));
+    model.graphDef().getLibrary().getFunctionList().forEach(f -> f.getNodeDefList().stream()
+        .filter(n -> FLOAT32_ONLY.contains(n.getOp())).forEach(n -> found.add(f.getSignature().getName() + "/" + n.getName())));
+    return found;
   }
 
   private static AttrValue widened(AttrValue a) {
