@@ -139,17 +139,20 @@ def keras_conv(out):
 
 
 def keras_mobile(out):
-    """Keras 3 MobileNet-style block: Conv2D + ReLU6 + DepthwiseConv2D (multiplier 2, stride 2)
-    + ReLU6 + global average pool + Dense + Softmax, frozen as keras-conv is: Relu6,
-    DepthwiseConv2dNative and Softmax, the ops MobileNetV2 adds to the exporter's set."""
+    """Keras 3 MobileNet/ResNet-style block: Conv2D + ReLU6 + MaxPool (3, stride 2, same) +
+    DepthwiseConv2D (multiplier 2, stride 2) + ReLU6 + AvgPool (3, stride 1, same: TF averages
+    only the cells inside) + global average pool + Dense + Softmax, frozen as keras-conv is:
+    the ops the Keras applications add to the exporter's set."""
     import keras
     keras.utils.set_random_seed(4)
     model = keras.Sequential([
         keras.Input((12, 12, 3)),
         keras.layers.Conv2D(8, 3, padding="same"),
         keras.layers.ReLU(max_value=6.0),
+        keras.layers.MaxPooling2D(3, strides=2, padding="same"),
         keras.layers.DepthwiseConv2D(3, strides=2, padding="same", depth_multiplier=2),
         keras.layers.ReLU(max_value=6.0),
+        keras.layers.AveragePooling2D(3, strides=1, padding="same"),
         keras.layers.GlobalAveragePooling2D(),
         keras.layers.Dense(5),
         keras.layers.Softmax(),
@@ -157,19 +160,21 @@ def keras_mobile(out):
     rng = np.random.default_rng(4)
     for layer in model.layers:
         for w in layer.weights:
-            # Scaled so that ReLU6 both clips and passes, and the softmax is far from uniform.
-            w.assign(rng.standard_normal(w.shape).astype(np.float32) * (2.0 if "bias" in w.name else 1.0))
+            # Scaled so that ReLU6 both clips and passes, and the softmax is neither uniform nor
+            # one-hot (either would hide a wrong logit).
+            scale = 0.1 if isinstance(layer, keras.layers.Dense) else (2.0 if "bias" in w.name else 1.0)
+            w.assign(rng.standard_normal(w.shape).astype(np.float32) * scale)
     fn = tf.function(lambda x: model(x)).get_concrete_function(tf.TensorSpec([None, 12, 12, 3], tf.float32))
     frozen = convert_to_constants.convert_variables_to_constants_v2(fn)
     graph_def = frozen.graph.as_graph_def()
     ops = {n.op for n in graph_def.node}
-    assert {"Relu6", "DepthwiseConv2dNative", "Softmax"} <= ops, ops
+    assert {"Relu6", "DepthwiseConv2dNative", "Softmax", "MaxPool", "AvgPool"} <= ops, ops
     x_value = rng.standard_normal((3, 12, 12, 3)).astype(np.float32)
     ins = {"input": frozen.inputs[0].name}
     outs = {"output": frozen.outputs[0].name}
     y = run_graph_def(graph_def, {ins["input"]: x_value}, [outs["output"]])[0]
     assert np.allclose(y, model(x_value).numpy(), atol=1e-5)
-    assert y.max() > 0.5, "the softmax should not be near uniform"
+    assert 0.3 < y.max() < 0.95, "the softmax should be neither uniform nor one-hot: %s" % y.max()
     write_fixture(out, graph_def, ins, outs, {"input": x_value}, {"output": y})
 
 

@@ -9,6 +9,7 @@ import org.mgm.onnx.export.ops.ArithmeticOps;
 import org.mgm.onnx.export.ops.ConvOps;
 import org.mgm.onnx.export.ops.MatrixOps;
 import org.mgm.onnx.export.ops.PadOps;
+import org.mgm.onnx.export.ops.PoolOps;
 import org.mgm.onnx.export.ops.ReduceOps;
 import org.mgm.onnx.export.ops.ShapeOps;
 import org.tensorflow.proto.NodeDef;
@@ -77,6 +78,7 @@ public final class TfOpRegistry {
     ActivationOps.register(r);
     MatrixOps.register(r);
     ConvOps.register(r);
+    PoolOps.register(r);
     PadOps.register(r);
     ReduceOps.register(r);
     ShapeOps.register(r);

@@ -30,7 +30,7 @@ public final class ConvOps {
   }
 
   /** Where height, width and channels are in the op's data_format. */
-  private record Layout(boolean nhwc) {
+  record Layout(boolean nhwc) {
     int h() {
       return nhwc ? 1 : 2;
     }
@@ -44,7 +44,7 @@ public final class ConvOps {
     }
   }
 
-  private static Layout layout(TfNodeContext n) {
+  static Layout layout(TfNodeContext n) {
     String f = n.attrString("data_format", "NHWC");
     if (!f.equals("NHWC") && !f.equals("NCHW")) {
       throw n.fail("data_format " + f + " is not supported (NHWC, NCHW)");
@@ -53,7 +53,7 @@ public final class ConvOps {
   }
 
   /** A 4-entry attribute (strides, dilations) reduced to its height and width entries. */
-  private static long[] spatial(TfNodeContext n, String attr, Layout l) {
+  static long[] spatial(TfNodeContext n, String attr, Layout l) {
     long[] a = n.attrInts(attr, new long[] {1, 1, 1, 1});
     if (a.length != 4 || a[0] != 1 || a[l.c()] != 1) {
       throw n.fail(attr + " " + java.util.Arrays.toString(a) + " are not supported (4 entries, 1 for batch and channels)");
@@ -79,11 +79,11 @@ public final class ConvOps {
     return new long[] {p[2 * l.h()], p[2 * l.w()], p[2 * l.h() + 1], p[2 * l.w() + 1]};
   }
 
-  private static String toNchw(TfNodeContext n, Layout l, String x, String suffix) {
+  static String toNchw(TfNodeContext n, Layout l, String x, String suffix) {
     return l.nhwc() ? n.helperNode(suffix, "Transpose", List.of(x), OnnxGraphBuilder.attr("perm", TO_NCHW)) : x;
   }
 
-  private static List<String> fromNchw(TfNodeContext n, Layout l, String opType, List<String> inputs,
+  static List<String> fromNchw(TfNodeContext n, Layout l, String opType, List<String> inputs,
       List<AttributeProto> attrs) {
     AttributeProto[] a = attrs.toArray(new AttributeProto[0]);
     if (!l.nhwc()) {
