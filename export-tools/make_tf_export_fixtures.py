@@ -178,6 +178,34 @@ def keras_mobile(out):
     write_fixture(out, graph_def, ins, outs, {"input": x_value}, {"output": y})
 
 
+def reductions(out):
+    """Sum, Prod, Max, Min over constant axes (kept and dropped), GatherV2 on an axis, Erfc:
+    the shape and GELU ops of ConvNeXt-style graphs, each into one output."""
+    rng = np.random.default_rng(6)
+
+    @tf.function(input_signature=[tf.TensorSpec([None, 4, 3], tf.float32)])
+    def f(x):
+        return tf.concat([
+            tf.reduce_sum(x, axis=1),
+            tf.reduce_prod(x, axis=[1]),
+            tf.reduce_max(x, axis=1),
+            tf.reduce_min(x, axis=-2),
+            tf.reshape(tf.gather(x, [3, 0], axis=1), [-1, 6]),
+            tf.reduce_mean(tf.math.erfc(x), axis=1, keepdims=True)[:, 0, :],
+            tf.reshape(tf.reduce_sum(x, axis=[1, 2], keepdims=True), [-1, 1]),
+        ], axis=1)
+
+    frozen = convert_to_constants.convert_variables_to_constants_v2(f.get_concrete_function())
+    graph_def = frozen.graph.as_graph_def()
+    ops = {n.op for n in graph_def.node}
+    assert {"Sum", "Prod", "Max", "Min", "GatherV2", "Erfc"} <= ops, ops
+    x_value = rng.standard_normal((3, 4, 3)).astype(np.float32)
+    ins = {"input": frozen.inputs[0].name}
+    outs = {"output": frozen.outputs[0].name}
+    y = run_graph_def(graph_def, {ins["input"]: x_value}, [outs["output"]])[0]
+    write_fixture(out, graph_def, ins, outs, {"input": x_value}, {"output": y})
+
+
 def instance_norm(x, name, rng):
     with v1.variable_scope(name):
         c = x.shape[-1]
@@ -322,6 +350,7 @@ FIXTURES = {
     "mlp": mlp,
     "keras-conv": keras_conv,
     "keras-mobile": keras_mobile,
+    "reductions": reductions,
     "cyclegan": cyclegan,
     "layouts": layouts,
     "refused": refused,

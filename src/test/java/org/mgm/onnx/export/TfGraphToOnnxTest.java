@@ -46,7 +46,7 @@ class TfGraphToOnnxTest {
 
   @BeforeAll
   static void makeFixtures() throws Exception {
-    TfExportFixtures.make(fixtures, "mlp", "keras-conv", "keras-mobile", "cyclegan", "layouts", "refused");
+    TfExportFixtures.make(fixtures, "mlp", "keras-conv", "keras-mobile", "reductions", "cyclegan", "layouts", "refused");
   }
 
   @Test
@@ -87,6 +87,14 @@ class TfGraphToOnnxTest {
     assertTrue(m.getGraph().getNodeList().stream().anyMatch(n -> n.getOpType().equals("Conv")
         && n.getAttributeList().stream().anyMatch(a -> a.getName().equals("group") && a.getI() == 8)),
         "a grouped Conv with one group per input channel");
+  }
+
+  @Test
+  void reductionsGatherAndErfcMatchTensorFlow(@TempDir Path tmp) throws Exception {
+    ModelProto m = exportAndCompare("reductions", tmp);
+    assertDims(m.getGraph().getOutput(0), "batch", 22);
+    assertTrue(ops(m).containsAll(Set.of("ReduceSum", "ReduceProd", "ReduceMax", "ReduceMin", "Gather", "Erf")),
+        ops(m).toString());
   }
 
   @Test

@@ -9,7 +9,7 @@ public final class ActivationOps {
   private ActivationOps() {}
 
   public static void register(TfOpRegistry r) {
-    for (String op : List.of("Relu", "Tanh", "Sigmoid", "Sqrt", "Neg", "Exp", "Log", "Abs")) {
+    for (String op : List.of("Relu", "Tanh", "Sigmoid", "Sqrt", "Neg", "Exp", "Log", "Abs", "Erf")) {
       r.register(op, n -> n.single(op, List.of(n.input(0))));
     }
     // TF's default slope is 0.2, ONNX's 0.01: always write it.
@@ -21,6 +21,9 @@ public final class ActivationOps {
         n.constant("zero", org.mgm.tensor.HostTensor.of(new float[] {0f})), n.constant("six", org.mgm.tensor.HostTensor.of(new float[] {6f})))));
     // TF's Softmax is over the last axis; ONNX's (opset 13+) over the axis it is given.
     r.register("Softmax", n -> n.single("Softmax", List.of(n.input(0)), OnnxGraphBuilder.attr("axis", -1L)));
+    // ONNX has Erf but no Erfc (exact GELU as Keras writes it: 0.5·x·erfc(−x/√2)).
+    r.register("Erfc", n -> n.single("Sub", List.of(n.constant("one", org.mgm.tensor.HostTensor.of(new float[] {1f})),
+        n.helperNode("erf", "Erf", List.of(n.input(0))))));
     r.register("Square", n -> n.single("Mul", List.of(n.input(0), n.input(0))));
   }
 }

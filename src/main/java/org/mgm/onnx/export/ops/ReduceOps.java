@@ -6,21 +6,31 @@ import org.mgm.onnx.export.TfNodeContext;
 import org.mgm.onnx.export.TfOpRegistry;
 import org.mgm.onnx.export.TfOpRegistry.ConstantOperands;
 
-/** Mean over constant axes (instance norm's moments); opset 17's ReduceMean takes them as an attribute. */
+/**
+ * Reductions over constant axes. At opset 17 ReduceSum takes its axes as an input and the others
+ * as an attribute.
+ */
 public final class ReduceOps {
   private ReduceOps() {}
 
   public static void register(TfOpRegistry r) {
-    r.register("Mean", ConstantOperands.at(1), ReduceOps::mean);
+    r.register("Mean", ConstantOperands.at(1), n -> reduce(n, "ReduceMean"));
+    r.register("Prod", ConstantOperands.at(1), n -> reduce(n, "ReduceProd"));
+    r.register("Max", ConstantOperands.at(1), n -> reduce(n, "ReduceMax"));
+    r.register("Min", ConstantOperands.at(1), n -> reduce(n, "ReduceMin"));
+    r.register("Sum", ConstantOperands.at(1), n -> reduce(n, "ReduceSum"));
   }
 
-  private static List<String> mean(TfNodeContext n) {
+  private static List<String> reduce(TfNodeContext n, String onnxOp) {
     long[] axes = n.constant(1).longs();
     if (axes.length == 0) {
       // TF reduces nothing over no axes; ONNX would reduce over all of them.
       return n.single("Identity", List.of(n.input(0)));
     }
-    return n.single("ReduceMean", List.of(n.input(0)), OnnxGraphBuilder.attr("axes", axes),
-        OnnxGraphBuilder.attr("keepdims", n.attrBool("keep_dims", false) ? 1L : 0L));
+    var keepdims = OnnxGraphBuilder.attr("keepdims", n.attrBool("keep_dims", false) ? 1L : 0L);
+    if (onnxOp.equals("ReduceSum")) {
+      return n.single(onnxOp, List.of(n.input(0), n.int64s("axes", axes)), keepdims);
+    }
+    return n.single(onnxOp, List.of(n.input(0)), OnnxGraphBuilder.attr("axes", axes), keepdims);
   }
 }

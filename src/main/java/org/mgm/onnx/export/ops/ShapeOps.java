@@ -32,6 +32,7 @@ public final class ShapeOps {
     r.register("Slice", ConstantOperands.at(1, 2), ShapeOps::slice);
     r.register("Pack", ShapeOps::pack);
     r.register("Shape", ShapeOps::shape);
+    r.register("GatherV2", ConstantOperands.at(2), ShapeOps::gather);
   }
 
   private static List<String> concat(TfNodeContext n) {
@@ -145,5 +146,17 @@ public final class ShapeOps {
     }
     String s = n.helperNode("int64", "Shape", List.of(n.input(0)));
     return n.single("Cast", List.of(s), OnnxGraphBuilder.attr("to", (long) ElementType.INT32.onnxCode()));
+  }
+
+  /** GatherV2 with a constant axis and no batch dimensions is ONNX Gather. */
+  private static List<String> gather(TfNodeContext n) {
+    if (n.attrInt("batch_dims", 0) != 0) {
+      throw n.fail("batch_dims " + n.attrInt("batch_dims", 0) + " is not supported (0)");
+    }
+    long[] axis = n.constant(2).longs();
+    if (axis.length != 1) {
+      throw n.fail("needs one axis, got " + axis.length);
+    }
+    return n.single("Gather", List.of(n.input(0), n.input(1)), OnnxGraphBuilder.attr("axis", axis[0]));
   }
 }
