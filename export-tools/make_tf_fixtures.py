@@ -275,6 +275,16 @@ def tf2_reference(model_dir, feeds, rng):
     return outputs, v, {k: g.numpy() for k, g in grads.items()}
 
 
+def savedmodel_fixture(out, model_dir, rng, input_shape, notes):
+    """A SavedModel fixture: seeded inputs of one shape for every signature input, TF's outputs and
+    input gradients from the reloaded artifact, the variables and their checkpoint keys."""
+    in_t, out_t, variables, ckpt = saved_model_info(model_dir)
+    feeds = {k: normal(rng, input_shape) for k in in_t}
+    outputs, v, grads = tf2_reference(model_dir, feeds, rng)
+    write_fixture(out, "savedmodel", "model", list(feeds.items()), outputs, v, grads, variables, notes,
+                  in_t, out_t, ckpt)
+
+
 def keras_export(model, model_dir):
     # export() prints an endpoint summary; the script is meant to be quiet.
     with contextlib.redirect_stdout(io.StringIO()):
@@ -291,19 +301,15 @@ def make_keras3_mlp(out, seed):
     set_weights_from_numpy(model, rng)
     model_dir = os.path.join(out, "model")
     keras_export(model, model_dir)
-    in_t, out_t, variables, ckpt = saved_model_info(model_dir)
-    feeds = {k: normal(rng, (BATCH, 8)) for k in in_t}
-    outputs, v, grads = tf2_reference(model_dir, feeds, rng)
-    write_fixture(out, "savedmodel", "model", list(feeds.items()), outputs, v, grads, variables,
-                  "Keras 3 model.export(); keys are Keras's choice (Input name / output_0). "
-                  "Signature -> StatefulPartitionedCall(signature_wrapper) -> "
-                  "StatefulPartitionedCall(__call__); variables enter as resource inputs of the "
-                  "outer call node. The graph also holds VarHandleOps the signature never reads "
-                  "(dense/kernel: not even restored; Variable_N: restored from variables/N) and "
-                  "a second 'serve' signature; each weight is saved twice "
-                  "(variables/N and _all_variables/N). Default attrs are stripped (e.g. "
-                  "LeakyRelu has no alpha attr: op default 0.2).",
-                  in_t, out_t, ckpt)
+    savedmodel_fixture(out, model_dir, rng, (BATCH, 8),
+                       "Keras 3 model.export(); keys are Keras's choice (Input name / output_0). "
+                       "Signature -> StatefulPartitionedCall(signature_wrapper) -> "
+                       "StatefulPartitionedCall(__call__); variables enter as resource inputs of the "
+                       "outer call node. The graph also holds VarHandleOps the signature never reads "
+                       "(dense/kernel: not even restored; Variable_N: restored from variables/N) and "
+                       "a second 'serve' signature; each weight is saved twice "
+                       "(variables/N and _all_variables/N). Default attrs are stripped (e.g. "
+                       "LeakyRelu has no alpha attr: op default 0.2).")
 
 
 def make_keras3_conv(out, seed):
@@ -317,14 +323,11 @@ def make_keras3_conv(out, seed):
     set_weights_from_numpy(model, rng)
     model_dir = os.path.join(out, "model")
     keras_export(model, model_dir)
-    in_t, out_t, variables, ckpt = saved_model_info(model_dir)
-    feeds = {k: normal(rng, (BATCH, 8, 8, 3)) for k in in_t}
-    outputs, v, grads = tf2_reference(model_dir, feeds, rng)
-    write_fixture(out, "savedmodel", "model", list(feeds.items()), outputs, v, grads, variables,
-                  "Keras 3 NHWC conv, same call structure as keras3-mlp. Conv2DBackpropInput's "
-                  "input_sizes is Pack(StridedSlice(Shape(h))[0], 8, 8, 3) at run time; conv "
-                  "biases go through Reshape+Squeeze before BiasAdd. Default attrs stripped "
-                  "(no data_format/dilations on Conv2D, no alpha on LeakyRelu).", in_t, out_t, ckpt)
+    savedmodel_fixture(out, model_dir, rng, (BATCH, 8, 8, 3),
+                       "Keras 3 NHWC conv, same call structure as keras3-mlp. Conv2DBackpropInput's "
+                       "input_sizes is Pack(StridedSlice(Shape(h))[0], 8, 8, 3) at run time; conv "
+                       "biases go through Reshape+Squeeze before BiasAdd. Default attrs stripped "
+                       "(no data_format/dilations on Conv2D, no alpha on LeakyRelu).")
 
 
 def make_keras3_saved_model_save(out, seed):
@@ -343,14 +346,10 @@ def make_keras3_saved_model_save(out, seed):
     bn.moving_variance.assign(np.abs(normal(rng, (6,), 0.5)) + 0.5)
     model_dir = os.path.join(out, "model")
     tf.saved_model.save(model, model_dir)
-    in_t, out_t, variables, ckpt = saved_model_info(model_dir)
-    feeds = {k: normal(rng, (BATCH, 8, 8, 3)) for k in in_t}
-    outputs, v, grads = tf2_reference(model_dir, feeds, rng)
-    write_fixture(out, "savedmodel", "model", list(feeds.items()), outputs, v, grads, variables,
-                  "Keras 3 model saved with tf.saved_model.save: the serving signature captures "
-                  "VarHandleOps (sequential/...) that the saver's restore function never fills; "
-                  "their values are keyed by the object graph only (_layers/N/...).",
-                  in_t, out_t, ckpt)
+    savedmodel_fixture(out, model_dir, rng, (BATCH, 8, 8, 3),
+                       "Keras 3 model saved with tf.saved_model.save: the serving signature captures "
+                       "VarHandleOps (sequential/...) that the saver's restore function never fills; "
+                       "their values are keyed by the object graph only (_layers/N/...).")
 
 
 def make_keras3_critic(out, seed):
@@ -373,13 +372,10 @@ def make_keras3_critic(out, seed):
     bn.set_weights([gamma + 1.0, beta, mean, np.abs(variance) + 0.5])
     model_dir = os.path.join(out, "model")
     keras_export(model, model_dir)
-    in_t, out_t, variables, ckpt = saved_model_info(model_dir)
-    feeds = {k: normal(rng, (BATCH, 8, 8, 3)) for k in in_t}
-    outputs, v, grads = tf2_reference(model_dir, feeds, rng)
-    write_fixture(out, "savedmodel", "model", list(feeds.items()), outputs, v, grads, variables,
-                  "Keras 3 critic with the ops of the Keras applications whose gradients TF's C++ "
-                  "registry lacks at first or second order: Relu6, DepthwiseConv2dNative, MaxPool, "
-                  "AvgPool, exact GELU (Erfc); Keras 3's BatchNormalization is primitive ops.", in_t, out_t, ckpt)
+    savedmodel_fixture(out, model_dir, rng, (BATCH, 8, 8, 3),
+                       "Keras 3 critic with the ops of the Keras applications whose gradients TF's C++ "
+                       "registry lacks at first or second order: Relu6, DepthwiseConv2dNative, MaxPool, "
+                       "AvgPool, exact GELU (Erfc); Keras 3's BatchNormalization is primitive ops.")
 
 
 class Mixer(tf.Module):
