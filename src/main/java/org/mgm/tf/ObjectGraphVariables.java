@@ -65,7 +65,7 @@ final class ObjectGraphVariables {
             + ") has no value in the checkpoint's object graph");
       }
       keyOf.put(variable, key);
-      wanted.put(key, dtypeOf(meta, variable));
+      wanted.put(key, graph.operation(variable).attributes().getAttrType("dtype"));
     }
     Map<String, HostTensor> values = checkpoint.read(wanted);
     assign(graph, session, keyOf, values);
@@ -97,11 +97,6 @@ final class ObjectGraphVariables {
       }
     }
     return out;
-  }
-
-  private static DataType dtypeOf(MetaGraphDef meta, String variable) {
-    return meta.getGraphDef().getNodeList().stream().filter(n -> n.getName().equals(variable)).findFirst()
-        .map(n -> n.getAttrMap().get("dtype").getType()).orElse(DataType.DT_FLOAT);
   }
 
   /** The checkpoint key of an object's value ({@code .ATTRIBUTES/VARIABLE_VALUE}), or null. */
