@@ -4,11 +4,12 @@ import org.tensorflow.Graph;
 import org.tensorflow.Session;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.GraphOptions;
+import org.tensorflow.proto.OptimizerOptions;
 import org.tensorflow.proto.RewriterConfig;
 
 /** TF sessions configured for this toolkit's graphs. */
 public final class Sessions {
-  private static volatile int threads;
+  private static volatile SessionSettings settings = SessionSettings.DEFAULT;
 
   private Sessions() {}
 
@@ -21,16 +22,33 @@ public final class Sessions {
    * inter-op pool of its own, so that two cells in one process do not queue on one thread.
    */
   public static void useThreads(int n) {
-    if (n < 0) {
-      throw new IllegalArgumentException("threads must be 0 (TF's default) or more, got " + n);
-    }
-    threads = n;
+    use(settings.toBuilder().threads(n).build());
   }
 
-  /** A session for training, with the process's thread setting. */
+  /**
+   * The settings of every session this process makes from now on (threads, XLA), checked here:
+   * a command sets them before its first TF work, for the reason {@link #useThreads} gives.
+   */
+  public static void use(SessionSettings s) {
+    XlaJit.check(s);
+    settings = s;
+  }
+
+  public static SessionSettings settings() {
+    return settings;
+  }
+
+  /** A session for training, with the process's settings. */
   public static Session create(Graph graph) {
-    int n = threads;
-    return n == 0 ? new Session(graph) : new Session(graph, withThreads(ConfigProto.newBuilder(), n).build());
+    SessionSettings s = settings;
+    if (s.equals(SessionSettings.DEFAULT)) {
+      return new Session(graph);
+    }
+    ConfigProto.Builder b = withThreads(ConfigProto.newBuilder(), s.threads());
+    if (s.xla()) {
+      b.setGraphOptions(GraphOptions.newBuilder().setOptimizerOptions(jit()));
+    }
+    return new Session(graph, b.build());
   }
 
   /**
@@ -43,14 +61,18 @@ public final class Sessions {
     org.mgm.model.FrozenWeights.of(session.graph()).load(session);
   }
 
-  /** A session for anything else (summaries, constant folding, checks), with the same threads. */
+  /**
+   * A session for anything else (summaries, constant folding, checks), with the same threads and
+   * never XLA: compiling what runs once costs more than it saves.
+   */
   public static Session plain(Graph graph) {
-    return create(graph);
+    int n = settings.threads();
+    return n == 0 ? new Session(graph) : new Session(graph, withThreads(ConfigProto.newBuilder(), n).build());
   }
 
   /** The session options of this process's thread setting, for loaders that take them (SavedModel). */
   public static ConfigProto config() {
-    return withThreads(ConfigProto.newBuilder(), threads).build();
+    return withThreads(ConfigProto.newBuilder(), settings.threads()).build();
   }
 
   private static ConfigProto.Builder withThreads(ConfigProto.Builder b, int n) {
@@ -65,10 +87,17 @@ public final class Sessions {
    * the import has already folded the constants that Grappler would fold.
    */
   public static Session unoptimized(Graph graph) {
-    ConfigProto config = withThreads(ConfigProto.newBuilder(), threads)
-        .setGraphOptions(GraphOptions.newBuilder()
-            .setRewriteOptions(RewriterConfig.newBuilder().setDisableMetaOptimizer(true)))
-        .build();
-    return new Session(graph, config);
+    SessionSettings s = settings;
+    GraphOptions.Builder graphOptions = GraphOptions.newBuilder()
+        .setRewriteOptions(RewriterConfig.newBuilder().setDisableMetaOptimizer(true));
+    if (s.xla()) {
+      // XLA's clustering is a graph pass of its own, not one of Grappler's: it runs here too.
+      graphOptions.setOptimizerOptions(jit());
+    }
+    return new Session(graph, withThreads(ConfigProto.newBuilder(), s.threads()).setGraphOptions(graphOptions).build());
+  }
+
+  private static OptimizerOptions.Builder jit() {
+    return OptimizerOptions.newBuilder().setGlobalJitLevel(OptimizerOptions.GlobalJitLevel.ON_1);
   }
 }
