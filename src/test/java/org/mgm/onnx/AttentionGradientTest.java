@@ -23,6 +23,8 @@ import org.mgm.onnx.io.OnnxTensors;
 import org.mgm.onnx.proto.OnnxModelProto.ModelProto;
 import org.mgm.onnx.proto.OnnxModelProto.TensorProto;
 import org.mgm.runtime.TfPythonEnv;
+import org.mgm.testing.RequiredTools;
+import org.mgm.testing.Tool;
 import org.mgm.tensor.HostTensor;
 
 /**
@@ -103,7 +105,7 @@ class AttentionGradientTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void forwardEqualsOnnxReference(Case k, @TempDir Path dir) throws Exception {
-    assertTrue(TfPythonEnv.available(), "needs the TF venv's python (MGM_TF_PYTHON; .ci/run makes it)");
+    RequiredTools.require(Tool.TF_VENV);
     ModelProto m = OpGradientTest.model(k);
     HostTensor x = OpGradientTest.inputs(k).get("x");
     OnnxModelFile.write(dir.resolve("m.onnx"), m);

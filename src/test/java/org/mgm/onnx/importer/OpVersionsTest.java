@@ -16,6 +16,8 @@ import org.mgm.onnx.export.OnnxGraphBuilder;
 import org.mgm.onnx.io.OnnxFormatException;
 import org.mgm.onnx.proto.OnnxModelProto.ModelProto;
 import org.mgm.runtime.TfPythonEnv;
+import org.mgm.testing.RequiredTools;
+import org.mgm.testing.Tool;
 import org.mgm.tensor.ElementType;
 import org.mgm.tensor.HostTensor;
 
@@ -34,7 +36,7 @@ class OpVersionsTest {
 
   @Test
   void tableEqualsWhatThePinnedOnnxDefines() throws Exception {
-    assertTrue(TfPythonEnv.available(), "needs the TF venv's python (MGM_TF_PYTHON; .ci/run makes it)");
+    RequiredTools.require(Tool.TF_VENV);
     Process p = new ProcessBuilder(TfPythonEnv.interpreter().toString(), "export-tools/onnx_op_versions.py", "-")
         .redirectError(ProcessBuilder.Redirect.INHERIT).start();
     String written = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
