@@ -12,6 +12,7 @@ import org.mgm.onnx.importer.ops.ConvOps;
 import org.mgm.onnx.importer.ops.ElementwiseOps;
 import org.mgm.onnx.importer.ops.IndexingOps;
 import org.mgm.onnx.importer.ops.LogicOps;
+import org.mgm.onnx.importer.ops.LossOps;
 import org.mgm.onnx.importer.ops.MathOps;
 import org.mgm.onnx.importer.ops.MatrixOps;
 import org.mgm.onnx.importer.ops.NormalizationOps;
@@ -122,6 +123,7 @@ public final class OpRegistry {
     ControlFlowOps.register(r);
     RandomOps.register(r);
     AttentionOps.register(r);
+    LossOps.register(r);
     return r;
   }
 }

@@ -218,7 +218,7 @@ public final class ActivationOps {
    * LogSoftmax of a 2-D view: TF's C++ gradient of LogSoftmax sums the incoming gradient over
    * axis 1, not the last axis, so it is wrong for any other rank.
    */
-  private static Output<?> logSoftmax(TfEmitter tf, Output<?> x) {
+  static Output<?> logSoftmax(TfEmitter tf, Output<?> x) {
     int rank = x.shape().numDimensions();
     if (rank == 2) {
       return tf.op("LogSoftmax", x);
