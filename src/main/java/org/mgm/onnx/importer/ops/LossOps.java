@@ -65,7 +65,9 @@ public final class LossOps {
   /**
    * −logProb[label] · weight[label] per element, 0 where the label is ignore_index; reduced by
    * "reduction": "mean" divides the sum by the sum of the weights of the labels that count (by
-   * their number without a weight), as PyTorch's nll_loss and ONNX's reference do.
+   * their number without a weight), as PyTorch's nll_loss and ONNX Runtime do. (onnx.reference's
+   * NLL divides by every label, ignored ones too, when ignore_index is −1 and there is no weight;
+   * no suite case has that, and ONNX Runtime gives the count of the others.)
    */
   private static Output<?> loss(NodeContext n, Output<?> logProb) {
     TfEmitter tf = n.tf();
