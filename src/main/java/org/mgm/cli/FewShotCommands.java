@@ -313,7 +313,10 @@ public final class FewShotCommands extends CommandGroup {
       o.addOption(Option.builder().longOpt("path-length").desc("TF Java with path-length regularisation every 4 "
           + "iterations (an agent G with a w output; the PyTorch twin has none)").build());
       o.addOption(Option.builder().longOpt("iterations").hasArg().desc("timed iterations, median (default 5)").build());
+      o.addOption(Option.builder().longOpt("repeats").hasArg().argName("N")
+          .desc("every engine once per repeat, in turn; the figures are the medians over repeats (default 1)").build());
       o.addOption(Option.builder().longOpt("job").hasArg().argName("G,D,GAB,DB").desc("(internal) the TF run").build());
+      o.addOption(Option.builder().longOpt("xla").desc("(internal, with --job) sessions with XLA").build());
       o.addOption(Option.builder().longOpt("json").desc("print JSON").build());
       return o;
     }
@@ -333,10 +336,13 @@ public final class FewShotCommands extends CommandGroup {
           cmd.hasOption("graph-optimizer"), cmd.hasOption("path-length"));
       if (cmd.hasOption("job")) {
         Path[] models = java.util.Arrays.stream(cmd.getOptionValue("job").split(",")).map(Path::of).toArray(Path[]::new);
-        System.out.println("RESULT " + org.mgm.runtime.Json.writeLine(
-            org.mgm.experiments.fewshot.FewShotBenchmark.tf(models, step, iterations, 1)));
+        org.mgm.runtime.Sessions.use(org.mgm.runtime.SessionSettings.builder().xla(cmd.hasOption("xla")).build());
+        var r = org.mgm.experiments.fewshot.FewShotBenchmark.tf(models, step, iterations, 1);
+        r.put("engine", r.get("engine") + (cmd.hasOption("xla") ? " XLA" : ""));
+        System.out.println("RESULT " + org.mgm.runtime.Json.writeLine(r));
         return 0;
       }
+      int repeats = positiveInt(cmd, "repeats", 1);
       int size = positiveInt(cmd, "size", 32);
       if (size != 32 && size != 256) {
         throw new UsageException("--size: expected 32 or 256, got " + size);
@@ -361,7 +367,6 @@ public final class FewShotCommands extends CommandGroup {
               tmp + "/gab.onnx", "--out-discriminator", tmp + "/db.onnx"), false);
           models = tmp + "/g.onnx," + tmp + "/d.onnx," + tmp + "/gab.onnx," + tmp + "/db.onnx";
         }
-        List<java.util.Map<String, Object>> rows = new java.util.ArrayList<>();
         List<String> job = new java.util.ArrayList<>(List.of("fewshot", "benchmark", "--job", models, "--batch",
             Integer.toString(batch), "--rounds", Integer.toString(rounds), "--iterations", Integer.toString(iterations),
             "--method", step.methodName()));
@@ -371,10 +376,27 @@ public final class FewShotCommands extends CommandGroup {
         if (pathLength) {
           job.add("--path-length");
         }
-        rows.add(BenchmarkJobs.javaJob(job));
-        rows.add(BenchmarkJobs.result(BenchmarkJobs.python(List.of("export-tools/bench_fewshot_torch.py", "--size",
-            Integer.toString(size), "--batch", Integer.toString(batch), "--rounds", Integer.toString(rounds),
-            "--iterations", Integer.toString(iterations), "--method", step.methodName()), true), "bench_fewshot_torch.py"));
+        List<String> notes = new java.util.ArrayList<>();
+        List<EngineTurns.Engine> engines = new java.util.ArrayList<>();
+        engines.add(EngineTurns.Engine.java("tf", job));
+        if (org.mgm.runtime.XlaJit.cpuAllowed()) {
+          List<String> xla = new java.util.ArrayList<>(job);
+          xla.add("--xla");
+          engines.add(EngineTurns.Engine.java("tf XLA", xla));
+        } else {
+          notes.add("TF with XLA not run: TF_XLA_FLAGS lacks " + org.mgm.runtime.XlaJit.FLAG + " (the mgm launcher sets it)");
+        }
+        List<String> torch = List.of("export-tools/bench_fewshot_torch.py", "--size", Integer.toString(size), "--batch",
+            Integer.toString(batch), "--rounds", Integer.toString(rounds), "--iterations", Integer.toString(iterations),
+            "--method", step.methodName());
+        engines.add(EngineTurns.Engine.python("torch 1.13", org.mgm.runtime.TorchPythonEnv.LEGACY, torch));
+        Path current = org.mgm.runtime.TorchPythonEnv.current();
+        if (Files.isExecutable(current)) {
+          engines.add(EngineTurns.Engine.python("torch eager", current, torch));
+        } else {
+          notes.add("today's PyTorch not run: no interpreter at " + current + " (MGM_TORCH_PYTHON; .ci/run makes it)");
+        }
+        List<java.util.Map<String, Object>> rows = EngineTurns.run(engines, repeats);
         if (cmd.hasOption("json")) {
           System.out.println(org.mgm.runtime.Json.write(java.util.Map.of("size", size, "method", step.methodName(), "batch", batch, "rounds", rounds,
               "results", rows)));
@@ -384,9 +406,10 @@ public final class FewShotCommands extends CommandGroup {
             System.out.printf(java.util.Locale.ROOT, "%-34s %14.1f %12.0f%n", r.get("engine"),
                 (Double) r.get("ms_per_iteration"), (Double) r.get("peak_rss_mb"));
           }
-          System.out.printf("(%s-A alternating iteration at %dx%d, batch %d x %d rounds, median of %d; %d cores)%n",
-              method == AdaptationMethod.FSGAN ? "FSGAN" : "FreezeD", size, size, batch, rounds, iterations,
-              Runtime.getRuntime().availableProcessors());
+          System.out.printf("(%s-A alternating iteration at %dx%d, batch %d x %d rounds, median of %d, %d repeat(s) in"
+              + " turn; CPU: %s)%n", method == AdaptationMethod.FSGAN ? "FSGAN" : "FreezeD", size, size, batch, rounds,
+              iterations, repeats, org.mgm.runtime.CpuFeatures.read().describe());
+          notes.forEach(n -> System.out.println("note: " + n));
           printPhases(rows.get(0));
           System.out.printf(java.util.Locale.ROOT, "TF Java per iteration, each phase at its interval: %.1f ms%s%n",
               (Double) rows.get(0).get("scheduled_ms_per_iteration"),

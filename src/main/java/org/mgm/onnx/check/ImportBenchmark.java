@@ -12,6 +12,8 @@ import org.mgm.onnx.io.OnnxModelFile;
 import org.mgm.onnx.proto.OnnxModelProto.ModelProto;
 import org.mgm.onnx.runtime.OrtModel;
 import org.mgm.runtime.ProcessMemory;
+import org.mgm.runtime.SessionSettings;
+import org.mgm.runtime.Sessions;
 import org.mgm.tensor.HostTensor;
 
 /**
@@ -82,6 +84,40 @@ public final class ImportBenchmark {
       r.putAll(timeForwardBackward(s, HostTensor.standardNormal(dims, new Random(0)), iterations, warmup, trace));
     }
     return r;
+  }
+
+  /**
+   * How far the forward output of sessions with {@code settings} lies from that of plain sessions
+   * (the toolkit's defaults) on the same random input: the largest absolute difference over the
+   * largest magnitude of the plain output. What XLA's speed costs in accuracy.
+   */
+  public static double relativeDifferenceFromPlain(Path model, long batch, SessionSettings settings) throws IOException {
+    ModelProto m = OnnxModelFile.read(model);
+    HostTensor x = randomInput(m, batch);
+    SessionSettings before = Sessions.settings();
+    try {
+      Sessions.use(SessionSettings.DEFAULT.toBuilder().threads(settings.threads()).build());
+      double[] plain = forwardOf(m, model, x);
+      Sessions.use(settings);
+      double[] tried = forwardOf(m, model, x);
+      double scale = 0;
+      double worst = 0;
+      for (int i = 0; i < plain.length; i++) {
+        scale = Math.max(scale, Math.abs(plain[i]));
+        worst = Math.max(worst, Math.abs(plain[i] - tried[i]));
+      }
+      return worst / scale;
+    } finally {
+      Sessions.use(before);
+    }
+  }
+
+  private static double[] forwardOf(ModelProto m, Path model, HostTensor x) {
+    try (ImportedSession s = new ImportedSession(m, ImportOptions.frozen("bench"), model.toString())) {
+      String input = s.imported().inputs().keySet().iterator().next();
+      String output = s.imported().outputs().keySet().iterator().next();
+      return s.infer(Map.of(input, x)).get(output).toDoubles();
+    }
   }
 
   public static Map<String, Object> ort(Path model, long batch, int iterations, int warmup) throws IOException {
