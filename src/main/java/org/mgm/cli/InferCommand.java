@@ -45,6 +45,8 @@ final class InferCommand extends Command {
     o.addOption(Option.builder().longOpt("signature").hasArg().argName("KEY").desc("SavedModel signature (default serving_default)").build());
     o.addOption(ModelArg.allowOpOption());
     o.addOption(Option.builder().longOpt("device").hasArg().argName("cpu|cuda").desc("ORT device (default: cpu)").build());
+    o.addOption(Option.builder().longOpt("xla").desc("engine tf: compile the graph with XLA (faster convolutions; "
+        + "rounds differently, compiles on the first run)").build());
     return o;
   }
 
@@ -54,11 +56,18 @@ final class InferCommand extends Command {
     OrtModel.Device device = parseDevice(cmd.getOptionValue("device", "cpu"));
     Map<String, HostTensor> inputs = TensorArgs.read(cmd.getOptionValues("input"));
     Map<String, HostTensor> outputs;
+    if (cmd.hasOption("xla")) {
+      // before the model opens: a TF model's loading makes the process's first session
+      org.mgm.runtime.Sessions.use(org.mgm.runtime.Sessions.settings().toBuilder().xla(true).build());
+    }
     try (ModelArg model = ModelArg.open(file, cmd.getOptionValue("signature", TfModel.DEFAULT_SIGNATURE),
         ModelArg.policy(cmd))) {
       String engine = cmd.getOptionValue("engine", model.isTf() ? "tf" : "ort");
       if (!engine.equals("ort") && !engine.equals("tf")) {
         throw new UsageException("--engine: expected ort or tf, got '" + engine + "'");
+      }
+      if (cmd.hasOption("xla") && engine.equals("ort")) {
+        throw new UsageException("--xla: only with --engine tf (ONNX Runtime has its own optimiser)");
       }
       if (model.isTf() && engine.equals("ort")) {
         throw new UsageException("--engine ort: " + file + " is a TF model; export it to ONNX first (mgm export)");

@@ -84,6 +84,25 @@ class XlaSessionsTest {
     }
   }
 
+  /** The CLI's way in: `mgm infer --engine tf --xla` on torch's CycleGAN ResnetGenerator fixture. */
+  @Test
+  void inferWithXlaReproducesTorch(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+    String model = org.mgm.onnx.OnnxFixtures.model("cyclegan-resnet", 13).toString();
+    String input = "input=" + org.mgm.onnx.OnnxFixtures.file("cyclegan-resnet", "input.npy");
+    Path out = tmp.resolve("y.npy");
+    org.mgm.cli.CliRunner.Outcome o = org.mgm.cli.CliRunner.run("infer", "--model", model, "--input", input, "--output",
+        out.toString(), "--engine", "tf", "--xla");
+    assertEquals(0, o.code(), o.err());
+    assertTrue(Sessions.settings().xla());
+    HostTensor torch = org.mgm.tensor.Npy.read(org.mgm.onnx.OnnxFixtures.file("cyclegan-resnet", "output.npy"));
+    double error = org.mgm.onnx.OnnxFixtures.relativeError(org.mgm.tensor.Npy.read(out), torch);
+    assertTrue(error < 1e-4, "relative error " + error);
+    Sessions.use(SessionSettings.DEFAULT);
+    org.mgm.cli.CliRunner.assertUsageError(org.mgm.cli.CliRunner.run("infer", "--model", model, "--input", input,
+        "--output", tmp.resolve("z.npy").toString(), "--xla"), "--xla", "--engine tf");
+    assertFalse(java.nio.file.Files.exists(tmp.resolve("z.npy")));
+  }
+
   @Test
   void withoutThePermissionXlaIsRefusedInOneLine() throws Exception {
     List<String> cmd = new ArrayList<>(ChildJvm.command(List.of("bench-import", "--job", "tf", "--xla", "--model",
