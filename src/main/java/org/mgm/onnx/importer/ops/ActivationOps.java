@@ -49,6 +49,8 @@ public final class ActivationOps {
     r.register("ThresholdedRelu", 10, n -> pointwise(n, x -> thresholdedRelu(n.tf(), x, n.attrFloat("alpha", 1f))));
     r.register("Shrink", 9, n -> pointwise(n, x -> shrink(n.tf(), x, n.attrFloat("lambd", 0.5f), n.attrFloat("bias", 0f))));
     r.register("Gelu", 20, n -> pointwise(n, x -> gelu(n, x)));
+    r.register("Swish", 24, n -> pointwise(n, x -> n.tf().op("Mul", x,
+        sigmoid(n, n.tf().op("Mul", x, n.tf().scalarLike(x, n.attrFloat("alpha", 1f)))))));
     r.register("Mish", 18, n -> pointwise(n, x -> n.tf().op("Mul", x, tanh(n, softplus(n, x)))));
     r.register("PRelu", 1, ActivationOps::prelu);
     r.register("Softmax", 1, n -> normalized(n, x -> n.tf().op("Softmax", x)));
