@@ -10,14 +10,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.mgm.model.Parameter;
-import org.mgm.model.ParameterList;
-import org.mgm.model.ResourceVariables;
 import org.mgm.onnx.importer.ImportOptions;
 import org.mgm.onnx.importer.ImportedGraph;
 import org.mgm.onnx.importer.InitializerPolicy;
 import org.mgm.onnx.importer.SmoothActivations;
 import org.mgm.onnx.importer.TfEmitter;
+import org.mgm.onnx.importer.WeightBinding;
 import org.mgm.tensor.ElementType;
 import org.mgm.tensor.HostTensor;
 import org.tensorflow.Graph;
@@ -25,9 +23,7 @@ import org.tensorflow.GraphOperationBuilder;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.Tensor;
-import org.tensorflow.ndarray.NdArrays;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.proto.AttrValue;
 import org.tensorflow.proto.DataType;
@@ -43,8 +39,10 @@ import org.tensorflow.proto.OpDef;
  *   <li>Inputs (signature keys or placeholder names) are bound to operands of the target graph,
  *       or become placeholders there.
  *   <li>Variables ({@code VarHandleOp} + {@code ReadVariableOp}, or legacy {@code VariableV2})
- *       follow the initializer policy by variable name: FROZEN as constants, TRAINABLE as new
- *       resource variables initialised from the checkpoint, FED as placeholders. A VariableV2 is
+ *       follow the initializer policy by variable name: FROZEN as constants; the other kinds
+ *       through {@link WeightBinding}, as ONNX initializers: TRAINABLE as new resource variables
+ *       initialised from the checkpoint, FED as placeholders, SINGULAR_VALUES as FSGAN's
+ *       factorised kernel with trainable scales (over [k·k·in, out], TF's layout). A VariableV2 is
  *       never copied as one: gradients over its ref outputs crash TF 2.18's C++ gradient code.
  *   <li>Only data paths to the outputs are copied, so a training {@code .meta}'s optimizer slots,
  *       {@code ApplyAdam}, saver and gradient ops are left behind.
@@ -135,25 +133,19 @@ public final class TfGraphImporter {
     for (TfVariable v : TfModel.variablesOf(flat)) {
       variablesByNode.put(v.node(), v);
     }
-    Parameters params = createVariables();
+    WeightBinding weights = createVariables();
     Map<String, Output<?>> outputs = new LinkedHashMap<>();
     for (Map.Entry<String, String> o : outputTensors.entrySet()) {
       outputs.put(o.getKey(), resolve(o.getValue()));
     }
-    return new ImportedGraph(inputs, outputs, new ParameterList(scope, params.trainable), params.trainableByName,
-        Map.of(), params.fed, params.fedValues, Map.of());
-  }
-
-  private static final class Parameters {
-    final List<Parameter> trainable = new ArrayList<>();
-    final Map<String, Parameter> trainableByName = new LinkedHashMap<>();
-    final Map<String, Output<?>> fed = new LinkedHashMap<>();
-    final Map<String, HostTensor> fedValues = new LinkedHashMap<>();
+    return weights.result(inputs, outputs);
   }
 
   /** One operand per variable the outputs read, by the variable's policy; values read in one batch. */
-  private Parameters createVariables() {
-    Parameters p = new Parameters();
+  private WeightBinding createVariables() {
+    WeightBinding weights = new WeightBinding(ops, scope, options.floatType(), WeightBinding.Layout.OUT_LAST,
+        TfGraphImporter::opName, (leaf, type, shape) -> placeholder("params/" + leaf,
+            type == ElementType.FLOAT64 ? DataType.DT_DOUBLE : DataType.DT_FLOAT, shape));
     List<TfVariable> toRead = new ArrayList<>();
     for (TfVariable v : variablesByNode.values()) {
       if (!options.shared().containsKey(v.name())) {
@@ -163,37 +155,20 @@ public final class TfGraphImporter {
     toRead.sort(java.util.Comparator.comparing(TfVariable::name));
     Map<String, HostTensor> values = model.read(toRead);
     Set<String> statistics = batchNormStatistics();
-    Ops paramOps = null;
     for (TfVariable v : toRead) {
       HostTensor value = values.get(v.name());
       boolean floating = value.type().isFloating();
       InitializerPolicy.Kind kind = floating && !statistics.contains(v.node()) ? options.initializers().kindOf(v.name())
           : InitializerPolicy.Kind.FROZEN;
       Output<?> operand;
-      switch (kind) {
-        case TRAINABLE -> {
-          if (toDouble) {
-            throw new TfModelException(model.source() + ": variable '" + v.name()
-                + "': trainable variables are float32; import float64 graphs with fed ones");
-          }
-          if (paramOps == null) {
-            paramOps = ops.withSubScope("params");
-          }
-          Parameter param = ResourceVariables.imported(paramOps, scope + "/params", opName(v.name()),
-              NdArrays.wrap(Shape.of(value.shape()), DataBuffers.of(value.asFloating(ElementType.FLOAT32).floats(), true, false)));
-          p.trainable.add(param);
-          p.trainableByName.put(v.name(), param);
-          operand = param.value().asOutput();
+      if (kind == InitializerPolicy.Kind.FROZEN) {
+        operand = constant("params/" + opName(v.name()), floating && toDouble ? value.asFloating(ElementType.FLOAT64) : value);
+      } else {
+        try {
+          operand = weights.bind(v.name(), value, kind, toDouble ? ElementType.FLOAT64 : ElementType.FLOAT32);
+        } catch (IllegalArgumentException e) {
+          throw new TfModelException(model.source() + ": variable '" + v.name() + "': " + e.getMessage(), e);
         }
-        case FED -> {
-          HostTensor typed = floating ? value.asFloating(toDouble ? ElementType.FLOAT64 : ElementType.FLOAT32) : value;
-          operand = placeholder("params/" + opName(v.name()), typed.type() == ElementType.FLOAT64 ? DataType.DT_DOUBLE
-              : DataType.DT_FLOAT, Shape.of(value.shape()));
-          p.fed.put(v.name(), operand);
-          p.fedValues.put(v.name(), typed);
-        }
-        default -> operand = constant("params/" + opName(v.name()),
-            floating && toDouble ? value.asFloating(ElementType.FLOAT64) : value);
       }
       variableValues.put(v.node(), operand);
     }
@@ -202,7 +177,7 @@ public final class TfGraphImporter {
         variableValues.put(v.node(), options.shared().get(v.name()));
       }
     }
-    return p;
+    return weights;
   }
 
   /**

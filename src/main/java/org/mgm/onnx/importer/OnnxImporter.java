@@ -8,9 +8,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.mgm.model.FrozenWeights;
-import org.mgm.model.Parameter;
-import org.mgm.model.ParameterList;
-import org.mgm.model.ResourceVariables;
 import org.mgm.onnx.io.OnnxFormatException;
 import org.mgm.onnx.io.OnnxTensors;
 import org.mgm.onnx.proto.OnnxModelProto.GraphProto;
@@ -25,8 +22,6 @@ import org.mgm.tensor.HostTensor;
 import org.tensorflow.Graph;
 import org.tensorflow.Output;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.NdArrays;
-import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.Scope;
 import org.tensorflow.proto.DataType;
@@ -140,18 +135,11 @@ public final class OnnxImporter {
     Ops ops = Ops.create(graph).withSubScope(options.scope());
     ImportState state = new ImportState();
     Set<String> initializerNames = new HashSet<>();
-    List<Parameter> trainable = new ArrayList<>();
-    Map<String, Parameter> trainableByName = new LinkedHashMap<>();
-    Map<String, Output<?>> fed = new LinkedHashMap<>();
-    Map<String, HostTensor> fedValues = new LinkedHashMap<>();
-    Map<String, Output<?>> reparameterized = new LinkedHashMap<>();
-    Map<String, Parameter> scales = new LinkedHashMap<>();
     TfEmitter constants = new TfEmitter(ops.scope().withSubScope("initializers"), options.floatType());
+    WeightBinding weights = new WeightBinding(ops, options.scope(), options.floatType(), WeightBinding.Layout.OUT_FIRST,
+        OnnxImporter::opName, (leaf, type, shape) -> placeholder(constants, type, shape)[0]);
     // Made on first use, once: each withSubScope walks the whole graph (see OpNamePrefixes).
-    Ops paramOps = null;
     Ops frozenOps = null;
-    Ops svdOps = null;
-    OpNamePrefixes svdNames = null;
     for (TensorProto t : g.getInitializerList()) {
       initializerNames.add(t.getName());
       HostTensor value = OnnxTensors.decode(t, source);
@@ -177,45 +165,9 @@ public final class OnnxImporter {
             state.defineConstant(t.getName(), value);
           }
         }
-        case TRAINABLE -> {
-          if (options.computedAs(value.type()) != ElementType.FLOAT32) {
-            throw new IllegalArgumentException("trainable initializers are float32, '" + t.getName() + "' is "
-                + options.computedAs(value.type()) + "; import with withFloatType(FLOAT32), or make it FED");
-          }
-          if (paramOps == null) {
-            paramOps = ops.withSubScope("params");
-          }
-          Parameter p = ResourceVariables.imported(paramOps, options.scope() + "/params",
-              opName(t.getName()), NdArrays.wrap(Shape.of(value.shape()),
-                  DataBuffers.of(value.asFloating(ElementType.FLOAT32).floats(), true, false)));
-          trainable.add(p);
+        case TRAINABLE, FED, SINGULAR_VALUES -> {
           state.defineInitialValue(t.getName(), decodeAgain);
-          trainableByName.put(t.getName(), p);
-          state.define(t.getName(), p.value().asOutput());
-        }
-        case SINGULAR_VALUES -> {
-          if (options.computedAs(value.type()) != ElementType.FLOAT32) {
-            throw new IllegalArgumentException("singular-value layers are float32, '" + t.getName() + "' is "
-                + options.computedAs(value.type()) + "; import with withFloatType(FLOAT32)");
-          }
-          if (svdOps == null) {
-            svdOps = ops.withSubScope("svd");
-            svdNames = new OpNamePrefixes(ops, "svd_weights");
-          }
-          SingularValueLayer layer = SingularValueLayer.create(svdOps, svdNames.emitter(t.getName(), options.floatType()),
-              options.scope() + "/svd", t.getName(), value);
-          trainable.add(layer.lambda());
-          scales.put(t.getName(), layer.lambda());
-          reparameterized.put(t.getName(), layer.weight());
-          state.defineInitialValue(t.getName(), decodeAgain);
-          state.define(t.getName(), layer.weight());
-        }
-        case FED -> {
-          Output<?> ph = placeholder(constants, options.computedAs(value.type()), Shape.of(value.shape()))[0];
-          fed.put(t.getName(), ph);
-          state.defineInitialValue(t.getName(), decodeAgain);
-          fedValues.put(t.getName(), value.asFloating(options.computedAs(value.type())));
-          state.define(t.getName(), ph);
+          state.define(t.getName(), weights.bind(t.getName(), value, kind, options.computedAs(value.type())));
         }
       }
     }
@@ -268,8 +220,7 @@ public final class OnnxImporter {
       }
       outputs.put(o, value);
     }
-    return new ImportedGraph(inputs, outputs, new ParameterList(options.scope(), trainable), trainableByName,
-        reparameterized, fed, fedValues, scales);
+    return weights.result(inputs, outputs);
   }
 
   private void emitNode(NodeProto n, String name, String source, int opset, OpNamePrefixes nodeNames, ImportState state,

@@ -16,7 +16,7 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 
 /**
- * An initializer reparameterised as U diag(λ ⊙ s) Vᵀ (FSGAN, see {@link InitializerPolicy}):
+ * A weight reparameterised as U diag(λ ⊙ s) Vᵀ (FSGAN, see {@link InitializerPolicy}):
  * the SVD runs once here, in double precision; the graph holds U·diag(s) and Vᵀ as frozen values
  * and λ as the only trainable tensor.
  *
@@ -25,21 +25,23 @@ import org.tensorflow.op.Ops;
  *     for writing the adapted weight back to ONNX
  */
 record SingularValueLayer(Parameter lambda, Output<?> weight) {
-  static SingularValueLayer create(Ops ops, TfEmitter tf, String owner, String name, HostTensor value) {
+  static SingularValueLayer create(Ops ops, TfEmitter tf, String owner, String name, String leaf, HostTensor value,
+      WeightBinding.Layout layout) {
     long[] shape = value.shape();
     if (shape.length < 2) {
-      throw new OnnxFormatException("initializer '" + name + "' has shape " + java.util.Arrays.toString(shape)
+      throw new OnnxFormatException("weight '" + name + "' has shape " + java.util.Arrays.toString(shape)
           + "; singular values need a matrix or a conv kernel");
     }
-    // rosinality keeps a leading 1 on modulated conv kernels: [1, out, in, k, k]
-    int outAxis = shape[0] == 1 && shape.length == 5 ? 1 : 0;
-    int rows = (int) shape[outAxis];
+    // The matrix is [leading axes, trailing axes]: [out, in·k·k] for ONNX, [k·k·in, out] for TF.
+    // rosinality keeps a leading 1 on modulated conv kernels, [1, out, in, k, k]: rows = 1·out.
+    int rowAxes = layout == WeightBinding.Layout.OUT_LAST ? shape.length - 1 : shape[0] == 1 && shape.length == 5 ? 2 : 1;
+    int rows = (int) HostTensor.elementCount(java.util.Arrays.copyOf(shape, rowAxes));
     int cols = (int) (HostTensor.elementCount(shape) / rows);
     double[] w = value.toDoubles();
     DMatrixRMaj m = new DMatrixRMaj(rows, cols, true, w);
     SingularValueDecomposition_F64<DMatrixRMaj> svd = DecompositionFactory_DDRM.svd(rows, cols, true, true, true);
     if (!svd.decompose(m)) {
-      throw new OnnxFormatException("SVD of initializer '" + name + "' failed");
+      throw new OnnxFormatException("SVD of weight '" + name + "' failed");
     }
     DMatrixRMaj u = svd.getU(null, false);
     DMatrixRMaj vt = svd.getV(null, true);
@@ -60,9 +62,8 @@ record SingularValueLayer(Parameter lambda, Output<?> weight) {
     }
     float[] ones = new float[r];
     java.util.Arrays.fill(ones, 1f);
-    Parameter lambda = ResourceVariables.create(ops, owner, OnnxImporter.opName(name) + "_lambda_s",
+    Parameter lambda = ResourceVariables.create(ops, owner, leaf + "_lambda_s",
         NdArrays.wrap(Shape.of(r), DataBuffers.of(ones, true, false)));
-    String leaf = OnnxImporter.opName(name);
     Output<?> scaled = tf.op("Mul", frozen(ops, tf, leaf + "_us", HostTensor.of(us, rows, r)),
         lambda.value().asOutput());
     Output<?> flat = tf.op("MatMul", scaled, frozen(ops, tf, leaf + "_vt", HostTensor.of(vtf, r, cols)));
