@@ -28,6 +28,29 @@ final class BenchmarkJobs {
     return result(o.stdout(), "mgm " + String.join(" ", args) + " (exit " + o.exitCode() + ")");
   }
 
+  /**
+   * A PyTorch twin's RESULT under torch 1.13 (Debian's) and, where its venv exists, under today's
+   * PyTorch; a missing venv is said on stderr, not fatal: the benchmark still compares with 1.13.
+   */
+  static List<Map<String, Object>> torchResults(List<String> scriptArgs) throws Exception {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    String what = String.join(" ", scriptArgs);
+    rows.add(result(python(org.mgm.runtime.TorchPythonEnv.LEGACY, scriptArgs, true), what));
+    java.nio.file.Path current = org.mgm.runtime.TorchPythonEnv.current();
+    if (java.nio.file.Files.isExecutable(current)) {
+      rows.add(result(python(current, scriptArgs, true), what));
+    } else {
+      System.err.println("today's PyTorch not run: no interpreter at " + current + " (MGM_TORCH_PYTHON; .ci/run makes it)");
+    }
+    return rows;
+  }
+
+  /** The line every benchmark ends with: the CPU, and whether TF's oneDNN is on in this process. */
+  static String machineLine() {
+    return "CPU: " + org.mgm.runtime.CpuFeatures.read().describe() + "; TF oneDNN "
+        + (org.mgm.runtime.OneDnn.enabled() ? "on" : "off");
+  }
+
   static List<String> python(List<String> args, boolean capture) throws Exception {
     return python(java.nio.file.Path.of(PYTHON), args, capture);
   }

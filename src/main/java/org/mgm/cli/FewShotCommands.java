@@ -407,8 +407,8 @@ public final class FewShotCommands extends CommandGroup {
                 (Double) r.get("ms_per_iteration"), (Double) r.get("peak_rss_mb"));
           }
           System.out.printf("(%s-A alternating iteration at %dx%d, batch %d x %d rounds, median of %d, %d repeat(s) in"
-              + " turn; CPU: %s)%n", method == AdaptationMethod.FSGAN ? "FSGAN" : "FreezeD", size, size, batch, rounds,
-              iterations, repeats, org.mgm.runtime.CpuFeatures.read().describe());
+              + " turn; %s)%n", method == AdaptationMethod.FSGAN ? "FSGAN" : "FreezeD", size, size, batch, rounds,
+              iterations, repeats, BenchmarkJobs.machineLine());
           notes.forEach(n -> System.out.println("note: " + n));
           printPhases(rows.get(0));
           System.out.printf(java.util.Locale.ROOT, "TF Java per iteration, each phase at its interval: %.1f ms%s%n",

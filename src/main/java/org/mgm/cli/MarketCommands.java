@@ -336,23 +336,23 @@ public final class MarketCommands extends CommandGroup {
       try {
         MarketSettings s = MarketSettings.DEFAULT;
         AtomicFiles.writeString(spec, Json.write(MarketSpec.of(s, s.truth())));
-        rows.add(BenchmarkJobs.result(BenchmarkJobs.python(List.of("export-tools/market_torch.py", "benchmark", "--spec",
+        rows.addAll(BenchmarkJobs.torchResults(List.of("export-tools/market_torch.py", "benchmark", "--spec",
             spec.toString(), "--iterations", Integer.toString(iterations), "--warmup", Integer.toString(warmup),
-            "--batch", Integer.toString(batch), "--threads", threads), true), "market_torch.py benchmark"));
+            "--batch", Integer.toString(batch), "--threads", threads)));
       } finally {
         Files.deleteIfExists(spec);
       }
-      System.out.printf(Locale.ROOT, "%-22s %14s %16s %10s %12s%n", "engine", "ms/iteration", "2000 iterations",
+      System.out.printf(Locale.ROOT, "%-26s %14s %16s %10s %12s%n", "engine", "ms/iteration", "2000 iterations",
           "setup ms", "peak RSS MB");
       for (var r : rows) {
         double ms = (Double) r.get("ms_per_iteration");
         Object setup = r.get("setup_ms");
-        System.out.printf(Locale.ROOT, "%-22s %14.1f %14.1f s %10s %12.0f%n", r.get("engine"), ms, ms * 2000 / 1000,
+        System.out.printf(Locale.ROOT, "%-26s %14.1f %14.1f s %10s %12.0f%n", r.get("engine"), ms, ms * 2000 / 1000,
             setup == null ? "-" : String.format(Locale.ROOT, "%.0f", (Double) setup), (Double) r.get("peak_rss_mb"));
       }
       System.out.printf("(discriminator step + simulator step, batch %d, %d simulated steps; median of %d after %d"
-          + " warm-up; %s threads each; the paper: about 40 min for 2000 iterations on a laptop CPU)%n", batch,
-          MarketSettings.DEFAULT.steps(), iterations, warmup, threads);
+          + " warm-up; %s threads each; the paper: about 40 min for 2000 iterations on a laptop CPU; %s)%n", batch,
+          MarketSettings.DEFAULT.steps(), iterations, warmup, threads, BenchmarkJobs.machineLine());
       return 0;
     }
   }

@@ -294,9 +294,9 @@ public final class TimeSeriesCommands extends CommandGroup {
         rows.add(BenchmarkJobs.javaJob(List.of("timeseries", "benchmark", "--job", method, "--iterations",
             Integer.toString(iterations), "--warmup", Integer.toString(warmup), "--sinkhorn-iterations",
             Integer.toString(sinkhorn))));
-        rows.add(BenchmarkJobs.result(BenchmarkJobs.python(List.of("export-tools/bench_timeseries_torch.py", "--method",
+        rows.addAll(BenchmarkJobs.torchResults(List.of("export-tools/bench_timeseries_torch.py", "--method",
             method, "--iterations", Integer.toString(iterations), "--warmup", Integer.toString(warmup), "--sinkhorn",
-            Integer.toString(sinkhorn), "--threads", threads), true), "bench_timeseries_torch.py"));
+            Integer.toString(sinkhorn), "--threads", threads)));
       }
       if (cmd.hasOption("json")) {
         System.out.println(Json.write(Map.of("iterations", iterations, "sinkhorn_iterations", sinkhorn, "results", rows)));
@@ -308,7 +308,7 @@ public final class TimeSeriesCommands extends CommandGroup {
               setup == null ? "-" : String.format(Locale.ROOT, "%.0f", (Double) setup), (Double) r.get("peak_rss_mb"));
         }
         System.out.printf("(critic step + generator step, batch 32 + 32, T 24, Sinkhorn L %d; median of %d after %d"
-            + " warm-up; %s threads each)%n", sinkhorn, iterations, warmup, threads);
+            + " warm-up; %s threads each; %s)%n", sinkhorn, iterations, warmup, threads, BenchmarkJobs.machineLine());
       }
       return 0;
     }
