@@ -58,6 +58,21 @@ class ShapeIndexingGradientTest extends OpGradientTest {
       b.initializer("axis", ints(new long[] {-1}));
       b.node("CumSum", List.of("x", "axis"), List.of("out"), attr("exclusive", 1L), attr("reverse", 1L));
     }, new long[] {3, 4}));
+    for (long exclusive = 0; exclusive <= 1; exclusive++) {
+      long ex = exclusive;
+      // x · z with z holding zeros (two in row 1): the gradient w.r.t. z there is where a
+      // quotient by the input (TF's Python Cumprod gradient) goes wrong.
+      c.add(new Case("CumProd-zeros-exclusive" + ex, 26, Map.of("x", new long[] {3, 4}), false, b -> {
+        b.initializer("z", HostTensor.of(new float[] {1, 0, 2, 1, 0, 1.5f, 0, 2, 1, 1, 1, 0}, 3, 4));
+        b.initializer("axis", ints(new long[] {1}));
+        String xz = b.node("Mul", List.of("x", "z"), List.of());
+        b.node("CumProd", List.of(xz, "axis"), List.of("out"), attr("exclusive", ex), attr("reverse", ex));
+      }, new long[] {3, 4}));
+    }
+    c.add(new Case("CumProd-axis0", 26, Map.of("x", new long[] {4, 3}), false, b -> {
+      b.initializer("axis", ints(new long[] {-2}));
+      b.node("CumProd", List.of("x", "axis"), List.of("out"));
+    }, new long[] {4, 3}));
     c.add(new Case("Trilu-upper-k1", 14, Map.of("x", new long[] {2, 3, 4}), false, b -> {
       b.initializer("k", ints(new long[] {1}));
       b.node("Trilu", List.of("x", "k"), List.of("out"));

@@ -32,6 +32,7 @@ public final class IndexingOps {
     r.register("ArgMax", 1, n -> argExtreme(n, "ArgMax"));
     r.register("ArgMin", 1, n -> argExtreme(n, "ArgMin"));
     r.register("CumSum", 11, IndexingOps::cumSum);
+    r.register("CumProd", 26, IndexingOps::cumProd);
     r.register("OneHot", 9, IndexingOps::oneHot);
     r.register("Trilu", 14, IndexingOps::trilu);
     r.register("EyeLike", 9, IndexingOps::eyeLike);
@@ -257,6 +258,38 @@ public final class IndexingOps {
     Output<?> axis = n.ints(1).axes(tf, n.rank(x));
     return one(tf.build("Cumsum", b -> b.setAttr("exclusive", n.attrInt("exclusive", 0) != 0)
         .setAttr("reverse", n.attrInt("reverse", 0) != 0), x, tf.reshape(axis, tf.int64s())).output(0));
+  }
+
+  /**
+   * Output i is the Prod of the elements j along the axis that it multiplies (j ≤ i; j < i when
+   * exclusive; ≥ or > when reverse), the others masked to 1. TF's Cumprod has no gradient in the
+   * C++ registry (Python's divides by x, wrong where x is 0), while Prod's is exact at zeros; the
+   * price is an n × n copy for an axis of length n. The axis may be a run-time value (the
+   * backend suite feeds it), so it is moved last by a computed permutation.
+   */
+  private static Output<?>[] cumProd(NodeContext n) {
+    TfEmitter tf = n.tf();
+    Output<?> x = n.input(0);
+    int rank = n.rank(x);
+    if (rank == 0) {
+      throw n.fail("needs an input of rank 1 or more");
+    }
+    Output<?> axis = tf.reshape(n.ints(1).axes(tf, rank), tf.int32s());
+    Output<?> others = tf.op("Range", tf.int32(0), tf.int32(rank - 1), tf.int32(1));
+    others = tf.op("AddV2", others, tf.cast(tf.op("GreaterEqual", others, axis), DataType.DT_INT32));
+    Output<?> perm = ConvOps.concat(tf, List.of(others, tf.reshape(axis, tf.int32s(1))), 0);
+    Output<?> last = tf.op("Transpose", x, perm);
+    Output<?> along = tf.op("Range", tf.int64(0), dim(tf, last, rank - 1), tf.int64(1));
+    Output<?> i = tf.reshape(along, tf.int64s(-1, 1));
+    Output<?> j = tf.reshape(along, tf.int64s(1, -1));
+    boolean exclusive = n.attrInt("exclusive", 0) != 0;
+    boolean reverse = n.attrInt("reverse", 0) != 0;
+    String multiplies = reverse ? (exclusive ? "Greater" : "GreaterEqual") : (exclusive ? "Less" : "LessEqual");
+    // [..., i, j]: row i holds the factors of output i.
+    Output<?> factors = tf.op("SelectV2", tf.op(multiplies, j, i), tf.op("ExpandDims", last, tf.int32(-2)),
+        tf.scalarLike(x, 1));
+    Output<?> y = tf.op("Prod", factors, tf.int32(-1));
+    return one(tf.op("Transpose", y, tf.op("InvertPermutation", perm)));
   }
 
   /** Negative indices count back from depth; {@code values} is [off, on]; the output has their type. */
