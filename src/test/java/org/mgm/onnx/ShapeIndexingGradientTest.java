@@ -73,6 +73,11 @@ class ShapeIndexingGradientTest extends OpGradientTest {
       b.initializer("axis", ints(new long[] {-2}));
       b.node("CumProd", List.of("x", "axis"), List.of("out"));
     }, new long[] {4, 3}));
+    // Constant target (the static-shape path): an odd pad on axis 0, an odd crop on axis -1.
+    c.add(new Case("CenterCropPad-axes", 18, Map.of("x", new long[] {3, 2, 5}), false, b -> {
+      b.initializer("shape", ints(new long[] {6, 2}, 2));
+      b.node("CenterCropPad", List.of("x", "shape"), List.of("out"), attr("axes", new long[] {0, -1}));
+    }, new long[] {6, 2, 2}));
     c.add(new Case("Trilu-upper-k1", 14, Map.of("x", new long[] {2, 3, 4}), false, b -> {
       b.initializer("k", ints(new long[] {1}));
       b.node("Trilu", List.of("x", "k"), List.of("out"));

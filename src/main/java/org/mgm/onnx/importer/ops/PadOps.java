@@ -23,6 +23,7 @@ public final class PadOps {
 
   public static void register(OpRegistry r) {
     r.register("Pad", 1, PadOps::pad);
+    r.register("CenterCropPad", 18, PadOps::centerCropPad);
   }
 
   private static Output<?>[] pad(NodeContext n) {
@@ -82,6 +83,54 @@ public final class PadOps {
     int rank = n.rank(x);
     Output<?> rows = tf.reshape(axes.axes(tf, rank), tf.int32s(-1, 1));
     return tf.op("ScatterNd", rows, pairs, tf.int32s(rank, 2));
+  }
+
+  /**
+   * Signed constant pads (negative ones crop): each listed axis gets target − length, split as
+   * ONNX's reference does, the leading part rounded toward zero (a crop window starts rounded
+   * down, an odd pad pixel goes last). The target shape may be a run-time value (the backend
+   * suite feeds it); where it and the input's lengths are known, the result keeps that static shape.
+   */
+  private static Output<?>[] centerCropPad(NodeContext n) {
+    TfEmitter tf = n.tf();
+    Output<?> x = n.input(0);
+    int rank = n.rank(x);
+    long[] axes = n.attrInts("axes");
+    if (axes == null) {
+      axes = new long[rank];
+      Arrays.setAll(axes, i -> i);
+    }
+    int[] axis = new int[axes.length];
+    for (int i = 0; i < axes.length; i++) {
+      axis[i] = IndexingOps.axis(n, axes[i], rank);
+      for (int j = 0; j < i; j++) {
+        if (axis[j] == axis[i]) {
+          throw n.fail("axes " + Arrays.toString(axes) + " name axis " + axis[i] + " twice");
+        }
+      }
+    }
+    Ints target = n.ints(1);
+    if (target.length() >= 0 && target.length() != axis.length) {
+      throw n.fail("shape has " + target.length() + " entries for " + axis.length + " axes");
+    }
+    Output<?> lengths = tf.op("GatherV2", tf.op("Shape", x), tf.int32s(axis), tf.int32(0));
+    Output<?> diff = tf.op("Sub", tf.reshape(target.as(tf, DataType.DT_INT32), tf.int32s(-1)), lengths);
+    Output<?> begin = tf.op("TruncateDiv", diff, tf.int32(2));
+    Output<?> end = tf.op("Sub", diff, begin);
+    Output<?> pairs = ConvOps.concat(tf, java.util.List.of(tf.reshape(begin, tf.int32s(-1, 1)),
+        tf.reshape(end, tf.int32s(-1, 1))), 1);
+    Output<?> paddings = tf.op("ScatterNd", tf.reshape(tf.int32s(axis), tf.int32s(-1, 1)), pairs, tf.int32s(rank, 2));
+    Output<?> y = padded(n, "constant", x, paddings, null);
+    long[] shape = x.shape().asArray();
+    if (target.isKnown()) {
+      for (int i = 0; i < axis.length; i++) {
+        shape[axis[i]] = target.values()[i];
+      }
+      if (Arrays.stream(shape).allMatch(d -> d >= 0)) {
+        y = tf.reshape(y, tf.int64s(shape));
+      }
+    }
+    return one(y);
   }
 
   private static int[] toInts(long[] v) {
