@@ -78,6 +78,22 @@ class ShapeIndexingGradientTest extends OpGradientTest {
       b.initializer("shape", ints(new long[] {6, 2}, 2));
       b.node("CenterCropPad", List.of("x", "shape"), List.of("out"), attr("axes", new long[] {0, -1}));
     }, new long[] {6, 2, 2}));
+    // Gaussian grids: about a third of the points fall outside [-1, 1] and exercise the padding;
+    // none sits on an integer coordinate, where linear and cubic weights have kinks.
+    String[][] sampling = {{"linear", "zeros", "0"}, {"linear", "border", "1"}, {"linear", "reflection", "0"},
+        {"cubic", "zeros", "0"}, {"cubic", "border", "0"}, {"cubic", "reflection", "1"}, {"nearest", "reflection", "0"},
+        {"nearest", "zeros", "1"}};
+    for (String[] m : sampling) {
+      c.add(xy("GridSample-" + String.join("-", m), 20, new long[] {2, 3, 4, 5}, new long[] {2, 3, 2, 2}, b ->
+          b.node("GridSample", List.of("x", "y"), List.of("out"), attr("mode", m[0]), attr("padding_mode", m[1]),
+              attr("align_corners", Long.parseLong(m[2]))), new long[] {2, 3, 3, 2}));
+    }
+    c.add(xy("GridSample-3d-linear-reflection", 20, new long[] {1, 2, 3, 4, 2}, new long[] {1, 2, 3, 2, 3}, b ->
+        b.node("GridSample", List.of("x", "y"), List.of("out"), attr("padding_mode", "reflection")),
+        new long[] {1, 2, 2, 3, 2}));
+    c.add(xy("GridSample-16-bicubic-border", 16, new long[] {1, 2, 3, 3}, new long[] {1, 2, 2, 2}, b ->
+        b.node("GridSample", List.of("x", "y"), List.of("out"), attr("mode", "bicubic"), attr("padding_mode", "border")),
+        new long[] {1, 2, 2, 2}));
     c.add(new Case("Trilu-upper-k1", 14, Map.of("x", new long[] {2, 3, 4}), false, b -> {
       b.initializer("k", ints(new long[] {1}));
       b.node("Trilu", List.of("x", "k"), List.of("out"));

@@ -23,6 +23,7 @@ import org.mgm.onnx.importer.ops.RecurrentOps;
 import org.mgm.onnx.importer.ops.RearrangeOps;
 import org.mgm.onnx.importer.ops.ReduceOps;
 import org.mgm.onnx.importer.ops.ResizeOps;
+import org.mgm.onnx.importer.ops.SamplingOps;
 import org.mgm.onnx.importer.ops.ShapeOps;
 
 /**
@@ -119,6 +120,7 @@ public final class OpRegistry {
     IndexingOps.register(r);
     RearrangeOps.register(r);
     ResizeOps.register(r);
+    SamplingOps.register(r);
     RecurrentOps.register(r);
     ControlFlowOps.register(r);
     RandomOps.register(r);
