@@ -94,6 +94,17 @@ class ShapeIndexingGradientTest extends OpGradientTest {
     c.add(xy("GridSample-16-bicubic-border", 16, new long[] {1, 2, 3, 3}, new long[] {1, 2, 2, 2}, b ->
         b.node("GridSample", List.of("x", "y"), List.of("out"), attr("mode", "bicubic"), attr("padding_mode", "border")),
         new long[] {1, 2, 2, 2}));
+    // A spatial transformer: the gradient reaches theta through the grid.
+    c.add(xy("AffineGrid-GridSample", 20, new long[] {2, 3, 4, 5}, new long[] {2, 2, 3}, b -> {
+      b.initializer("size", ints(new long[] {2, 3, 3, 4}, 4));
+      String grid = b.node("AffineGrid", List.of("y", "size"), List.of());
+      b.node("GridSample", List.of("x", grid), List.of("out"), attr("mode", "cubic"));
+    }, new long[] {2, 3, 3, 4}));
+    c.add(new Case("AffineGrid-3d-align", 20, Map.of("x", new long[] {1, 3, 4}), false, b -> {
+      // No axis of length 1: with align_corners, PyTorch, ONNX's reference and ONNX Runtime disagree there.
+      b.initializer("size", ints(new long[] {1, 2, 2, 3, 2}, 5));
+      b.node("AffineGrid", List.of("x", "size"), List.of("out"), attr("align_corners", 1L));
+    }, new long[] {1, 2, 3, 2, 3}));
     c.add(new Case("Trilu-upper-k1", 14, Map.of("x", new long[] {2, 3, 4}), false, b -> {
       b.initializer("k", ints(new long[] {1}));
       b.node("Trilu", List.of("x", "k"), List.of("out"));

@@ -32,6 +32,7 @@ public final class SamplingOps {
   public static void register(OpRegistry r) {
     r.register("GridSample", 16, 19, n -> gridSample(n, V16_MODES.get(n.attrString("mode", "bilinear")), true));
     r.register("GridSample", 20, n -> gridSample(n, n.attrString("mode", "linear"), false));
+    r.register("AffineGrid", 20, SamplingOps::affineGrid);
   }
 
   private record Tap(Output<?> index, Output<?> weight) {}
@@ -129,9 +130,13 @@ public final class SamplingOps {
     double hi = align ? d - 1 : d - 0.5;
     Output<?> outside = tf.op("LogicalOr", tf.op("Less", x, tf.scalarLike(c, lo)),
         tf.op("Greater", x, tf.scalarLike(c, hi)));
-    if (padding.equals("border")) {
+    // Cubic taps are mapped one by one (tap()) without first moving the coordinate, as PyTorch and
+    // ONNX Runtime do; ONNX's reference moves it first, which changes the result for border
+    // padding (the backend suite has no cubic case with border or reflection padding).
+    boolean moved = !mode.equals("cubic");
+    if (moved && padding.equals("border")) {
       x = tf.op("SelectV2", outside, clamp(tf, x, 0, d - 1), x);
-    } else if (padding.equals("reflection")) {
+    } else if (moved && padding.equals("reflection")) {
       x = tf.op("SelectV2", outside, reflect(tf, x, lo, hi), x);
     }
     List<Tap> taps = new ArrayList<>();
@@ -219,5 +224,54 @@ public final class SamplingOps {
     Output<?> p = tf.op("Sub", tf.op("Mul", s, tf.scalarLike(s, CUBIC_A)), tf.scalarLike(s, 5 * CUBIC_A));
     p = tf.op("AddV2", tf.op("Mul", p, s), tf.scalarLike(s, 8 * CUBIC_A));
     return tf.op("Sub", tf.op("Mul", p, s), tf.scalarLike(s, 4 * CUBIC_A));
+  }
+
+  /**
+   * theta [N, k, k+1] applied to the homogeneous pixel centres (x innermost, then y, z; 1 last)
+   * of an output of size (N, C, spatial...), normalized to [-1, 1] as ONNX's reference does.
+   * The size may be a run-time value (the backend suite feeds it); its length must be static.
+   */
+  private static Output<?>[] affineGrid(NodeContext n) {
+    TfEmitter tf = n.tf();
+    Output<?> theta = n.input(0);
+    long length = n.ints(1).length();
+    if (length != 4 && length != 5) {
+      throw n.fail("size must have 4 (N, C, H, W) or 5 (N, C, D, H, W) entries, got "
+          + (length < 0 ? "an unknown number" : length));
+    }
+    int k = (int) length - 2;
+    if (n.rank(theta) != 3) {
+      throw n.fail("theta must be [N, " + k + ", " + (k + 1) + "], got " + theta.shape());
+    }
+    boolean align = n.attrInt("align_corners", 0) != 0;
+    Output<?> size = tf.reshape(n.ints(1).as(tf, DataType.DT_INT64), tf.int64s(-1));
+    Output<?> spatial = tf.op("Slice", size, tf.int64s(2), tf.int64s(k));
+    List<Output<?>> components = new ArrayList<>();
+    for (int j = 0; j < k; j++) {
+      int axis = k - 1 - j;
+      Output<?> steps = tf.op("GatherV2", spatial, tf.int32(axis), tf.int32(0));
+      Output<?> count = tf.cast(steps, theta.dataType());
+      Output<?> i = tf.cast(tf.op("Range", tf.int64(0), steps, tf.int64(1)), theta.dataType());
+      Output<?> one = tf.scalarLike(theta, 1);
+      // align: (2i − (L − 1)) / (L − 1), and 0 for a single step, as PyTorch's affine_grid (which
+      // the spec names as its definition) does; ONNX's reference gives −1 there and ONNX Runtime
+      // 1. Else the centres (2i + 1) / L − 1.
+      Output<?> twice = tf.op("Mul", i, tf.scalarLike(theta, 2));
+      Output<?> a = align
+          ? tf.op("RealDiv", tf.op("Sub", twice, tf.op("Sub", count, one)), tf.op("Maximum", tf.op("Sub", count, one), one))
+          : tf.op("Sub", tf.op("RealDiv", tf.op("AddV2", twice, one), count), one);
+      long[] column = new long[k];
+      java.util.Arrays.fill(column, 1);
+      column[axis] = -1;
+      components.add(tf.op("BroadcastTo", tf.reshape(a, tf.int64s(column)), spatial));
+    }
+    components.add(tf.op("Fill", spatial, tf.scalarLike(theta, 1)));
+    List<Output<?>> stacked = new ArrayList<>();
+    components.forEach(c -> stacked.add(tf.op("ExpandDims", c, tf.int32(-1))));
+    Output<?> base = tf.reshape(ConvOps.concat(tf, stacked, -1), tf.int64s(-1, k + 1));
+    // [N, k, k+1] · [k+1, P] = [N, k, P] → [N, P, k] → [N, spatial..., k]
+    Output<?> grid = tf.op("BatchMatMulV2", theta, tf.transpose(base, 1, 0));
+    Output<?> batch = tf.op("Slice", tf.shape64(theta), tf.int64s(0), tf.int64s(1));
+    return one(tf.reshape(tf.transpose(grid, 0, 2, 1), ConvOps.concat(tf, List.of(batch, spatial, tf.int64s(k)), 0)));
   }
 }
