@@ -25,6 +25,26 @@ final class ChannelsLast {
     return NHWC_AXIS[nchwAxis];
   }
 
+  /** The transpose permutation (N, C, d1, …, dk) → (N, d1, …, dk, C), of any rank. */
+  static int[] toLastPermutation(int rank) {
+    int[] perm = new int[rank];
+    for (int i = 1; i < rank - 1; i++) {
+      perm[i] = i + 1;
+    }
+    perm[rank - 1] = 1;
+    return perm;
+  }
+
+  /** The inverse of {@link #toLastPermutation}: (N, d1, …, dk, C) → (N, C, d1, …, dk). */
+  static int[] toFirstPermutation(int rank) {
+    int[] perm = new int[rank];
+    perm[1] = rank - 1;
+    for (int i = 2; i < rank; i++) {
+      perm[i] = i - 1;
+    }
+    return perm;
+  }
+
   /** A pointwise op on input 0, in NHWC when the input has that form. */
   static Output<?>[] unary(NodeContext n, UnaryOperator<Output<?>> op) {
     Output<?> t = n.channelsLastInput(0);

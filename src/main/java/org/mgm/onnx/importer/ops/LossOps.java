@@ -32,7 +32,7 @@ public final class LossOps {
       return new Output<?>[] {loss};
     }
     int rank = n.rank(logProb);
-    return new Output<?>[] {loss, rank == 2 ? logProb : n.tf().transpose(logProb, classesBack(rank))};
+    return new Output<?>[] {loss, rank == 2 ? logProb : n.tf().transpose(logProb, ChannelsLast.toFirstPermutation(rank))};
   }
 
   /** (N, C, d1, …, dk) as (N, d1, …, dk, C). */
@@ -44,22 +44,7 @@ public final class LossOps {
     if (rank == 2) {
       return x;
     }
-    int[] perm = new int[rank];
-    for (int i = 1; i < rank - 1; i++) {
-      perm[i] = i + 1;
-    }
-    perm[rank - 1] = 1;
-    return n.tf().transpose(x, perm);
-  }
-
-  /** The inverse of {@link #classesLast}'s permutation. */
-  private static int[] classesBack(int rank) {
-    int[] perm = new int[rank];
-    perm[1] = rank - 1;
-    for (int i = 2; i < rank; i++) {
-      perm[i] = i - 1;
-    }
-    return perm;
+    return n.tf().transpose(x, ChannelsLast.toLastPermutation(rank));
   }
 
   /**

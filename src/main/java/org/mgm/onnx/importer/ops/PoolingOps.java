@@ -171,28 +171,14 @@ public final class PoolingOps {
     if (rank == 4) {
       return n.inputAsChannelsLast(0);
     }
-    int[] perm = new int[rank];
-    for (int i = 1; i < rank - 1; i++) {
-      perm[i] = i + 1;
-    }
-    perm[rank - 1] = 1;
-    return n.tf().transpose(n.input(0), perm);
+    return n.tf().transpose(n.input(0), ChannelsLast.toLastPermutation(rank));
   }
 
   private static Output<?>[] channelsLastOutput(NodeContext n, Output<?> y, int rank) {
     if (rank == 4) {
       return n.channelsLastResult(y);
     }
-    return one(n.tf().transpose(y, toChannelsFirst(rank)));
-  }
-
-  private static int[] toChannelsFirst(int rank) {
-    int[] perm = new int[rank];
-    perm[1] = rank - 1;
-    for (int i = 2; i < rank; i++) {
-      perm[i] = i - 1;
-    }
-    return perm;
+    return one(n.tf().transpose(y, ChannelsLast.toFirstPermutation(rank)));
   }
 
   /** The lowest value of x's type, which never wins a max over real inputs. */
@@ -426,7 +412,7 @@ public final class PoolingOps {
         .output(0);
     Output<?> tapIndices = tf.op("GatherV2", tf.int64s(tapIndex), best, tf.int32(0));
     int rank = d + 2;
-    Output<?> spatial = tf.op("AddV2", tf.transpose(tapIndices, toChannelsFirst(rank)),
+    Output<?> spatial = tf.op("AddV2", tf.transpose(tapIndices, ChannelsLast.toFirstPermutation(rank)),
         tf.constant(HostTensor.of(windowIndex, channelsFirst(w.out()))));
     // Plus (n·C + c)·spatialSize, from the run-time batch and channel sizes.
     Output<?> batchAndChannels = tf.op("Slice", tf.shape64(spatial), tf.int64s(0), tf.int64s(2));
