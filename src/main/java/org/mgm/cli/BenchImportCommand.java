@@ -16,7 +16,6 @@ import org.mgm.runtime.Json;
 import org.mgm.runtime.SessionSettings;
 import org.mgm.runtime.Sessions;
 import org.mgm.runtime.TorchPythonEnv;
-import org.mgm.runtime.XlaJit;
 import org.mgm.cli.EngineTurns.Engine;
 
 /**
@@ -117,7 +116,7 @@ final class BenchImportCommand extends Command {
       }
       r.put("threads", Sessions.settings().threads() == 0 ? Runtime.getRuntime().availableProcessors()
           : Sessions.settings().threads());
-      r.put("onednn", ConvLayout.nativeNchwRuns());
+      r.put("onednn", org.mgm.runtime.OneDnn.enabled());
     }
     System.out.println("RESULT " + Json.writeLine(r));
     return 0;
@@ -129,10 +128,8 @@ final class BenchImportCommand extends Command {
         Integer.toString(iterations), "--threads", Integer.toString(threads));
     List<Engine> engines = new ArrayList<>();
     engines.add(javaEngine("tf", common, cmd.hasOption("trace") ? List.of("--trace") : List.of()));
-    if (XlaJit.cpuAllowed()) {
+    if (BenchmarkJobs.xlaRuns(notes)) {
       engines.add(javaEngine("tf", common, List.of("--xla")));
-    } else {
-      notes.add("TF with XLA not run: TF_XLA_FLAGS lacks " + XlaJit.FLAG + " (the mgm launcher sets it)");
     }
     engines.add(javaEngine("ort", common, List.of()));
     if (cmd.hasOption("model")) {
@@ -142,11 +139,11 @@ final class BenchImportCommand extends Command {
         Long.toString(batch), "--iterations", Integer.toString(iterations), "--threads",
         Integer.toString(threads == 0 ? Runtime.getRuntime().availableProcessors() : threads));
     engines.add(Engine.python("torch 1.13", TorchPythonEnv.LEGACY, torchArgs));
-    Path current = TorchPythonEnv.current();
-    if (!Files.isExecutable(current)) {
-      notes.add("today's PyTorch not run: no interpreter at " + current + " (MGM_TORCH_PYTHON; .ci/run makes it)");
+    java.util.Optional<Path> today = BenchmarkJobs.todaysTorch(notes);
+    if (today.isEmpty()) {
       return engines;
     }
+    Path current = today.get();
     engines.add(Engine.python("torch eager", current, torchArgs));
     if (!cmd.hasOption("no-compile")) {
       List<String> compiled = new ArrayList<>(torchArgs);

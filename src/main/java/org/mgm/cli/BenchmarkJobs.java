@@ -36,13 +36,32 @@ final class BenchmarkJobs {
     List<Map<String, Object>> rows = new ArrayList<>();
     String what = String.join(" ", scriptArgs);
     rows.add(result(python(org.mgm.runtime.TorchPythonEnv.LEGACY, scriptArgs, true), what));
+    List<String> notes = new ArrayList<>();
+    java.util.Optional<java.nio.file.Path> current = todaysTorch(notes);
+    if (current.isPresent()) {
+      rows.add(result(python(current.get(), scriptArgs, true), what));
+    }
+    notes.forEach(System.err::println);
+    return rows;
+  }
+
+  /** Today's PyTorch interpreter, or empty with a note in {@code notes} saying why it is not run. */
+  static java.util.Optional<java.nio.file.Path> todaysTorch(List<String> notes) {
     java.nio.file.Path current = org.mgm.runtime.TorchPythonEnv.current();
     if (java.nio.file.Files.isExecutable(current)) {
-      rows.add(result(python(current, scriptArgs, true), what));
-    } else {
-      System.err.println("today's PyTorch not run: no interpreter at " + current + " (MGM_TORCH_PYTHON; .ci/run makes it)");
+      return java.util.Optional.of(current);
     }
-    return rows;
+    notes.add("today's PyTorch not run: no interpreter at " + current + " (MGM_TORCH_PYTHON; .ci/run makes it)");
+    return java.util.Optional.empty();
+  }
+
+  /** Whether TF may compile CPU clusters with XLA here; false with a note in {@code notes}. */
+  static boolean xlaRuns(List<String> notes) {
+    if (org.mgm.runtime.XlaJit.cpuAllowed()) {
+      return true;
+    }
+    notes.add("TF with XLA not run: TF_XLA_FLAGS lacks " + org.mgm.runtime.XlaJit.FLAG + " (the mgm launcher sets it)");
+    return false;
   }
 
   /** The line every benchmark ends with: the CPU, and whether TF's oneDNN is on in this process. */

@@ -379,23 +379,17 @@ public final class FewShotCommands extends CommandGroup {
         List<String> notes = new java.util.ArrayList<>();
         List<EngineTurns.Engine> engines = new java.util.ArrayList<>();
         engines.add(EngineTurns.Engine.java("tf", job));
-        if (org.mgm.runtime.XlaJit.cpuAllowed()) {
+        if (BenchmarkJobs.xlaRuns(notes)) {
           List<String> xla = new java.util.ArrayList<>(job);
           xla.add("--xla");
           engines.add(EngineTurns.Engine.java("tf XLA", xla));
-        } else {
-          notes.add("TF with XLA not run: TF_XLA_FLAGS lacks " + org.mgm.runtime.XlaJit.FLAG + " (the mgm launcher sets it)");
         }
         List<String> torch = List.of("export-tools/bench_fewshot_torch.py", "--size", Integer.toString(size), "--batch",
             Integer.toString(batch), "--rounds", Integer.toString(rounds), "--iterations", Integer.toString(iterations),
             "--method", step.methodName());
         engines.add(EngineTurns.Engine.python("torch 1.13", org.mgm.runtime.TorchPythonEnv.LEGACY, torch));
-        Path current = org.mgm.runtime.TorchPythonEnv.current();
-        if (Files.isExecutable(current)) {
-          engines.add(EngineTurns.Engine.python("torch eager", current, torch));
-        } else {
-          notes.add("today's PyTorch not run: no interpreter at " + current + " (MGM_TORCH_PYTHON; .ci/run makes it)");
-        }
+        BenchmarkJobs.todaysTorch(notes).ifPresent(current ->
+            engines.add(EngineTurns.Engine.python("torch eager", current, torch)));
         List<java.util.Map<String, Object>> rows = EngineTurns.run(engines, repeats);
         if (cmd.hasOption("json")) {
           System.out.println(org.mgm.runtime.Json.write(java.util.Map.of("size", size, "method", step.methodName(), "batch", batch, "rounds", rounds,

@@ -41,14 +41,11 @@ public final class Sessions {
   /** A session for training, with the process's settings. */
   public static Session create(Graph graph) {
     SessionSettings s = settings;
-    if (s.equals(SessionSettings.DEFAULT)) {
-      return new Session(graph);
+    if (!s.xla()) {
+      return plain(graph);
     }
-    ConfigProto.Builder b = withThreads(ConfigProto.newBuilder(), s.threads());
-    if (s.xla()) {
-      b.setGraphOptions(GraphOptions.newBuilder().setOptimizerOptions(jit()));
-    }
-    return new Session(graph, b.build());
+    return new Session(graph, withThreads(ConfigProto.newBuilder(), s.threads())
+        .setGraphOptions(GraphOptions.newBuilder().setOptimizerOptions(jit())).build());
   }
 
   /**
@@ -66,8 +63,7 @@ public final class Sessions {
    * never XLA: compiling what runs once costs more than it saves.
    */
   public static Session plain(Graph graph) {
-    int n = settings.threads();
-    return n == 0 ? new Session(graph) : new Session(graph, withThreads(ConfigProto.newBuilder(), n).build());
+    return settings.threads() == 0 ? new Session(graph) : new Session(graph, config());
   }
 
   /** The session options of this process's thread setting, for loaders that take them (SavedModel). */
